@@ -1,0 +1,141 @@
+# nss-dnscrypt - plain Makefile.  make | make check | make install | make fuzz | make bench
+# CFLAGS is yours; the flags this project needs are added separately.
+
+CC      ?= cc
+CFLAGS  ?= -O2 -g
+LDFLAGS ?=
+PREFIX  ?= /usr/local
+DESTDIR ?=
+MULTIARCH := $(shell $(CC) -print-multiarch 2>/dev/null)
+LIBDIR  ?= $(if $(filter /usr,$(PREFIX)),/lib/$(MULTIARCH),$(PREFIX)/lib)
+SYSCONFDIR ?= /etc
+BINDIR  ?= $(PREFIX)/bin
+MANDIR  ?= $(PREFIX)/share/man
+
+# SAN=1 builds everything with ASan+UBSan into build-san/.
+ifeq ($(SAN),1)
+B       := build-san
+SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+else
+B       := build
+SANFLAGS :=
+endif
+
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
+SYSLIB  := /usr/lib/$(MULTIARCH)
+# c-ares and libsodium are linked in statically and hidden (design.md 1):
+# a host process with its own copy (node exports ares_*) cannot clash.
+STATIC_LIBS := $(SYSLIB)/libcares.a $(SYSLIB)/libsodium.a
+
+WARN    := -Wall -Wextra -Wshadow -Wpointer-arith -Wstrict-prototypes \
+           -Wmissing-prototypes -Wformat=2 -Wno-unused-parameter
+DC_CPPFLAGS := -D_GNU_SOURCE -Icommon
+DC_CFLAGS   := -std=gnu11 -fPIC -fvisibility=hidden -pthread $(WARN) $(SANFLAGS)
+ALL_CFLAGS  := $(DC_CPPFLAGS) $(DC_CFLAGS) $(CFLAGS)
+SO_LDFLAGS  := -shared -pthread -Wl,--exclude-libs,ALL -Wl,-z,nodelete \
+               -Wl,-z,relro -Wl,-z,now -Wl,--no-undefined $(SANFLAGS) $(LDFLAGS)
+
+COMMON_SRC := $(sort $(wildcard common/*.c))
+COMMON_OBJ := $(COMMON_SRC:%.c=$(B)/%.o)
+NSS_SRC    := $(sort $(wildcard nss/*.c))
+NSS_OBJ    := $(NSS_SRC:%.c=$(B)/%.o)
+PRELOAD_SRC := $(sort $(wildcard preload/*.c))
+PRELOAD_OBJ := $(PRELOAD_SRC:%.c=$(B)/%.o)
+UNIT_SRC   := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
+TESTPROG_SRC := $(sort $(wildcard tests/prog/*.c))
+TESTPROG_BIN := $(TESTPROG_SRC:tests/prog/%.c=$(B)/tests/%)
+
+NSS_LIB     := $(B)/libnss_dnscrypt.so.2
+PRELOAD_LIB := $(B)/libdnscrypt-preload.so
+TOOLS       := $(B)/dnscrypt-resolve
+
+.PHONY: all check check-san check-valgrind fuzz bench install uninstall clean demo units
+all: $(B)/libdc.a $(NSS_LIB) $(PRELOAD_LIB) $(TOOLS) $(B)/dnscrypt-run
+
+$(B)/%.o: %.c $(wildcard common/*.h nss/*.h preload/*.h tests/unit/*.h)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(B)/libdc.a: $(COMMON_OBJ)
+	@$(if $(Q),echo "  AR      $@")
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(NSS_LIB): $(NSS_OBJ) $(B)/libdc.a nss/nss.map
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) -o $@ $(NSS_OBJ) $(B)/libdc.a $(STATIC_LIBS) $(SO_LDFLAGS) \
+	    -Wl,-soname,libnss_dnscrypt.so.2 -Wl,--version-script=nss/nss.map
+
+# The preload library carries the NSS module's soname on purpose
+# (design.md 5): glibc then finds "dnscrypt" already loaded.
+$(PRELOAD_LIB): $(PRELOAD_OBJ) $(NSS_OBJ) $(B)/libdc.a preload/preload.map
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) -o $@ $(PRELOAD_OBJ) $(NSS_OBJ) $(B)/libdc.a $(STATIC_LIBS) $(SO_LDFLAGS) \
+	    -Wl,-soname,libnss_dnscrypt.so.2 -Wl,--version-script=preload/preload.map -ldl
+
+$(B)/dnscrypt-resolve: $(B)/tools/dnscrypt-resolve.o $(B)/libdc.a
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) -o $@ $^ $(STATIC_LIBS) -pthread $(SANFLAGS) $(LDFLAGS)
+
+$(B)/dnscrypt-run: tools/dnscrypt-run.in
+	@mkdir -p $(dir $@)
+	$(Q)sed -e 's|@LIBDIR@|$(LIBDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' $< > $@ && chmod 755 $@
+
+$(B)/tests/test_%: $(B)/tests/unit/test_%.o $(B)/libdc.a $(NSS_OBJ)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) -o $@ $< $(filter-out $(B)/nss/nss.o,$(NSS_OBJ)) $(B)/libdc.a $(STATIC_LIBS) -pthread $(SANFLAGS) $(LDFLAGS)
+
+$(B)/tests/%: $(B)/tests/prog/%.o
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) -o $@ $< -pthread -ldl $(SANFLAGS) $(LDFLAGS)
+
+units: $(UNIT_BIN) $(TESTPROG_BIN)
+
+# The whole suite, in a private network and mount namespace (tests/run.sh).
+check: all units
+	$(Q)B=$(B) tests/run.sh
+
+check-san:
+	$(Q)$(MAKE) SAN=1 check
+
+check-valgrind: all units
+	$(Q)B=$(B) VALGRIND=1 tests/run.sh
+
+FUZZ_TARGETS := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_TIME ?= 60
+fuzz:
+	$(Q)FUZZ_TIME=$(FUZZ_TIME) tests/fuzz/run.sh build $(FUZZ_TARGETS)
+
+bench: all units
+	$(Q)B=$(B) tests/bench/run.sh
+
+demo: all
+	$(Q)B=$(B) scripts/demo.sh
+
+install: all
+	install -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(BINDIR) $(DESTDIR)$(SYSCONFDIR) \
+	    $(DESTDIR)$(LIBDIR)/nss-dnscrypt $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8
+	install -m 644 $(NSS_LIB) $(DESTDIR)$(LIBDIR)/libnss_dnscrypt.so.2
+	install -m 644 $(PRELOAD_LIB) $(DESTDIR)$(LIBDIR)/nss-dnscrypt/libdnscrypt-preload.so
+	install -m 755 $(B)/dnscrypt-resolve $(B)/dnscrypt-run $(DESTDIR)$(BINDIR)/
+	test -e $(DESTDIR)$(SYSCONFDIR)/nss-dnscrypt.conf || \
+	    install -m 644 nss-dnscrypt.conf $(DESTDIR)$(SYSCONFDIR)/nss-dnscrypt.conf
+	for m in man/*.[158]; do [ -e "$$m" ] || continue; s=$${m##*.}; \
+	    install -m 644 $$m $(DESTDIR)$(MANDIR)/man$$s/; done
+
+uninstall:
+	rm -f $(DESTDIR)$(LIBDIR)/libnss_dnscrypt.so.2 \
+	    $(DESTDIR)$(LIBDIR)/nss-dnscrypt/libdnscrypt-preload.so \
+	    $(DESTDIR)$(BINDIR)/dnscrypt-resolve $(DESTDIR)$(BINDIR)/dnscrypt-run
+	-rmdir $(DESTDIR)$(LIBDIR)/nss-dnscrypt
+	for m in man/*.[158]; do [ -e "$$m" ] || continue; s=$${m##*.}; \
+	    rm -f $(DESTDIR)$(MANDIR)/man$$s/$${m##*/}; done
+
+clean:
+	rm -rf build build-san build-fuzz

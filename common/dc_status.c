@@ -1,0 +1,25 @@
+#include "dc_status.h"
+
+const char *dc_strerror(dc_status st)
+{
+	switch (st) {
+	case DC_OK:           return "success";
+	case DC_ENOTFOUND:    return "name does not exist (NXDOMAIN)";
+	case DC_ENODATA:      return "name has no record of the requested type";
+	case DC_ETIMEOUT:     return "timed out waiting for a valid DNSCrypt answer";
+	case DC_ECONNREFUSED: return "connection to the resolver refused";
+	case DC_EBADRESP:     return "malformed or unauthenticated answer";
+	case DC_ESERVFAIL:    return "resolver answered SERVFAIL";
+	case DC_EREFUSED:     return "resolver refused the query";
+	case DC_ECERT:        return "no valid DNSCrypt certificate for the resolver";
+	case DC_ENOMEM:       return "out of memory";
+	case DC_ERANGE:       return "buffer too small";
+	case DC_EBADNAME:     return "invalid domain name";
+	case DC_EBADARG:      return "invalid argument";
+	case DC_ECONFIG:      return "no usable configuration";
+	case DC_EPARSE:       return "malformed input";
+	case DC_ESYS:         return "system error";
+	case DC_STATUS_MAX:   break;
+	}
+	return "unknown error";
+}

@@ -1,0 +1,33 @@
+/* dc_status.h - the one internal status enum of nss-dnscrypt.
+ *
+ * Every function of common/ that can fail returns a dc_status.  Front ends
+ * turn it into their own conventions in exactly one place each
+ * (nss/nss_status.c for (nss_status, errno, h_errno)).
+ */
+#ifndef DC_STATUS_H
+#define DC_STATUS_H
+
+typedef enum dc_status {
+	DC_OK = 0,
+	DC_ENOTFOUND,   /* NXDOMAIN: the name does not exist */
+	DC_ENODATA,     /* the name exists but has no record of that type */
+	DC_ETIMEOUT,    /* no (valid) answer within the configured budget */
+	DC_ECONNREFUSED,/* the resolver refused the connection / ICMP unreachable */
+	DC_EBADRESP,    /* malformed, tampered or unauthenticated answer */
+	DC_ESERVFAIL,   /* the resolver answered SERVFAIL */
+	DC_EREFUSED,    /* the resolver answered REFUSED (or NOTIMP/FORMERR) */
+	DC_ECERT,       /* no valid certificate for the resolver */
+	DC_ENOMEM,      /* out of memory */
+	DC_ERANGE,      /* caller's buffer too small */
+	DC_EBADNAME,    /* the name is not a valid domain name */
+	DC_EBADARG,     /* invalid argument (family, length, ...) */
+	DC_ECONFIG,     /* no usable configuration (missing or invalid file) */
+	DC_EPARSE,      /* malformed input (stamp, config line, certificate) */
+	DC_ESYS,        /* a system call failed; errno holds the reason */
+	DC_STATUS_MAX
+} dc_status;
+
+/* A short English description, never NULL. */
+const char *dc_strerror(dc_status st);
+
+#endif

@@ -1,0 +1,28 @@
+/* t.h - minimal TAP output for unit tests.  tests/run.sh counts the
+ * "ok" and "not ok" lines of every test program. */
+#ifndef T_H
+#define T_H
+#include <stdio.h>
+
+static int t_n, t_failed;
+
+#define T_OK(cond, ...) do {                                          \
+	int t_c_ = !!(cond);                                          \
+	t_n++;                                                        \
+	if (!t_c_) t_failed++;                                        \
+	printf("%sok %d - ", t_c_ ? "" : "not ", t_n);                \
+	printf(__VA_ARGS__);                                          \
+	if (!t_c_) printf("  [%s:%d: %s]", __FILE__, __LINE__, #cond);\
+	putchar('\n');                                                \
+	fflush(stdout);                                               \
+} while (0)
+
+#define T_EQ_INT(a, b, ...) do {                                      \
+	long t_a_ = (long)(a), t_b_ = (long)(b);                      \
+	T_OK(t_a_ == t_b_, __VA_ARGS__);                              \
+	if (t_a_ != t_b_) printf("#   got %ld, want %ld\n", t_a_, t_b_); \
+} while (0)
+
+#define T_DONE() return t_failed ? 1 : 0
+
+#endif
