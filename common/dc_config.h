@@ -18,9 +18,9 @@
 struct dc_config {
 	struct dc_stamp servers[DC_MAX_SERVERS];
 	int nservers;
-	int timeout_ms;        /* per try; default 1000 */
-	int attempts;          /* tries per server; default 3 */
-	int total_timeout_ms;  /* cap on one lookup; default 5000 */
+	int timeout_ms;        /* per try; default 500 */
+	int attempts;          /* tries per server; default 4 */
+	int total_timeout_ms;  /* cap on one lookup; default 8000 */
 	int ndots;             /* -1: take from resolv.conf */
 	int nsearch;           /* -1: take from resolv.conf; 0..DC_MAX_SEARCH */
 	char search[DC_MAX_SEARCH][256];
@@ -30,22 +30,38 @@ struct dc_config {
 	char cert_cache_dir[256]; /* "" = no on-disk certificate cache */
 };
 
+#define DC_CONFIG_MAX_SIZE   65536 /* bytes in a config file */
+#define DC_CONFIG_LINE_MAX   1023  /* bytes in one line, without the newline */
+#define DC_DEFAULT_CERT_CACHE "/var/cache/nss-dnscrypt"
+
 /* Defaults, no server. */
 void dc_config_init(struct dc_config *cfg);
 
-/* Parse a whole file held in memory.  name is used in error messages.
- * On error returns DC_ECONFIG/DC_EPARSE and writes "name:line: reason". */
+/* Parse a whole file held in memory: defaults (dc_config_init), then the
+ * file's settings.  name is used in error messages.  A file without a
+ * server line is not an error here.  On error returns DC_ECONFIG, writes
+ * "name:line: reason" (or "name: reason" for the whole file) and leaves
+ * cfg at the defaults. */
 dc_status dc_config_parse(const char *text, size_t len, const char *name,
 			  struct dc_config *cfg, char *err, size_t errlen);
 
-/* Read and parse a file (cloexec, size-bounded). */
+/* Read and parse a file (cloexec, size-bounded), as dc_config_parse.
+ * DC_ECONFIG with "path: reason" when it cannot be read. */
 dc_status dc_config_load(const char *path, struct dc_config *cfg,
 			 char *err, size_t errlen);
 
 /* The configuration for this process: the file named by $NSS_DNSCRYPT_CONF
  * (read with secure_getenv) or the default path, then a server from
  * $NSS_DNSCRYPT_SERVER if set (replacing the file's servers).  A config
- * with no server is DC_ECONFIG. */
+ * with no server is DC_ECONFIG.  The default path must pass
+ * dc_config_check_owner.  A missing file is fine when $NSS_DNSCRYPT_SERVER
+ * is set (defaults + that server), else DC_ECONFIG "no configuration: ...".
+ * Empty variables count as unset. */
 dc_status dc_config_load_default(struct dc_config *cfg, char *err, size_t errlen);
+
+/* The check applied to the default system path: the file open on fd must
+ * be owned by root and writable by neither group nor others.  DC_ECONFIG
+ * with "path is writable by others; refusing it"-style reasons. */
+dc_status dc_config_check_owner(const char *path, int fd, char *err, size_t errlen);
 
 #endif

@@ -1,0 +1,563 @@
+/* dc_config.c - /etc/nss-dnscrypt.conf and the environment overrides. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "dc_config.h"
+
+#define MAX_ARGS 16
+
+struct parser {
+	const char *name;
+	int line;
+	struct dc_config *cfg;
+	int seen[16];          /* line where each keyword was last given */
+	int udp_line;          /* last line setting udp-size or udp-max */
+	char *err;
+	size_t errlen;
+};
+
+struct keyword {
+	const char *name;
+	dc_status (*fn)(struct parser *p, const struct keyword *kw,
+			char **argv, int argc);
+	int repeat;            /* may appear on several lines */
+	size_t field;          /* offsetof the int, for kw_int */
+	long min, max;
+	const char *unit;
+};
+
+__attribute__((format(printf, 3, 4)))
+static void set_err(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err == NULL || errlen == 0)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+}
+
+/* "name:line: reason" */
+__attribute__((format(printf, 2, 3)))
+static dc_status perr(struct parser *p, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	set_err(p->err, p->errlen, "%s:%d: %s", p->name, p->line, msg);
+	return DC_ECONFIG;
+}
+
+/* A token made fit for a one-line message: printable ASCII, cut at 64. */
+static const char *shown(const char *s, char *buf, size_t len)
+{
+	size_t i, j = 0;
+
+	for (i = 0; s[i] != '\0' && j + 4 < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		buf[j++] = (c >= 0x20 && c < 0x7f) ? (char)c : '?';
+		if (i == 63 && s[i + 1] != '\0') {
+			memcpy(buf + j, "...", 3);
+			j += 3;
+			break;
+		}
+	}
+	buf[j] = '\0';
+	return buf;
+}
+
+void dc_config_init(struct dc_config *cfg)
+{
+	memset(cfg, 0, sizeof *cfg);
+	cfg->timeout_ms = 500;
+	cfg->attempts = 4;
+	cfg->total_timeout_ms = 8000;
+	cfg->ndots = -1;
+	cfg->nsearch = -1;
+	cfg->udp_size = 512;
+	cfg->udp_max = 1252;
+	cfg->cache = 1;
+	memcpy(cfg->cert_cache_dir, DC_DEFAULT_CERT_CACHE, sizeof DC_DEFAULT_CERT_CACHE);
+}
+
+static dc_status one_value(struct parser *p, const struct keyword *kw, int argc)
+{
+	if (argc == 1)
+		return DC_OK;
+	if (argc == 0)
+		return perr(p, "%s needs a value", kw->name);
+	return perr(p, "%s takes one value, got %d", kw->name, argc);
+}
+
+/* Decimal digits only: no sign, no space, at most 9 digits. */
+static int parse_long(const char *s, long *out)
+{
+	long v = 0;
+	size_t i;
+
+	for (i = 0; s[i] != '\0'; i++) {
+		if (s[i] < '0' || s[i] > '9' || i >= 9)
+			return -1;
+		v = v * 10 + (s[i] - '0');
+	}
+	if (i == 0)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static dc_status kw_int(struct parser *p, const struct keyword *kw,
+			char **argv, int argc)
+{
+	char buf[80];
+	long v;
+
+	if (one_value(p, kw, argc) != DC_OK)
+		return DC_ECONFIG;
+	if (parse_long(argv[0], &v) != 0 || v < kw->min || v > kw->max)
+		return perr(p, "%s must be %ld..%ld%s, got '%s'", kw->name,
+			    kw->min, kw->max, kw->unit, shown(argv[0], buf, sizeof buf));
+	*(int *)(void *)((char *)p->cfg + kw->field) = (int)v;
+	if (kw->field == offsetof(struct dc_config, udp_size) ||
+	    kw->field == offsetof(struct dc_config, udp_max))
+		p->udp_line = p->line;
+	return DC_OK;
+}
+
+static dc_status kw_server(struct parser *p, const struct keyword *kw,
+			   char **argv, int argc)
+{
+	struct dc_stamp st;
+	char why[256];
+
+	if (one_value(p, kw, argc) != DC_OK)
+		return DC_ECONFIG;
+	if (p->cfg->nservers >= DC_MAX_SERVERS)
+		return perr(p, "too many servers (at most %d)", DC_MAX_SERVERS);
+	if (dc_stamp_parse(argv[0], &st, why, sizeof why) != DC_OK)
+		return perr(p, "%s", why);
+	if (st.kind != DC_STAMP_DNSCRYPT)
+		return perr(p, "a relay stamp (0x81) cannot be used as a server");
+	p->cfg->servers[p->cfg->nservers++] = st;
+	return DC_OK;
+}
+
+/* A search domain: labels of 1..63 letters, digits, '-' or '_', at most
+ * 253 bytes; one trailing dot is dropped.  Returns the length kept. */
+static size_t check_domain(const char *d)
+{
+	size_t n = strlen(d), i, label = 0;
+
+	if (n > 0 && d[n - 1] == '.')
+		n--;
+	if (n == 0 || n > 253)
+		return 0;
+	for (i = 0; i < n; i++) {
+		char c = d[i];
+		if (c == '.') {
+			if (label == 0)
+				return 0;
+			label = 0;
+			continue;
+		}
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		      (c >= '0' && c <= '9') || c == '-' || c == '_'))
+			return 0;
+		if (++label > 63)
+			return 0;
+	}
+	return n;
+}
+
+static dc_status kw_search(struct parser *p, const struct keyword *kw,
+			   char **argv, int argc)
+{
+	char buf[80];
+	size_t n;
+	int i;
+
+	if (argc == 0)
+		return perr(p, "search needs at least one domain (or 'none')");
+	if (strcmp(argv[0], "none") == 0) {
+		if (argc > 1)
+			return perr(p, "'search none' takes no domain");
+		p->cfg->nsearch = 0;
+		return DC_OK;
+	}
+	if (argc > DC_MAX_SEARCH)
+		return perr(p, "too many search domains (at most %d)", DC_MAX_SEARCH);
+	for (i = 0; i < argc; i++) {
+		n = check_domain(argv[i]);
+		if (n == 0)
+			return perr(p, "'%s' is not a valid search domain",
+				    shown(argv[i], buf, sizeof buf));
+		memcpy(p->cfg->search[i], argv[i], n);
+		p->cfg->search[i][n] = '\0';
+	}
+	p->cfg->nsearch = argc;
+	return DC_OK;
+}
+
+static dc_status kw_cache(struct parser *p, const struct keyword *kw,
+			  char **argv, int argc)
+{
+	char buf[80];
+
+	if (one_value(p, kw, argc) != DC_OK)
+		return DC_ECONFIG;
+	if (strcmp(argv[0], "yes") == 0)
+		p->cfg->cache = 1;
+	else if (strcmp(argv[0], "no") == 0)
+		p->cfg->cache = 0;
+	else
+		return perr(p, "cache must be 'yes' or 'no', got '%s'",
+			    shown(argv[0], buf, sizeof buf));
+	return DC_OK;
+}
+
+static dc_status kw_cert_cache(struct parser *p, const struct keyword *kw,
+			       char **argv, int argc)
+{
+	char buf[80];
+	size_t n;
+
+	if (one_value(p, kw, argc) != DC_OK)
+		return DC_ECONFIG;
+	if (strcmp(argv[0], "none") == 0) {
+		p->cfg->cert_cache_dir[0] = '\0';
+		return DC_OK;
+	}
+	if (argv[0][0] != '/')
+		return perr(p, "cert-cache must be an absolute path or 'none', got '%s'",
+			    shown(argv[0], buf, sizeof buf));
+	n = strlen(argv[0]);
+	if (n >= sizeof p->cfg->cert_cache_dir)
+		return perr(p, "cert-cache path is longer than %zu bytes",
+			    sizeof p->cfg->cert_cache_dir - 1);
+	memcpy(p->cfg->cert_cache_dir, argv[0], n + 1);
+	return DC_OK;
+}
+
+#define INT_KW(n, f, lo, hi, u) \
+	{ n, kw_int, 0, offsetof(struct dc_config, f), lo, hi, u }
+
+static const struct keyword keywords[] = {
+	{ "server", kw_server, 1, 0, 0, 0, "" },
+	INT_KW("timeout", timeout_ms, 50, 30000, " milliseconds"),
+	INT_KW("attempts", attempts, 1, 10, ""),
+	INT_KW("total-timeout", total_timeout_ms, 100, 60000, " milliseconds"),
+	INT_KW("ndots", ndots, 0, 15, ""),
+	{ "search", kw_search, 0, 0, 0, 0, "" },
+	INT_KW("udp-size", udp_size, 256, 4096, " bytes"),
+	INT_KW("udp-max", udp_max, 256, 4096, " bytes"),
+	{ "cache", kw_cache, 0, 0, 0, 0, "" },
+	{ "cert-cache", kw_cert_cache, 0, 0, 0, 0, "" },
+};
+
+_Static_assert(sizeof keywords / sizeof keywords[0] <=
+	       sizeof ((struct parser *)0)->seen / sizeof(int),
+	       "struct parser.seen is too small");
+
+/* Split buf in place at spaces and tabs; a word starting with '#' ends
+ * the line.  Returns the number of words, or -1 if more than max. */
+static int split(char *buf, char **argv, int max)
+{
+	int argc = 0;
+	char *s = buf;
+
+	for (;;) {
+		while (*s == ' ' || *s == '\t')
+			s++;
+		if (*s == '\0' || *s == '#')
+			return argc;
+		if (argc == max)
+			return -1;
+		argv[argc++] = s;
+		while (*s != '\0' && *s != ' ' && *s != '\t')
+			s++;
+		if (*s != '\0')
+			*s++ = '\0';
+	}
+}
+
+static dc_status parse_words(struct parser *p, char **argv, int argc)
+{
+	char buf[80];
+	size_t i;
+
+	for (i = 0; i < sizeof keywords / sizeof keywords[0]; i++) {
+		const struct keyword *kw = &keywords[i];
+		if (strcmp(argv[0], kw->name) != 0)
+			continue;
+		if (!kw->repeat && p->seen[i] != 0)
+			return perr(p, "%s given twice (first on line %d)", kw->name, p->seen[i]);
+		p->seen[i] = p->line;
+		return kw->fn(p, kw, argv + 1, argc - 1);
+	}
+	return perr(p, "unknown keyword '%s'", shown(argv[0], buf, sizeof buf));
+}
+
+static dc_status parse_line(struct parser *p, const char *line, size_t n)
+{
+	char buf[DC_CONFIG_LINE_MAX + 1];
+	char *argv[MAX_ARGS];
+	size_t i;
+	int argc;
+
+	if (n > DC_CONFIG_LINE_MAX)
+		return perr(p, "line is longer than %d bytes", DC_CONFIG_LINE_MAX);
+	if (n > 0 && line[n - 1] == '\r')
+		n--;
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)line[i];
+		if (c == '\0')
+			return perr(p, "NUL byte in the line");
+		if ((c < 0x20 && c != '\t') || c == 0x7f)
+			return perr(p, "control character 0x%02x in the line", c);
+	}
+	memcpy(buf, line, n);
+	buf[n] = '\0';
+	argc = split(buf, argv, MAX_ARGS);
+	if (argc < 0)
+		return perr(p, "more than %d words on the line", MAX_ARGS);
+	if (argc == 0)
+		return DC_OK;
+	return parse_words(p, argv, argc);
+}
+
+static dc_status parse_all(struct parser *p, const char *text, size_t len)
+{
+	size_t pos = 0, n;
+	const char *nl;
+
+	if (len > DC_CONFIG_MAX_SIZE) {
+		set_err(p->err, p->errlen, "%s: file is larger than %d KiB",
+			p->name, DC_CONFIG_MAX_SIZE / 1024);
+		return DC_ECONFIG;
+	}
+	while (pos < len) {
+		nl = memchr(text + pos, '\n', len - pos);
+		n = nl ? (size_t)(nl - (text + pos)) : len - pos;
+		p->line++;
+		if (parse_line(p, text + pos, n) != DC_OK)
+			return DC_ECONFIG;
+		pos += n + 1;
+	}
+	if (p->cfg->udp_max < p->cfg->udp_size) {
+		p->line = p->udp_line;
+		return perr(p, "udp-max (%d) is smaller than udp-size (%d)",
+			    p->cfg->udp_max, p->cfg->udp_size);
+	}
+	return DC_OK;
+}
+
+dc_status dc_config_parse(const char *text, size_t len, const char *name,
+			  struct dc_config *cfg, char *err, size_t errlen)
+{
+	struct parser p;
+
+	memset(&p, 0, sizeof p);
+	p.name = name ? name : "(config)";
+	p.cfg = cfg;
+	p.err = err;
+	p.errlen = errlen;
+	if (err != NULL && errlen > 0)
+		err[0] = '\0';
+	dc_config_init(cfg);
+	if (text == NULL && len > 0)
+		len = 0;
+	if (parse_all(&p, text, len) != DC_OK) {
+		dc_config_init(cfg);
+		return DC_ECONFIG;
+	}
+	return DC_OK;
+}
+
+static void err_errno(char *err, size_t errlen, const char *path, int e)
+{
+	char buf[128];
+
+	set_err(err, errlen, "%s: %s", path, strerror_r(e, buf, sizeof buf));
+}
+
+dc_status dc_config_check_owner(const char *path, int fd, char *err, size_t errlen)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) != 0) {
+		err_errno(err, errlen, path, errno);
+		return DC_ECONFIG;
+	}
+	if (st.st_mode & S_IWOTH) {
+		set_err(err, errlen, "%s is writable by others; refusing it", path);
+		return DC_ECONFIG;
+	}
+	if (st.st_mode & S_IWGRP) {
+		set_err(err, errlen, "%s is writable by its group; refusing it", path);
+		return DC_ECONFIG;
+	}
+	if (st.st_uid != 0) {
+		set_err(err, errlen, "%s is owned by uid %lu, not root; refusing it",
+			path, (unsigned long)st.st_uid);
+		return DC_ECONFIG;
+	}
+	return DC_OK;
+}
+
+/* Read at most DC_CONFIG_MAX_SIZE bytes of a regular file into *text. */
+static dc_status read_fd(int fd, const char *path, char **text, size_t *len,
+			 char *err, size_t errlen)
+{
+	struct stat st;
+	size_t got = 0;
+	ssize_t r;
+	char *buf;
+
+	if (fstat(fd, &st) != 0) {
+		err_errno(err, errlen, path, errno);
+		return DC_ECONFIG;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		set_err(err, errlen, "%s: not a regular file", path);
+		return DC_ECONFIG;
+	}
+	if (st.st_size > DC_CONFIG_MAX_SIZE) {
+		set_err(err, errlen, "%s: file is larger than %d KiB", path,
+			DC_CONFIG_MAX_SIZE / 1024);
+		return DC_ECONFIG;
+	}
+	buf = malloc(DC_CONFIG_MAX_SIZE + 1);
+	if (buf == NULL) {
+		set_err(err, errlen, "%s: out of memory", path);
+		return DC_ENOMEM;
+	}
+	/* one byte more than allowed, to see a file that grew meanwhile */
+	while (got <= DC_CONFIG_MAX_SIZE) {
+		r = read(fd, buf + got, DC_CONFIG_MAX_SIZE + 1 - got);
+		if (r == 0)
+			break;
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			err_errno(err, errlen, path, errno);
+			free(buf);
+			return DC_ECONFIG;
+		}
+		got += (size_t)r;
+	}
+	*text = buf;
+	*len = got;
+	return DC_OK;
+}
+
+/* *open_errno is set to the errno of a failed open, else 0. */
+static dc_status load_file(const char *path, int check_owner,
+			   struct dc_config *cfg, char *err, size_t errlen,
+			   int *open_errno)
+{
+	char *text = NULL;
+	size_t len = 0;
+	dc_status rc;
+	int fd;
+
+	*open_errno = 0;
+	dc_config_init(cfg);
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0) {
+		*open_errno = errno;
+		err_errno(err, errlen, path, errno);
+		return DC_ECONFIG;
+	}
+	rc = check_owner ? dc_config_check_owner(path, fd, err, errlen) : DC_OK;
+	if (rc == DC_OK)
+		rc = read_fd(fd, path, &text, &len, err, errlen);
+	close(fd);
+	if (rc == DC_OK) {
+		rc = dc_config_parse(text, len, path, cfg, err, errlen);
+		free(text);
+	}
+	return rc;
+}
+
+dc_status dc_config_load(const char *path, struct dc_config *cfg,
+			 char *err, size_t errlen)
+{
+	int open_errno;
+
+	if (err != NULL && errlen > 0)
+		err[0] = '\0';
+	if (path == NULL) {
+		dc_config_init(cfg);
+		set_err(err, errlen, "no configuration file given");
+		return DC_ECONFIG;
+	}
+	return load_file(path, 0, cfg, err, errlen, &open_errno);
+}
+
+/* $NSS_DNSCRYPT_SERVER replaces the file's servers. */
+static dc_status env_server(const char *text, struct dc_config *cfg,
+			    char *err, size_t errlen)
+{
+	struct dc_stamp st;
+	char why[256];
+
+	if (dc_stamp_parse(text, &st, why, sizeof why) != DC_OK) {
+		set_err(err, errlen, "%s: %s", DC_CONFIG_ENV_SERVER, why);
+		return DC_ECONFIG;
+	}
+	if (st.kind != DC_STAMP_DNSCRYPT) {
+		set_err(err, errlen, "%s: a relay stamp (0x81) cannot be used as a server",
+			DC_CONFIG_ENV_SERVER);
+		return DC_ECONFIG;
+	}
+	cfg->servers[0] = st;
+	cfg->nservers = 1;
+	return DC_OK;
+}
+
+dc_status dc_config_load_default(struct dc_config *cfg, char *err, size_t errlen)
+{
+	const char *path = secure_getenv(DC_CONFIG_ENV);
+	const char *server = secure_getenv(DC_CONFIG_ENV_SERVER);
+	char why[512];
+	int from_env = path != NULL && path[0] != '\0';
+	int open_errno;
+	dc_status rc;
+
+	if (err != NULL && errlen > 0)
+		err[0] = '\0';
+	if (!from_env)
+		path = DC_CONFIG_DEFAULT_PATH;
+	if (server != NULL && server[0] == '\0')
+		server = NULL;
+	rc = load_file(path, !from_env, cfg, why, sizeof why, &open_errno);
+	if (rc != DC_OK) {
+		if (open_errno == ENOENT && server != NULL) {
+			dc_config_init(cfg);
+		} else if (open_errno == ENOENT) {
+			set_err(err, errlen, "no configuration: %s", why);
+			return DC_ECONFIG;
+		} else {
+			set_err(err, errlen, "%s", why);
+			return rc;
+		}
+	}
+	if (server != NULL && env_server(server, cfg, err, errlen) != DC_OK)
+		return DC_ECONFIG;
+	if (cfg->nservers == 0) {
+		set_err(err, errlen, "no server configured in %s", path);
+		return DC_ECONFIG;
+	}
+	return DC_OK;
+}
