@@ -22,6 +22,11 @@
 #define DC_MIN_UDP_QUERY   256  /* dnsdist drops shorter UDP queries */
 #define DC_MAX_DNS_MSG     4096
 #define DC_MAX_TCP_PADDING 256  /* dnsdist drops TCP queries with more padding */
+/* Bounds on an encrypted answer's length checked by dc_answer_nonce:
+ * a DNS header at least, a 4096-byte DNS message plus 256 bytes of
+ * server padding at most. */
+#define DC_ANSWER_MIN_LEN  (DC_ANSWER_OVERHEAD + 12)
+#define DC_ANSWER_MAX_LEN  (DC_ANSWER_OVERHEAD + DC_MAX_DNS_MSG + 256)
 
 extern const uint8_t dc_answer_magic[8]; /* "r6fnvWj8" */
 

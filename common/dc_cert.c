@@ -1,0 +1,162 @@
+/* dc_cert.c - DNSCrypt v2 resolver certificates (design.md 2). */
+#include <string.h>
+#include <limits.h>
+#include <ares.h>
+#include <sodium.h>
+#include "dc_cert.h"
+
+static const uint8_t cert_magic[4] = { 'D', 'N', 'S', 'C' };
+
+static uint16_t get16(const uint8_t *p)
+{
+	return (uint16_t)((p[0] << 8) | p[1]);
+}
+
+static uint32_t get32(const uint8_t *p)
+{
+	return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) |
+	       ((uint32_t)p[2] << 8) | (uint32_t)p[3];
+}
+
+const char *dc_cert_check_str(dc_cert_check c)
+{
+	switch (c) {
+	case DC_CERT_VALID:         return "valid";
+	case DC_CERT_BAD_FORMAT:    return "malformed certificate";
+	case DC_CERT_BAD_VERSION:   return "unsupported es-version";
+	case DC_CERT_BAD_SIGNATURE: return "bad signature (wrong provider key?)";
+	case DC_CERT_NOT_YET_VALID: return "certificate not yet valid (check the clock)";
+	case DC_CERT_EXPIRED:       return "certificate expired (check the clock)";
+	case DC_CERT_BAD_WINDOW:    return "certificate validity window is empty";
+	}
+	return "unknown certificate check";
+}
+
+dc_cert_check dc_cert_parse(const uint8_t *buf, size_t len,
+			    const uint8_t provider_pk[32], time_t now,
+			    struct dc_cert *out)
+{
+	struct dc_cert local;
+	uint16_t es;
+
+	if (out == NULL)
+		out = &local;
+	if (buf == NULL || len < DC_CERT_MIN_LEN || len > DC_CERT_MAX_LEN ||
+	    memcmp(buf, cert_magic, sizeof cert_magic) != 0)
+		return DC_CERT_BAD_FORMAT;
+
+	es = get16(buf + 4);
+	/* bytes 6..7: minor version, ignored */
+	out->es_version = es;
+	memcpy(out->resolver_pk, buf + 72, 32);
+	memcpy(out->client_magic, buf + 104, 8);
+	out->serial = get32(buf + 112);
+	out->ts_start = get32(buf + 116);
+	out->ts_end = get32(buf + 120);
+	out->rawlen = len;
+	memcpy(out->raw, buf, len);
+
+	if (es != DC_ES_XSALSA20 && es != DC_ES_XCHACHA20)
+		return DC_CERT_BAD_VERSION;
+	/* The signature (bytes 8..71) covers bytes 72..end, extensions too. */
+	if (provider_pk == NULL ||
+	    crypto_sign_verify_detached(buf + 8, buf + 72, len - 72,
+					provider_pk) != 0)
+		return DC_CERT_BAD_SIGNATURE;
+	if (out->ts_start >= out->ts_end)
+		return DC_CERT_BAD_WINDOW;
+	/* Valid from ts-start through ts-end, both inclusive. */
+	if ((long long)now < (long long)out->ts_start)
+		return DC_CERT_NOT_YET_VALID;
+	if ((long long)now > (long long)out->ts_end)
+		return DC_CERT_EXPIRED;
+	return DC_CERT_VALID;
+}
+
+int dc_cert_better(const struct dc_cert *a, const struct dc_cert *b)
+{
+	if (a->serial != b->serial)
+		return a->serial > b->serial;
+	if (a->es_version != b->es_version) {
+		if (a->es_version == DC_ES_XCHACHA20)
+			return 1;
+		if (b->es_version == DC_ES_XCHACHA20)
+			return 0;
+	}
+	return a->ts_start > b->ts_start;
+}
+
+/* Try one joined TXT record as a certificate; keep it in best if it is
+ * valid and preferred. */
+static void try_candidate(const uint8_t *buf, size_t len, int too_long,
+			  const uint8_t provider_pk[32], time_t now,
+			  struct dc_cert *best, int *have, struct dc_cert *cand,
+			  dc_cert_check *last)
+{
+	dc_cert_check c;
+
+	if (too_long) {
+		*last = DC_CERT_BAD_FORMAT;
+		return;
+	}
+	c = dc_cert_parse(buf, len, provider_pk, now, cand);
+	*last = c;
+	if (c != DC_CERT_VALID)
+		return;
+	if (!*have || dc_cert_better(cand, best)) {
+		memcpy(best, cand, sizeof *best);
+		*have = 1;
+	}
+}
+
+dc_status dc_cert_from_txt_answer(const uint8_t *abuf, size_t alen,
+				  const uint8_t provider_pk[32], time_t now,
+				  struct dc_cert *best, dc_cert_check *why)
+{
+	struct ares_txt_ext *txt = NULL, *t;
+	struct dc_cert cand;
+	uint8_t joined[DC_CERT_MAX_LEN];
+	size_t jlen = 0;
+	int too_long = 0, in_record = 0, have = 0;
+	dc_cert_check last = DC_CERT_BAD_FORMAT;
+
+	if (why != NULL)
+		*why = DC_CERT_BAD_FORMAT;
+	/* 12-byte DNS header; RCODE is the low 4 bits of byte 3. */
+	if (abuf == NULL || best == NULL || alen < 12 || alen > INT_MAX ||
+	    (abuf[3] & 0x0f) != 0)
+		return DC_ECERT;
+	/* On error c-ares frees its partial list and leaves txt NULL. */
+	if (ares_parse_txt_reply_ext(abuf, (int)alen, &txt) != ARES_SUCCESS)
+		return DC_ECERT;
+
+	for (t = txt; t != NULL; t = t->next) {
+		if (t->record_start) {
+			if (in_record)
+				try_candidate(joined, jlen, too_long,
+					      provider_pk, now, best, &have,
+					      &cand, &last);
+			jlen = 0;
+			too_long = 0;
+			in_record = 1;
+		}
+		if (!in_record)
+			continue; /* cannot happen: the first chunk starts a record */
+		if (too_long || t->length > sizeof joined - jlen) {
+			too_long = 1;
+			continue;
+		}
+		if (t->length > 0) {
+			memcpy(joined + jlen, t->txt, t->length);
+			jlen += t->length;
+		}
+	}
+	if (in_record)
+		try_candidate(joined, jlen, too_long, provider_pk, now, best,
+			      &have, &cand, &last);
+	ares_free_data(txt);
+
+	if (why != NULL)
+		*why = have ? DC_CERT_VALID : last;
+	return have ? DC_OK : DC_ECERT;
+}
