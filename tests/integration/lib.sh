@@ -1,0 +1,148 @@
+# shellcheck shell=bash
+# Helpers for tests/integration/t*.sh (sourced; tests/run.sh runs each
+# script with bash and exports B, LAB, REPO, VALGRIND and the lab's env).
+#
+# TAP output:
+#   t_pass DESC                 ok N - DESC
+#   t_fail DESC [DIAG...]       not ok N - DESC, then each DIAG as "# ..."
+#   t_skip DESC REASON          ok N - DESC # SKIP REASON
+#   t_ok DESC CMD...            pass when CMD exits 0 (its output is shown
+#                               as comments when it fails)
+#   t_fails DESC CMD...         pass when CMD exits non-zero
+#   t_eq DESC GOT WANT          pass when the strings are equal
+#   t_match DESC GOT REGEX      pass when GOT matches the bash regex
+#   t_diag MSG...               "# MSG"
+#   t_done                      exit 0 if nothing failed, else 1
+#
+# Lab helpers:
+#   with_nss NSSWITCH RESOLV CMD...
+#       run CMD in a further private mount namespace with NSSWITCH bind-
+#       mounted over /etc/nsswitch.conf and RESOLV over /etc/resolv.conf
+#       (either may be "-" to keep the real file; $NSS_HOSTS, if set, goes
+#       over /etc/hosts), LD_LIBRARY_PATH=$B so glibc loads
+#       $B/libnss_dnscrypt.so.2, and NSS_DNSCRYPT_CONF=${NSS_DNSCRYPT_CONF:-
+#       $LAB/es2.conf}.  Example:
+#         NSS_DNSCRYPT_CONF=$LAB/es1.conf with_nss "$LAB/nsswitch.conf.dnscrypt" \
+#             "$LAB/resolv.conf.dead" getent ahosts a4.lab.test
+#   lab_console LUA       run a command on the lab's dnsdist console
+#   lab_pid PID [COMM]    record a process you started, so that the lab's
+#                         stop.sh kills it if your script does not; COMM
+#                         (its /proc/PID/comm once exec'd, e.g. python3)
+#                         guards against killing a reused PID
+#   lab_tmp NAME          create a fresh directory under $LAB, print its path
+#   lab_addrconfig v4|v6|both|none
+#                         set the host addresses glibc's AI_ADDRCONFIG sees
+#                         (default both; restore "both" when you are done)
+
+# shellcheck source=SCRIPTDIR/../lab/ns.sh
+. "${REPO:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}/tests/lab/ns.sh"
+
+T_N=0
+T_FAILED=0
+
+t_diag() {
+    local line
+    while IFS= read -r line; do
+        printf '# %s\n' "$line"
+    done <<<"$*"
+}
+
+t_pass() {
+    T_N=$((T_N + 1))
+    printf 'ok %d - %s\n' "$T_N" "$1"
+}
+
+t_fail() {
+    T_N=$((T_N + 1))
+    T_FAILED=$((T_FAILED + 1))
+    printf 'not ok %d - %s\n' "$T_N" "$1"
+    shift
+    local d
+    for d in "$@"; do t_diag "$d"; done
+}
+
+t_skip() {
+    T_N=$((T_N + 1))
+    printf 'ok %d - %s # SKIP %s\n' "$T_N" "$1" "${2:-}"
+}
+
+t_ok() {
+    local desc=$1 out rc
+    shift
+    out=$("$@" 2>&1) && rc=0 || rc=$?
+    if [ "$rc" -eq 0 ]; then
+        t_pass "$desc"
+    else
+        t_fail "$desc" "command: $*" "exit status: $rc" "${out:0:4000}"
+    fi
+    return "$rc"
+}
+
+t_fails() {
+    local desc=$1 out rc
+    shift
+    out=$("$@" 2>&1) && rc=0 || rc=$?
+    if [ "$rc" -ne 0 ]; then
+        t_pass "$desc"
+        return 0
+    fi
+    t_fail "$desc" "command: $*" "unexpectedly succeeded" "${out:0:4000}"
+    return 1
+}
+
+t_eq() {
+    if [ "$2" = "$3" ]; then
+        t_pass "$1"
+    else
+        t_fail "$1" "got:  ${2:0:4000}" "want: ${3:0:4000}"
+        return 1
+    fi
+}
+
+t_match() {
+    if [[ $2 =~ $3 ]]; then
+        t_pass "$1"
+    else
+        t_fail "$1" "got:   ${2:0:4000}" "regex: $3"
+        return 1
+    fi
+}
+
+t_done() {
+    [ "$T_FAILED" -eq 0 ] && exit 0
+    exit 1
+}
+
+with_nss() {
+    local nss=$1 resolv=$2
+    shift 2
+    local f
+    for f in "$nss" "$resolv" "${NSS_HOSTS:--}"; do
+        if [ "$f" != - ] && [ ! -e "$f" ]; then
+            echo "with_nss: no such file: $f" >&2
+            return 127
+        fi
+    done
+    # shellcheck disable=SC2016
+    NSS_DNSCRYPT_CONF=${NSS_DNSCRYPT_CONF:-$LAB/es2.conf} \
+    LD_LIBRARY_PATH=$B${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH} \
+    unshare --mount --propagation private -- bash -c '
+        set -e
+        [ "$1" = - ] || mount --bind "$1" /etc/nsswitch.conf
+        [ "$2" = - ] || mount --bind "$2" /etc/resolv.conf
+        [ "$3" = - ] || mount --bind "$3" /etc/hosts
+        shift 3
+        exec "$@"' with_nss "$nss" "$resolv" "${NSS_HOSTS:--}" "$@"
+}
+
+lab_console() {
+    dnsdist -C "$DNSDIST_CONF" -c -e "$*"
+}
+
+lab_pid() {
+    echo "$1 ${2:-?}" >>"$LAB/pids"
+}
+
+lab_tmp() {
+    mktemp -d "$LAB/$1.XXXXXX"
+}
