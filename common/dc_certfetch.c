@@ -1,0 +1,194 @@
+/* dc_certfetch.c - getting a resolver's certificate: the process-wide
+ * store, then the plain TXT query for the provider name (UDP, then TCP on
+ * failure or truncation), then the session keys.
+ *
+ * The certificate query is the only plaintext packet the protocol needs.
+ */
+#include <pthread.h>
+#include <string.h>
+#include <sodium.h>
+
+#include "dc_ctx.h"
+#include "dc_cert.h"
+#include "dc_certcache.h"
+#include "dc_query.h"
+
+#define DC_STORE_SIZE (DC_MAX_SERVERS * 2)
+#define DC_CERT_RECHECK 3600      /* re-fetch at least hourly (design.md 2) */
+#define DC_NS_C_IN 1
+#define DC_NS_T_TXT 16
+
+struct store_entry {
+	int used;
+	uint8_t provider_pk[32];
+	char provider_name[DC_PROVIDER_NAME_MAX + 1];
+	struct sockaddr_storage addr;
+	struct dc_cert cert;
+	time_t fetched;
+};
+
+static pthread_mutex_t store_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct store_entry store[DC_STORE_SIZE];
+static unsigned store_next;
+
+void dc_certstore_atfork_prepare(void);
+void dc_certstore_atfork_parent(void);
+void dc_certstore_atfork_child(void);
+void dc_certstore_atfork_prepare(void) { pthread_mutex_lock(&store_lock); }
+void dc_certstore_atfork_parent(void) { pthread_mutex_unlock(&store_lock); }
+void dc_certstore_atfork_child(void) { pthread_mutex_init(&store_lock, NULL); }
+
+void dc_ctx_keypair(struct dc_keypair *kp);
+
+static int entry_matches(const struct store_entry *e, const struct dc_stamp *st)
+{
+	return e->used && memcmp(e->provider_pk, st->provider_pk, 32) == 0 &&
+	       strcmp(e->provider_name, st->provider_name) == 0 &&
+	       memcmp(&e->addr, &st->addr, st->addrlen) == 0;
+}
+
+static int store_get(const struct dc_stamp *st, time_t now, struct dc_cert *out)
+{
+	int found = 0;
+
+	pthread_mutex_lock(&store_lock);
+	for (int i = 0; i < DC_STORE_SIZE; i++) {
+		struct store_entry *e = &store[i];
+		if (!entry_matches(e, st))
+			continue;
+		if (now - e->fetched < DC_CERT_RECHECK &&
+		    now >= (time_t)e->cert.ts_start && now <= (time_t)e->cert.ts_end) {
+			*out = e->cert;
+			found = 1;
+		}
+		break;
+	}
+	pthread_mutex_unlock(&store_lock);
+	return found;
+}
+
+static void store_put(const struct dc_stamp *st, const struct dc_cert *c,
+		      time_t now)
+{
+	struct store_entry *e = NULL;
+
+	pthread_mutex_lock(&store_lock);
+	for (int i = 0; i < DC_STORE_SIZE; i++) {
+		if (entry_matches(&store[i], st)) {
+			e = &store[i];
+			break;
+		}
+	}
+	if (!e)
+		e = &store[store_next++ % DC_STORE_SIZE];
+	memset(e, 0, sizeof(*e));
+	e->used = 1;
+	memcpy(e->provider_pk, st->provider_pk, 32);
+	memcpy(e->provider_name, st->provider_name, sizeof(e->provider_name));
+	memcpy(&e->addr, &st->addr, st->addrlen);
+	e->cert = *c;
+	e->fetched = now;
+	pthread_mutex_unlock(&store_lock);
+}
+
+/* One TXT query over a plain channel; UDP first, or TCP when use_tcp. */
+static dc_status fetch_once(const struct dc_config *cfg,
+			    const struct dc_stamp *st, int use_tcp,
+			    uint64_t deadline, struct dc_qres *r)
+{
+	const struct dc_stamp *list[1] = { st };
+	struct dc_tserver ts;
+	struct dc_transport tr;
+	ares_channel ch;
+	int pending = 0;
+	dc_status rc;
+
+	memset(&ts, 0, sizeof(ts));
+	ts.stamp = st;
+	dc_transport_init(&tr, 0, &ts, 1, 0);
+	rc = dc_channel_new(&ch, &tr, cfg, list, 1, use_tcp);
+	if (rc != DC_OK)
+		return rc;
+	dc_query_start(ch, st->provider_name, DC_NS_C_IN, DC_NS_T_TXT, r, &pending);
+	rc = dc_ctx_wait(ch, &pending, deadline);
+	ares_destroy(ch);
+	dc_transport_cleanup(&tr);
+	if (rc != DC_OK)
+		return rc;
+	return dc_qres_status(r);
+}
+
+static dc_status fetch_cert(const struct dc_config *cfg,
+			    const struct dc_stamp *st, time_t now,
+			    struct dc_cert *out, int *why)
+{
+	uint64_t start = dc_now_ms();
+	uint64_t total = (uint64_t)cfg->total_timeout_ms;
+	dc_status rc = DC_ETIMEOUT;
+
+	*why = DC_CERT_BAD_FORMAT;
+	/* UDP gets half the budget; TCP (for networks that drop UDP, or
+	 * answers too big for it) the rest.  c-ares itself moves a
+	 * truncated UDP answer to TCP. */
+	for (int tcp = 0; tcp <= 1; tcp++) {
+		uint64_t deadline = tcp ? start + total : start + total / 2;
+		struct dc_qres r;
+		dc_cert_check chk = DC_CERT_BAD_FORMAT;
+
+		rc = fetch_once(cfg, st, tcp, deadline, &r);
+		if (rc == DC_OK) {
+			rc = dc_cert_from_txt_answer(r.abuf, r.alen,
+						     st->provider_pk, now, out, &chk);
+			*why = (int)chk;
+			dc_qres_free(&r);
+			return rc;
+		}
+		dc_qres_free(&r);
+	}
+	return rc;
+}
+
+dc_status dc_cert_ensure(struct dc_ctx *ctx, int i, time_t now)
+{
+	const struct dc_stamp *st = &ctx->cfg.servers[i];
+	struct dc_tserver *srv = &ctx->srv[i];
+	struct dc_keypair kp;
+	struct dc_cert cert;
+	dc_status rc = DC_OK;
+	int why = DC_CERT_VALID;
+
+	ctx->diag.cert_from_disk[i] = 0;
+	if (!store_get(st, now, &cert)) {
+		if (dc_certcache_load(&ctx->cfg, st, now, &cert) == DC_OK) {
+			ctx->diag.cert_from_disk[i] = 1;
+		} else {
+			rc = fetch_cert(&ctx->cfg, st, now, &cert, &why);
+			if (rc == DC_OK)
+				dc_certcache_save(&ctx->cfg, st, &cert);
+		}
+		if (rc == DC_OK)
+			store_put(st, &cert, now);
+	}
+	ctx->diag.cert_status[i] = rc;
+	ctx->diag.cert_check[i] = why;
+	if (rc != DC_OK) {
+		srv->has_session = 0;
+		return rc;
+	}
+	dc_ctx_keypair(&kp);
+	rc = dc_session_init(&srv->session, &kp, &cert);
+	sodium_memzero(&kp, sizeof(kp));
+	if (rc != DC_OK) {
+		srv->has_session = 0;
+		ctx->diag.cert_status[i] = rc;
+		return rc;
+	}
+	srv->has_session = 1;
+	ctx->cert_until[i] = now + DC_CERT_RECHECK;
+	if ((time_t)cert.ts_end < ctx->cert_until[i])
+		ctx->cert_until[i] = (time_t)cert.ts_end + 1;
+	ctx->diag.cert_serial[i] = cert.serial;
+	ctx->diag.cert_es[i] = cert.es_version;
+	ctx->diag.cert_ts_end[i] = cert.ts_end;
+	return DC_OK;
+}

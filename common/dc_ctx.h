@@ -1,0 +1,71 @@
+/* dc_ctx.h - the per-thread resolver context and process-wide state.
+ *
+ * c-ares 1.18 channels are not thread-safe, so each thread that resolves
+ * gets its own context (channel, transport, server sessions), made on
+ * first use, re-made after fork and freed at thread exit.  What is worth
+ * sharing between threads (the client key pair, fetched certificates) is
+ * process-wide behind a mutex, with pthread_atfork handlers.
+ */
+#ifndef DC_CTX_H
+#define DC_CTX_H
+
+#include <stdint.h>
+#include <sys/types.h>
+#include <ares.h>
+#include "dc_config.h"
+#include "dc_search.h"
+#include "dc_transport.h"
+
+/* What the last lookup of this thread did (for dnscrypt-resolve). */
+struct dc_diag {
+	int server;                /* index of the server that answered, -1 */
+	uint32_t cert_serial[DC_MAX_SERVERS];
+	uint16_t cert_es[DC_MAX_SERVERS];
+	uint32_t cert_ts_end[DC_MAX_SERVERS];
+	dc_status cert_status[DC_MAX_SERVERS];
+	int cert_check[DC_MAX_SERVERS];   /* dc_cert_check of the last fetch */
+	int cert_from_disk[DC_MAX_SERVERS];
+	char config_error[320];
+};
+
+struct dc_ctx {
+	pid_t pid;
+	struct dc_config cfg;
+	struct dc_search search;
+	ares_channel ch;
+	struct dc_transport tr;
+	struct dc_tserver srv[DC_MAX_SERVERS];
+	time_t cert_until[DC_MAX_SERVERS];  /* re-check certificate after */
+	struct dc_diag diag;
+	time_t config_checked;
+	struct timespec config_mtime;
+	struct dc_ctx *next;               /* registry of all contexts */
+};
+
+/* This thread's context, ready to send encrypted queries (certificates
+ * fetched and checked).  DC_ECONFIG if there is no usable configuration
+ * (the message is in diag->config_error, see dc_ctx_last_diag). */
+dc_status dc_ctx_get(struct dc_ctx **out);
+
+/* Diagnostics of this thread's last lookup, or NULL. */
+const struct dc_diag *dc_ctx_last_diag(void);
+
+/* Milliseconds on CLOCK_MONOTONIC. */
+uint64_t dc_now_ms(void);
+
+/* Run the channel until *pending drops to zero or deadline_ms passes
+ * (then the queries are cancelled and DC_ETIMEOUT returned). */
+dc_status dc_ctx_wait(ares_channel ch, const int *pending, uint64_t deadline_ms);
+
+/* Make a c-ares channel with our transport: servers from cfg, no
+ * resolv.conf read, timeout and tries from cfg. */
+dc_status dc_channel_new(ares_channel *ch, struct dc_transport *tr,
+			 const struct dc_config *cfg, const struct dc_stamp *const *servers,
+			 int nservers, int use_tcp);
+
+/* Certificates: fetch (or take from the process-wide store) the best valid
+ * certificate of server i and set up its session.  Defined in
+ * dc_certfetch.c. */
+dc_status dc_cert_ensure(struct dc_ctx *ctx, int i, time_t now);
+
+#endif

@@ -1,0 +1,112 @@
+/* dc_query.c - one DNS query on a c-ares channel, its answer kept raw. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "dc_query.h"
+#include "dc_crypt.h"
+
+static void query_done(void *arg, int status, int timeouts,
+		       unsigned char *abuf, int alen)
+{
+	struct dc_qres *r = arg;
+
+	(void)timeouts;
+	r->ares_status = status;
+	if (status == ARES_SUCCESS && abuf && alen >= 12) {
+		r->abuf = malloc((size_t)alen);
+		if (r->abuf) {
+			memcpy(r->abuf, abuf, (size_t)alen);
+			r->alen = (size_t)alen;
+		} else {
+			r->ares_status = ARES_ENOMEM;
+		}
+	}
+	r->done = 1;
+	if (r->pending)
+		(*r->pending)--;
+}
+
+void dc_query_start(ares_channel ch, const char *name, int dnsclass, int type,
+		    struct dc_qres *r, int *pending)
+{
+	unsigned char *q = NULL;
+	int qlen = 0, rc;
+
+	memset(r, 0, sizeof(*r));
+	r->pending = pending;
+	(*pending)++;
+	rc = ares_create_query(name, dnsclass, type, 0, 1, &q, &qlen,
+			       DC_MAX_DNS_MSG);
+	if (rc != ARES_SUCCESS) {
+		query_done(r, rc, 0, NULL, 0);
+		return;
+	}
+	ares_send(ch, q, qlen, query_done, r);
+	ares_free_string(q);
+}
+
+struct msg_ctx {
+	struct dc_qres *r;
+	uint8_t id[2];
+};
+
+static void msg_done(void *arg, int status, int timeouts,
+		     unsigned char *abuf, int alen)
+{
+	struct msg_ctx *m = arg;
+	struct dc_qres *r = m->r;
+
+	query_done(r, status, timeouts, abuf, alen);
+	if (r->abuf)
+		memcpy(r->abuf, m->id, 2);
+	free(m);
+}
+
+void dc_query_start_msg(ares_channel ch, const uint8_t *msg, size_t len,
+			struct dc_qres *r, int *pending)
+{
+	struct msg_ctx *m;
+
+	memset(r, 0, sizeof(*r));
+	r->pending = pending;
+	(*pending)++;
+	if (len < 12 || len > DC_MAX_DNS_MSG) {
+		query_done(r, ARES_EBADQUERY, 0, NULL, 0);
+		return;
+	}
+	m = malloc(sizeof(*m));
+	if (!m) {
+		query_done(r, ARES_ENOMEM, 0, NULL, 0);
+		return;
+	}
+	m->r = r;
+	memcpy(m->id, msg, 2);
+	ares_send(ch, msg, (int)len, msg_done, m);
+}
+
+dc_status dc_qres_status(const struct dc_qres *r)
+{
+	switch (r->ares_status) {
+	case ARES_SUCCESS:
+		return r->abuf ? DC_OK : DC_EBADRESP;
+	case ARES_ENOMEM:
+		return DC_ENOMEM;
+	case ARES_EBADNAME:
+	case ARES_EBADQUERY:
+		return DC_EBADNAME;
+	case ARES_ECONNREFUSED:
+		return DC_ECONNREFUSED;
+	case ARES_EBADRESP:
+	case ARES_EFORMERR:
+		return DC_EBADRESP;
+	default:  /* ETIMEOUT, ECANCELLED, EDESTRUCTION, ... */
+		return DC_ETIMEOUT;
+	}
+}
+
+void dc_qres_free(struct dc_qres *r)
+{
+	free(r->abuf);
+	r->abuf = NULL;
+	r->alen = 0;
+}

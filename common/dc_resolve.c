@@ -1,0 +1,237 @@
+/* dc_resolve.c - lookups: search list, A/AAAA in parallel, PTR, raw. */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dc_ctx.h"
+#include "dc_query.h"
+#include "dc_resolve.h"
+#include "dc_search.h"
+
+#define T_A 1
+#define T_PTR 12
+#define T_AAAA 28
+#define C_IN 1
+
+dc_status dc_answer_status(const uint8_t *msg, size_t len)
+{
+	if (len < 12)
+		return DC_EBADRESP;
+	switch (msg[3] & 0x0f) {
+	case 0:
+		return (msg[6] | msg[7]) ? DC_OK : DC_ENODATA;
+	case 2:
+		return DC_ESERVFAIL;
+	case 3:
+		return DC_ENOTFOUND;
+	default:
+		return DC_EREFUSED;
+	}
+}
+
+/* Which answer ends a lookup when two families were asked: an address
+ * wins, then anything transient (so that a lost or forged answer is an
+ * error to retry, not a "does not exist"), then NODATA, then NXDOMAIN. */
+static int rank(dc_status st)
+{
+	switch (st) {
+	case DC_OK:        return 0;
+	case DC_ENOTFOUND: return 3;
+	case DC_ENODATA:   return 2;
+	default:           return 1;
+	}
+}
+
+static dc_status merge(dc_status a, dc_status b)
+{
+	return rank(a) <= rank(b) ? a : b;
+}
+
+static void note_server(struct dc_ctx *ctx)
+{
+	for (int i = 0; i < ctx->cfg.nservers; i++) {
+		if (ctx->srv[i].has_session) {
+			ctx->diag.server = i;
+			return;
+		}
+	}
+}
+
+/* Ask for one candidate name; fills out on success. */
+static dc_status lookup_one(struct dc_ctx *ctx, const char *name, int family,
+			    uint64_t deadline, struct dc_hostres *out)
+{
+	struct dc_qres r[2];
+	int types[2], n = 0, pending = 0;
+	dc_status st = DC_ENOTFOUND, w;
+
+	if (family != AF_INET6)
+		types[n++] = T_A;
+	if (family != AF_INET)
+		types[n++] = T_AAAA;
+	for (int i = 0; i < n; i++)
+		dc_query_start(ctx->ch, name, C_IN, types[i], &r[i], &pending);
+	w = dc_ctx_wait(ctx->ch, &pending, deadline);
+	for (int i = 0; i < n; i++) {
+		dc_status s = dc_qres_status(&r[i]);
+		if (s == DC_OK)
+			s = dc_dns_parse_addrs(r[i].abuf, r[i].alen, types[i], out);
+		st = i == 0 ? s : merge(st, s);
+		dc_qres_free(&r[i]);
+	}
+	if (w != DC_OK && st != DC_OK)
+		st = w;
+	return st;
+}
+
+dc_status dc_resolve_name(const char *name, int family, struct dc_hostres *out)
+{
+	char cand[DC_SEARCH_MAXCAND][DC_NAME_MAX];
+	struct dc_search_state ss;
+	struct dc_ctx *ctx;
+	uint64_t deadline;
+	dc_status rc;
+	int n;
+
+	dc_hostres_init(out);
+	if (family != AF_INET && family != AF_INET6 && family != AF_UNSPEC)
+		return DC_EBADARG;
+	rc = dc_dns_check_name(name);
+	if (rc != DC_OK)
+		return rc;
+	rc = dc_ctx_get(&ctx);
+	if (rc != DC_OK)
+		return rc;
+	deadline = dc_now_ms() + (uint64_t)ctx->cfg.total_timeout_ms;
+	n = dc_search_candidates(&ctx->search, name, cand, DC_SEARCH_MAXCAND);
+	dc_search_begin(&ss, &ctx->search, name);
+	for (int i = n > 0 ? 0 : -1; i >= 0;) {
+		dc_hostres_free(out);
+		dc_hostres_init(out);
+		rc = lookup_one(ctx, cand[i], family, deadline, out);
+		if (rc == DC_OK) {
+			note_server(ctx);
+			return DC_OK;
+		}
+		i = dc_search_step(&ss, i, rc, NULL);
+	}
+	dc_hostres_free(out);
+	dc_hostres_init(out);
+	return dc_search_final(&ss);
+}
+
+dc_status dc_resolve_addr(int family, const void *addr, struct dc_hostres *out)
+{
+	char qname[80];
+	struct dc_qres r;
+	struct dc_ctx *ctx;
+	dc_status rc;
+	int pending = 0;
+
+	dc_hostres_init(out);
+	rc = dc_dns_ptr_name(family, addr, qname, sizeof(qname));
+	if (rc != DC_OK)
+		return rc;
+	rc = dc_ctx_get(&ctx);
+	if (rc != DC_OK)
+		return rc;
+	dc_query_start(ctx->ch, qname, C_IN, T_PTR, &r, &pending);
+	rc = dc_ctx_wait(ctx->ch, &pending,
+			 dc_now_ms() + (uint64_t)ctx->cfg.total_timeout_ms);
+	if (rc == DC_OK)
+		rc = dc_qres_status(&r);
+	if (rc == DC_OK)
+		rc = dc_dns_parse_ptr(r.abuf, r.alen, out);
+	dc_qres_free(&r);
+	if (rc == DC_OK) {
+		struct dc_addr *a = malloc(sizeof(*a));
+		if (!a) {
+			dc_hostres_free(out);
+			return DC_ENOMEM;
+		}
+		memset(a, 0, sizeof(*a));
+		a->family = family;
+		memcpy(a->addr, addr, family == AF_INET ? 4 : 16);
+		free(out->addrs);
+		out->addrs = a;
+		out->naddrs = 1;
+		note_server(ctx);
+	}
+	return rc;
+}
+
+static void copy_answer(const struct dc_qres *r, uint8_t *ans, size_t anscap,
+			size_t *anslen)
+{
+	*anslen = r->alen;
+	memcpy(ans, r->abuf, r->alen < anscap ? r->alen : anscap);
+}
+
+dc_status dc_resolve_raw(const char *name, int dnsclass, int type, int search,
+			 uint8_t *ans, size_t anscap, size_t *anslen)
+{
+	char cand[DC_SEARCH_MAXCAND][DC_NAME_MAX];
+	struct dc_search_state ss;
+	struct dc_ctx *ctx;
+	uint64_t deadline;
+	dc_status rc;
+	int n = 1;
+
+	*anslen = 0;
+	rc = dc_ctx_get(&ctx);
+	if (rc != DC_OK)
+		return rc;
+	deadline = dc_now_ms() + (uint64_t)ctx->cfg.total_timeout_ms;
+	if (search)
+		n = dc_search_candidates(&ctx->search, name, cand, DC_SEARCH_MAXCAND);
+	else
+		snprintf(cand[0], sizeof(cand[0]), "%s", name);
+	dc_search_begin(&ss, &ctx->search, name);
+	for (int i = n > 0 ? 0 : -1; i >= 0;) {
+		struct dc_qres r;
+		int pending = 0;
+
+		dc_query_start(ctx->ch, cand[i], dnsclass, type, &r, &pending);
+		rc = dc_ctx_wait(ctx->ch, &pending, deadline);
+		if (rc == DC_OK)
+			rc = dc_qres_status(&r);
+		if (rc == DC_OK) {
+			copy_answer(&r, ans, anscap, anslen);
+			rc = dc_answer_status(r.abuf, r.alen);
+		}
+		dc_qres_free(&r);
+		if (rc == DC_OK || !search) {
+			note_server(ctx);
+			return rc;
+		}
+		i = dc_search_step(&ss, i, rc, NULL);
+	}
+	return dc_search_final(&ss);
+}
+
+dc_status dc_resolve_msg(const uint8_t *msg, size_t len, uint8_t *ans,
+			 size_t anscap, size_t *anslen)
+{
+	struct dc_qres r;
+	struct dc_ctx *ctx;
+	dc_status rc;
+	int pending = 0;
+
+	*anslen = 0;
+	rc = dc_ctx_get(&ctx);
+	if (rc != DC_OK)
+		return rc;
+	dc_query_start_msg(ctx->ch, msg, len, &r, &pending);
+	rc = dc_ctx_wait(ctx->ch, &pending,
+			 dc_now_ms() + (uint64_t)ctx->cfg.total_timeout_ms);
+	if (rc == DC_OK)
+		rc = dc_qres_status(&r);
+	if (rc == DC_OK) {
+		copy_answer(&r, ans, anscap, anslen);
+		note_server(ctx);
+	}
+	dc_qres_free(&r);
+	return rc;
+}

@@ -1,0 +1,56 @@
+/* dc_transport.h - DNSCrypt under c-ares: the socket functions
+ * (ares_set_socket_functions) that encrypt every query c-ares sends and
+ * authenticate every answer before c-ares sees it, on UDP and TCP.
+ *
+ * A transport belongs to one c-ares channel and so to one thread.
+ */
+#ifndef DC_TRANSPORT_H
+#define DC_TRANSPORT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <ares.h>
+#include "dc_crypt.h"
+#include "dc_stamp.h"
+
+#define DC_PENDING 64   /* outstanding client nonces kept per socket */
+
+/* What a channel's transport knows of one resolver. */
+struct dc_tserver {
+	const struct dc_stamp *stamp;
+	int has_session;
+	struct dc_session session;
+	size_t udp_wire;            /* current padded UDP query size */
+	unsigned tc_seen;           /* truncated UDP answers seen */
+	unsigned bad_answers;       /* answers dropped as unauthenticated */
+};
+
+struct dc_tsock;
+
+struct dc_transport {
+	int encrypt;                /* 0: plain (certificate fetch) channel */
+	struct dc_tserver *servers;
+	int nservers;
+	size_t udp_max;             /* cap for udp_wire growth */
+	struct dc_tsock *socks;
+	int last_errno;             /* last socket error seen (diagnostics) */
+};
+
+void dc_transport_init(struct dc_transport *t, int encrypt,
+		       struct dc_tserver *servers, int nservers, size_t udp_max);
+
+/* Install the transport's functions on a channel. */
+void dc_transport_attach(struct dc_transport *t, ares_channel ch);
+
+/* Free per-socket state of sockets c-ares has closed; call after
+ * ares_destroy (which closes every socket through the hooks). */
+void dc_transport_cleanup(struct dc_transport *t);
+
+/* Process-wide registry of the descriptors the transports opened, so that
+ * a child process can close the ones in use by other threads at fork time.
+ * dc_transport_atfork_* are called from dc_ctx's pthread_atfork handlers. */
+void dc_transport_atfork_prepare(void);
+void dc_transport_atfork_parent(void);
+void dc_transport_atfork_child(void);
+
+#endif

@@ -1,0 +1,182 @@
+/* nss.c - the glibc NSS "hosts" entry points of libnss_dnscrypt.so.2.
+ *
+ * Thin on purpose: resolve through common/, pack with nss_pack.c, map the
+ * status with nss_status.c.  The contract (glibc 2.36, design.md 4):
+ *  - a buffer that is too small gives TRYAGAIN/ERANGE/NETDB_INTERNAL and
+ *    glibc calls again with a bigger one: the answer is kept per thread so
+ *    that the retry does not ask the network again;
+ *  - nothing an attacker can provoke yields UNAVAIL (nsswitch would go on
+ *    to a plaintext source); UNAVAIL means "not configured";
+ *  - *pat of gethostbyname4_r may point at caller memory: written, never
+ *    read.
+ */
+#include <errno.h>
+#include <netdb.h>
+#include <nss.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+
+#include "dc_resolve.h"
+#include "nss_pack.h"
+#include "nss_status.h"
+
+#define DC_EXPORT __attribute__((visibility("default")))
+
+/* The last answer of this thread, kept only for a retry after ERANGE. */
+static __thread struct {
+	int valid;
+	int family;            /* query family, or -1 - family for addresses */
+	char key[DC_NAME_MAX];
+	struct dc_hostres h;
+} last;
+
+static int last_take(int family, const char *key, struct dc_hostres *h)
+{
+	if (!last.valid || last.family != family || strcmp(last.key, key) != 0)
+		return 0;
+	*h = last.h;
+	last.valid = 0;
+	return 1;
+}
+
+static void last_keep(int family, const char *key, struct dc_hostres *h)
+{
+	if (last.valid)
+		dc_hostres_free(&last.h);
+	last.valid = 1;
+	last.family = family;
+	snprintf(last.key, sizeof(last.key), "%s", key);
+	last.h = *h;
+	dc_hostres_init(h);
+}
+
+static dc_status lookup(const char *name, int family, struct dc_hostres *h)
+{
+	if (last_take(family, name, h))
+		return DC_OK;
+	return dc_resolve_name(name, family, h);
+}
+
+/* Common tail: ERANGE keeps the answer for the retry; errno follows the
+ * NSS convention (the caller's value on success, *errnop on failure). */
+static enum nss_status finish(dc_status st, int family, const char *key,
+			      struct dc_hostres *h, int saved_errno,
+			      int *errnop, int *h_errnop)
+{
+	enum nss_status ns = dc_nss_status(st, errnop, h_errnop);
+
+	if (st == DC_ERANGE)
+		last_keep(family, key, h);
+	dc_hostres_free(h);
+	errno = st == DC_OK ? saved_errno : *errnop;
+	return ns;
+}
+
+DC_EXPORT enum nss_status
+_nss_dnscrypt_gethostbyname4_r(const char *name, struct gaih_addrtuple **pat,
+			       char *buffer, size_t buflen, int *errnop,
+			       int *h_errnop, int32_t *ttlp)
+{
+	int saved = errno;
+	struct dc_hostres h;
+	dc_status st;
+
+	st = lookup(name, AF_UNSPEC, &h);
+	if (st == DC_OK)
+		st = dc_pack_gaih(&h, pat, buffer, buflen, ttlp);
+	return finish(st, AF_UNSPEC, name, &h, saved, errnop, h_errnop);
+}
+
+DC_EXPORT enum nss_status
+_nss_dnscrypt_gethostbyname3_r(const char *name, int af, struct hostent *result,
+			       char *buffer, size_t buflen, int *errnop,
+			       int *h_errnop, int32_t *ttlp, char **canonp)
+{
+	int saved = errno;
+	struct dc_hostres h;
+	dc_status st;
+
+	dc_hostres_init(&h);
+	if (af != AF_INET && af != AF_INET6) {
+		/* nss_dns: EAFNOSUPPORT, NETDB_INTERNAL, UNAVAIL. */
+		*errnop = EAFNOSUPPORT;
+		*h_errnop = NETDB_INTERNAL;
+		errno = EAFNOSUPPORT;
+		return NSS_STATUS_UNAVAIL;
+	}
+	st = lookup(name, af, &h);
+	if (st == DC_OK)
+		st = dc_pack_hostent(&h, af, result, buffer, buflen, ttlp, canonp);
+	return finish(st, af, name, &h, saved, errnop, h_errnop);
+}
+
+DC_EXPORT enum nss_status
+_nss_dnscrypt_gethostbyname2_r(const char *name, int af, struct hostent *result,
+			       char *buffer, size_t buflen, int *errnop,
+			       int *h_errnop)
+{
+	return _nss_dnscrypt_gethostbyname3_r(name, af, result, buffer, buflen,
+					      errnop, h_errnop, NULL, NULL);
+}
+
+DC_EXPORT enum nss_status
+_nss_dnscrypt_gethostbyname_r(const char *name, struct hostent *result,
+			      char *buffer, size_t buflen, int *errnop,
+			      int *h_errnop)
+{
+	return _nss_dnscrypt_gethostbyname3_r(name, AF_INET, result, buffer,
+					      buflen, errnop, h_errnop, NULL, NULL);
+}
+
+DC_EXPORT enum nss_status
+_nss_dnscrypt_gethostbyaddr2_r(const void *addr, socklen_t len, int af,
+			       struct hostent *result, char *buffer,
+			       size_t buflen, int *errnop, int *h_errnop,
+			       int32_t *ttlp)
+{
+	static const uint8_t mapped[12] = { 0,0,0,0,0,0,0,0,0,0,0xff,0xff };
+	int saved = errno;
+	const uint8_t *a = addr;
+	struct dc_hostres h;
+	char key[DC_NAME_MAX];
+	dc_status st;
+
+	dc_hostres_init(&h);
+	/* nss_dns looks up a v4-mapped IPv6 address as the IPv4 one. */
+	if (af == AF_INET6 && len == 16 && memcmp(a, mapped, 12) == 0) {
+		a += 12;
+		af = AF_INET;
+		len = 4;
+	}
+	if ((af != AF_INET && af != AF_INET6) ||
+	    len != (af == AF_INET ? 4u : 16u)) {
+		*errnop = EAFNOSUPPORT;
+		*h_errnop = NETDB_INTERNAL;
+		errno = EAFNOSUPPORT;
+		return NSS_STATUS_UNAVAIL;
+	}
+	if (dc_dns_ptr_name(af, a, key, sizeof(key)) != DC_OK) {
+		*errnop = EINVAL;
+		*h_errnop = NETDB_INTERNAL;
+		errno = EINVAL;
+		return NSS_STATUS_UNAVAIL;
+	}
+	if (last_take(-1 - af, key, &h))
+		st = DC_OK;
+	else
+		st = dc_resolve_addr(af, a, &h);
+	if (st == DC_OK)
+		st = dc_pack_hostent_addr(&h, af, a, result, buffer, buflen, ttlp);
+	return finish(st, -1 - af, key, &h, saved, errnop, h_errnop);
+}
+
+DC_EXPORT enum nss_status
+_nss_dnscrypt_gethostbyaddr_r(const void *addr, socklen_t len, int af,
+			      struct hostent *result, char *buffer,
+			      size_t buflen, int *errnop, int *h_errnop)
+{
+	return _nss_dnscrypt_gethostbyaddr2_r(addr, len, af, result, buffer,
+					      buflen, errnop, h_errnop, NULL);
+}

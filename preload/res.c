@@ -1,0 +1,171 @@
+/* res.c - the res_query family over DNSCrypt, for LD_PRELOAD.
+ *
+ * Same return values and h_errno conventions as glibc 2.36
+ * (resolv/res_query.c): the answer length on success; -1 with h_errno
+ * HOST_NOT_FOUND (NXDOMAIN), NO_DATA (no answer record), TRY_AGAIN
+ * (SERVFAIL, timeout, anything unauthenticated), NO_RECOVERY (refused,
+ * not configured).  Both spellings are exported: res_query@GLIBC_2.34 is
+ * what current programs call, __res_query what programs built before 2.34
+ * call.
+ */
+#include <errno.h>
+#include <netdb.h>
+#include <resolv.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "dc_resolve.h"
+
+#undef res_query
+#undef res_search
+#undef res_querydomain
+#undef res_send
+#undef res_nquery
+#undef res_nsearch
+#undef res_nquerydomain
+#undef res_nsend
+
+#define DC_EXPORT __attribute__((visibility("default")))
+
+static int herr_of(dc_status st)
+{
+	switch (st) {
+	case DC_OK:        return NETDB_SUCCESS;
+	case DC_ENOTFOUND: return HOST_NOT_FOUND;
+	case DC_ENODATA:   return NO_DATA;
+	case DC_EREFUSED:
+	case DC_ECONFIG:
+	case DC_EBADNAME:  return NO_RECOVERY;
+	default:           return TRY_AGAIN;
+	}
+}
+
+static int finish(res_state statp, dc_status st, size_t alen, int saved)
+{
+	int he = herr_of(st);
+
+	h_errno = he;
+	if (statp)
+		statp->res_h_errno = he;
+	if (st != DC_OK) {
+		errno = st == DC_ETIMEOUT ? ETIMEDOUT :
+			st == DC_ECONNREFUSED ? ECONNREFUSED : saved;
+		return -1;
+	}
+	errno = saved;
+	return alen > (size_t)0x7fffffff ? -1 : (int)alen;
+}
+
+static int do_query(res_state statp, const char *name, int cls, int type,
+		    unsigned char *ans, int anslen, int search)
+{
+	int saved = errno;
+	size_t alen = 0;
+	dc_status st;
+
+	if (!name || !ans || anslen < 0) {
+		errno = EINVAL;
+		h_errno = NETDB_INTERNAL;
+		return -1;
+	}
+	st = dc_resolve_raw(name, cls, type, search, ans, (size_t)anslen, &alen);
+	if (st == DC_OK && alen > (size_t)anslen)
+		alen = (size_t)anslen;
+	return finish(statp, st, alen, saved);
+}
+
+static int do_querydomain(res_state statp, const char *name,
+			  const char *domain, int cls, int type,
+			  unsigned char *ans, int anslen)
+{
+	char full[NS_MAXDNAME];
+	size_t n;
+
+	if (!name) {
+		h_errno = NETDB_INTERNAL;
+		return -1;
+	}
+	/* As glibc: without a domain, a trailing dot is dropped from name. */
+	if (!domain) {
+		n = strlen(name);
+		if (n >= sizeof(full)) {
+			h_errno = NO_RECOVERY;
+			return -1;
+		}
+		memcpy(full, name, n + 1);
+		if (n > 0 && full[n - 1] == '.')
+			full[n - 1] = 0;
+	} else if ((size_t)snprintf(full, sizeof(full), "%s.%s", name, domain)
+		   >= sizeof(full)) {
+		h_errno = NO_RECOVERY;
+		return -1;
+	}
+	return do_query(statp, full, cls, type, ans, anslen, 0);
+}
+
+static int do_send(res_state statp, const unsigned char *msg, int msglen,
+		   unsigned char *ans, int anslen)
+{
+	int saved = errno;
+	size_t alen = 0;
+	dc_status st;
+
+	if (!msg || msglen < 12 || !ans || anslen < 12) {
+		errno = EINVAL;
+		return -1;
+	}
+	st = dc_resolve_msg(msg, (size_t)msglen, ans, (size_t)anslen, &alen);
+	if (st == DC_OK && alen > (size_t)anslen)
+		alen = (size_t)anslen;
+	if (st != DC_OK) {
+		errno = st == DC_ETIMEOUT ? ETIMEDOUT : ECONNREFUSED;
+		if (statp)
+			statp->res_h_errno = TRY_AGAIN;
+		return -1;
+	}
+	errno = saved;
+	return (int)alen;
+}
+
+DC_EXPORT int res_query(const char *n, int c, int t, unsigned char *a, int l)
+{ return do_query(NULL, n, c, t, a, l, 0); }
+DC_EXPORT int res_search(const char *n, int c, int t, unsigned char *a, int l)
+{ return do_query(NULL, n, c, t, a, l, 1); }
+DC_EXPORT int res_querydomain(const char *n, const char *d, int c, int t,
+			      unsigned char *a, int l)
+{ return do_querydomain(NULL, n, d, c, t, a, l); }
+DC_EXPORT int res_send(const unsigned char *m, int ml, unsigned char *a, int l)
+{ return do_send(NULL, m, ml, a, l); }
+DC_EXPORT int res_nquery(res_state s, const char *n, int c, int t,
+			 unsigned char *a, int l)
+{ return do_query(s, n, c, t, a, l, 0); }
+DC_EXPORT int res_nsearch(res_state s, const char *n, int c, int t,
+			  unsigned char *a, int l)
+{ return do_query(s, n, c, t, a, l, 1); }
+DC_EXPORT int res_nquerydomain(res_state s, const char *n, const char *d,
+			       int c, int t, unsigned char *a, int l)
+{ return do_querydomain(s, n, d, c, t, a, l); }
+DC_EXPORT int res_nsend(res_state s, const unsigned char *m, int ml,
+			unsigned char *a, int l)
+{ return do_send(s, m, ml, a, l); }
+
+/* The names programs built before glibc 2.34 call. */
+DC_EXPORT int __res_query(const char *, int, int, unsigned char *, int) __THROW
+	__attribute__((alias("res_query")));
+DC_EXPORT int __res_search(const char *, int, int, unsigned char *, int) __THROW
+	__attribute__((alias("res_search")));
+DC_EXPORT int __res_querydomain(const char *, const char *, int, int,
+				unsigned char *, int) __THROW
+	__attribute__((alias("res_querydomain")));
+DC_EXPORT int __res_send(const unsigned char *, int, unsigned char *, int) __THROW
+	__attribute__((alias("res_send")));
+DC_EXPORT int __res_nquery(res_state, const char *, int, int, unsigned char *, int) __THROW
+	__attribute__((alias("res_nquery")));
+DC_EXPORT int __res_nsearch(res_state, const char *, int, int, unsigned char *, int) __THROW
+	__attribute__((alias("res_nsearch")));
+DC_EXPORT int __res_nquerydomain(res_state, const char *, const char *, int,
+				 int, unsigned char *, int) __THROW
+	__attribute__((alias("res_nquerydomain")));
+DC_EXPORT int __res_nsend(res_state, const unsigned char *, int,
+			  unsigned char *, int) __THROW
+	__attribute__((alias("res_nsend")));
