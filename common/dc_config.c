@@ -209,19 +209,21 @@ static dc_status kw_search(struct parser *p, const struct keyword *kw,
 	return DC_OK;
 }
 
-static dc_status kw_cache(struct parser *p, const struct keyword *kw,
-			  char **argv, int argc)
+/* "yes" or "no" into the int at kw->field. */
+static dc_status kw_bool(struct parser *p, const struct keyword *kw,
+			 char **argv, int argc)
 {
+	int *v = (int *)(void *)((char *)p->cfg + kw->field);
 	char buf[80];
 
 	if (one_value(p, kw, argc) != DC_OK)
 		return DC_ECONFIG;
 	if (strcmp(argv[0], "yes") == 0)
-		p->cfg->cache = 1;
+		*v = 1;
 	else if (strcmp(argv[0], "no") == 0)
-		p->cfg->cache = 0;
+		*v = 0;
 	else
-		return perr(p, "cache must be 'yes' or 'no', got '%s'",
+		return perr(p, "%s must be 'yes' or 'no', got '%s'", kw->name,
 			    shown(argv[0], buf, sizeof buf));
 	return DC_OK;
 }
@@ -261,7 +263,8 @@ static const struct keyword keywords[] = {
 	{ "search", kw_search, 0, 0, 0, 0, "" },
 	INT_KW("udp-size", udp_size, 256, 4096, " bytes"),
 	INT_KW("udp-max", udp_max, 256, 4096, " bytes"),
-	{ "cache", kw_cache, 0, 0, 0, 0, "" },
+	{ "cache", kw_bool, 0, offsetof(struct dc_config, cache), 0, 0, "" },
+	{ "tcp-only", kw_bool, 0, offsetof(struct dc_config, tcp_only), 0, 0, "" },
 	{ "cert-cache", kw_cert_cache, 0, 0, 0, 0, "" },
 };
 

@@ -27,6 +27,7 @@ struct dc_config {
 	int udp_size;          /* initial padded UDP query size; default 512 */
 	int udp_max;           /* largest padded UDP query; default 1252 */
 	int cache;             /* in-process answer cache on (1) or off (0) */
+	int tcp_only;          /* send every query over TCP (UDP blocked) */
 	char cert_cache_dir[256]; /* "" = no on-disk certificate cache */
 };
 

@@ -216,7 +216,8 @@ static dc_status ctx_new(struct dc_ctx **out, struct dc_diag *diag)
 	}
 	dc_transport_init(&c->tr, 1, c->srv, c->cfg.nservers,
 			  (size_t)c->cfg.udp_max);
-	rc = dc_channel_new(&c->ch, &c->tr, &c->cfg, servers, c->cfg.nservers, 0);
+	rc = dc_channel_new(&c->ch, &c->tr, &c->cfg, servers, c->cfg.nservers,
+			    c->cfg.tcp_only);
 	sodium_memzero(&kp, sizeof(kp));
 	if (rc != DC_OK) {
 		free(c);

@@ -14,15 +14,15 @@
 #include <netdb.h>
 #include <nss.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <netinet/in.h>
 
 #include "dc_resolve.h"
+#include "nss_entry.h"
 #include "nss_pack.h"
 #include "nss_status.h"
-
-#define DC_EXPORT __attribute__((visibility("default")))
 
 /* The last answer of this thread, kept only for a retry after ERANGE. */
 static __thread struct {
