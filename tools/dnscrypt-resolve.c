@@ -66,10 +66,13 @@ static void usage(FILE *f)
 "  -x, --reverse ADDR    reverse lookup (PTR) of an IPv4 or IPv6 address\n"
 "      --check-config    check the configuration and the servers' certificates\n"
 "  -q, --quiet           print the answers only\n"
+"      --short           with TYPE: print record data only (as dig +short)\n"
 "  -h, --help            this text\n", DC_CONFIG_DEFAULT_PATH);
 }
 
 /* Print the answer section of a DNS message, one record per line. */
+static int short_mode;
+
 static void print_records(const uint8_t *m, size_t len)
 {
 	const uint8_t *p = m + 12, *end = m + len;
@@ -143,7 +146,15 @@ static void print_records(const uint8_t *m, size_t len)
 			for (int k = 0; k < rdlen && o + 3 < sizeof(text); k++)
 				o += (size_t)snprintf(text + o, sizeof(text) - o, "%02x", rd[k]);
 		}
-		printf("%s.\t%u\tIN\t%s\t%s\n", name, ttl, type_name(type, tbuf, sizeof(tbuf)), text);
+		if (short_mode) {
+			size_t tl = strlen(text);
+			if (tl && text[tl - 1] == ' ')
+				text[tl - 1] = 0;
+			printf("%s\n", text);
+		} else {
+			printf("%s.\t%u\tIN\t%s\t%s\n", name, ttl,
+			       type_name(type, tbuf, sizeof(tbuf)), text);
+		}
 		ares_free_string(name);
 	}
 }
@@ -229,6 +240,7 @@ int main(int argc, char **argv)
 		{ "reverse", required_argument, NULL, 'x' },
 		{ "check-config", no_argument, NULL, 'C' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "short", no_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -246,6 +258,7 @@ int main(int argc, char **argv)
 		case '6': family = AF_INET6; break;
 		case 'C': check = 1; break;
 		case 'q': quiet = 1; break;
+		case 'S': short_mode = quiet = 1; break;
 		case 'h': usage(stdout); return 0;
 		default:  usage(stderr); return 64;
 		}
