@@ -11,6 +11,7 @@
 #include <sodium.h>
 
 #include "dc_ctx.h"
+#include "dc_anscache.h"
 #include "dc_crypt.h"
 
 static pthread_once_t once = PTHREAD_ONCE_INIT;
@@ -52,12 +53,14 @@ static void atfork_prepare(void)
 {
 	pthread_mutex_lock(&g_lock);
 	dc_certstore_atfork_prepare();
+	dc_anscache_atfork_prepare();
 	dc_transport_atfork_prepare();
 }
 
 static void atfork_parent(void)
 {
 	dc_transport_atfork_parent();
+	dc_anscache_atfork_parent();
 	dc_certstore_atfork_parent();
 	pthread_mutex_unlock(&g_lock);
 }
@@ -68,6 +71,7 @@ static void atfork_parent(void)
 static void atfork_child(void)
 {
 	dc_transport_atfork_child();
+	dc_anscache_atfork_child();
 	dc_certstore_atfork_child();
 	g_ctxs = NULL;
 	pthread_mutex_init(&g_lock, NULL);
@@ -261,8 +265,10 @@ dc_status dc_ctx_get(struct dc_ctx **out)
 		/* After fork the context's channel holds no socket of ours
 		 * any more (the fork handler closed them); free it and start
 		 * again with this process's own key pair. */
-		if (c->pid == getpid())
+		if (c->pid == getpid()) {
 			ctx_unregister(c);
+			dc_anscache_flush();
+		}
 		ctx_free(c);
 		c = NULL;
 		pthread_setspecific(ctx_key, NULL);

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dc_anscache.h"
 #include "dc_ctx.h"
 #include "dc_query.h"
 #include "dc_resolve.h"
@@ -104,6 +105,8 @@ dc_status dc_resolve_name(const char *name, int family, struct dc_hostres *out)
 	rc = dc_ctx_get(&ctx);
 	if (rc != DC_OK)
 		return rc;
+	if (ctx->cfg.cache && dc_anscache_get(name, family, out) == DC_OK)
+		return DC_OK;
 	deadline = dc_now_ms() + (uint64_t)ctx->cfg.total_timeout_ms;
 	n = dc_search_candidates(&ctx->search, name, cand, DC_SEARCH_MAXCAND);
 	dc_search_begin(&ss, &ctx->search, name);
@@ -113,6 +116,8 @@ dc_status dc_resolve_name(const char *name, int family, struct dc_hostres *out)
 		rc = lookup_one(ctx, cand[i], family, deadline, out);
 		if (rc == DC_OK) {
 			note_server(ctx);
+			if (ctx->cfg.cache)
+				dc_anscache_put(name, family, out);
 			return DC_OK;
 		}
 		i = dc_search_step(&ss, i, rc, NULL);
