@@ -108,14 +108,14 @@ for t in "$@"; do
 	rc=$?
 
 	execs=$(sed -n 's/^stat::number_of_executed_units: *\([0-9]*\).*/\1/p' "$log" | tail -n 1)
-	cov=$(grep ' cov: ' "$log" | tail -n 1 | sed -n 's/.* cov: \([0-9]*\).*/\1/p')
-	ft=$(grep ' ft: ' "$log" | tail -n 1 | sed -n 's/.* ft: \([0-9]*\).*/\1/p')
+	cov=$(grep -a ' cov: ' "$log" | tail -n 1 | sed -n 's/.* cov: \([0-9]*\).*/\1/p')
+	ft=$(grep -a ' ft: ' "$log" | tail -n 1 | sed -n 's/.* ft: \([0-9]*\).*/\1/p')
 	echo "fuzz $t: ${execs:-0} execs, cov ${cov:-?}, ft ${ft:-?}"
 
-	if [ "$rc" -ne 0 ] || grep -q -e '^==[0-9]*==ERROR' -e 'runtime error:' \
+	if [ "$rc" -ne 0 ] || grep -a -q -e '^==[0-9]*==ERROR' -e 'runtime error:' \
 	    -e '^SUMMARY: ' "$log"; then
 		echo "not ok - fuzz $t ${execs:-0} execs (exit $rc, log $log)"
-		grep -e 'ERROR' -e 'runtime error' -e 'SUMMARY' -e 'Test unit written' \
+		grep -a -e 'ERROR' -e 'runtime error' -e 'SUMMARY' -e 'Test unit written' \
 		    -e '^    #[0-9]' "$log" | head -n 40 | sed -e 's/^/# /'
 		status=1
 	else
