@@ -4,7 +4,9 @@
  * (resolv/res_query.c): the answer length on success; -1 with h_errno
  * HOST_NOT_FOUND (NXDOMAIN), NO_DATA (no answer record), TRY_AGAIN
  * (SERVFAIL, timeout, anything unauthenticated), NO_RECOVERY (refused,
- * not configured).  Both spellings are exported: res_query@GLIBC_2.34 is
+ * not configured).  On success h_errno is left as glibc leaves it:
+ * res_query and res_querydomain do not touch it, res_search sets
+ * HOST_NOT_FOUND before it starts and leaves that even when it succeeds.  Both spellings are exported: res_query@GLIBC_2.34 is
  * what current programs call, __res_query what programs built before 2.34
  * call.
  */
@@ -40,14 +42,17 @@ static int herr_of(dc_status st)
 	}
 }
 
-static int finish(res_state statp, dc_status st, size_t alen, int saved)
+static void set_herr(res_state statp, int he)
 {
-	int he = herr_of(st);
-
 	h_errno = he;
 	if (statp)
 		statp->res_h_errno = he;
+}
+
+static int finish(res_state statp, dc_status st, size_t alen, int saved)
+{
 	if (st != DC_OK) {
+		set_herr(statp, herr_of(st));
 		errno = st == DC_ETIMEOUT ? ETIMEDOUT :
 			st == DC_ECONNREFUSED ? ECONNREFUSED : saved;
 		return -1;
@@ -65,9 +70,12 @@ static int do_query(res_state statp, const char *name, int cls, int type,
 
 	if (!name || !ans || anslen < 0) {
 		errno = EINVAL;
-		h_errno = NETDB_INTERNAL;
+		set_herr(statp, NETDB_INTERNAL);
 		return -1;
 	}
+	/* glibc's __res_context_search: "True if we never query". */
+	if (search)
+		set_herr(statp, HOST_NOT_FOUND);
 	st = dc_resolve_raw(name, cls, type, search, ans, (size_t)anslen, &alen);
 	if (st == DC_OK && alen > (size_t)anslen)
 		alen = (size_t)anslen;
@@ -82,14 +90,14 @@ static int do_querydomain(res_state statp, const char *name,
 	size_t n;
 
 	if (!name) {
-		h_errno = NETDB_INTERNAL;
+		set_herr(statp, NETDB_INTERNAL);
 		return -1;
 	}
 	/* As glibc: without a domain, a trailing dot is dropped from name. */
 	if (!domain) {
 		n = strlen(name);
 		if (n >= sizeof(full)) {
-			h_errno = NO_RECOVERY;
+			set_herr(statp, NO_RECOVERY);
 			return -1;
 		}
 		memcpy(full, name, n + 1);
@@ -97,7 +105,7 @@ static int do_querydomain(res_state statp, const char *name,
 			full[n - 1] = 0;
 	} else if ((size_t)snprintf(full, sizeof(full), "%s.%s", name, domain)
 		   >= sizeof(full)) {
-		h_errno = NO_RECOVERY;
+		set_herr(statp, NO_RECOVERY);
 		return -1;
 	}
 	return do_query(statp, full, cls, type, ans, anslen, 0);
