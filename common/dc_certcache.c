@@ -1,0 +1,386 @@
+/* dc_certcache.c - on-disk certificate cache.
+ *
+ * One file per server identity, <dir>/<32 hex>.cert, holding the raw signed
+ * certificate.  Two directories:
+ *   system:   cfg->cert_cache_dir, written by root (euid 0) only, 0644 files;
+ *   per-user: $XDG_CACHE_HOME/nss-dnscrypt or $HOME/.cache/nss-dnscrypt
+ *             (secure_getenv; else the passwd home of the euid), used by
+ *             processes with euid != 0 that are not AT_SECURE, 0600 files.
+ * Everything read back is verified again by dc_cert_parse, so ownership
+ * and mode checks are defence in depth.  This code runs inside every
+ * process on the host: no output, no abort, errno preserved, O_CLOEXEC.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/auxv.h>
+#include <sys/stat.h>
+#include <sodium.h>
+#include "dc_certcache.h"
+
+#define NAME_LEN   (DC_CERTCACHE_ID_LEN * 2 + sizeof ".cert") /* with NUL */
+#define SUBDIR     "nss-dnscrypt"
+#define PW_BUF_MAX (1u << 20)
+
+/* Set while this thread is inside getpwuid_r: a passwd backend that
+ * resolves host names must not come back here. */
+static __thread int in_getpw;
+
+static void put_be(uint8_t *p, uint32_t v, int n)
+{
+	while (n-- > 0) {
+		p[n] = (uint8_t)v;
+		v >>= 8;
+	}
+}
+
+int dc_certcache_id(const struct dc_stamp *st,
+		    uint8_t id[DC_CERTCACHE_ID_LEN])
+{
+	uint8_t buf[32 + 1 + DC_PROVIDER_NAME_MAX + 2 + 16 + 2 + 4];
+	uint8_t h[32];
+	size_t n = 32, nl = strnlen(st->provider_name, DC_PROVIDER_NAME_MAX);
+
+	memcpy(buf, st->provider_pk, 32);
+	buf[n++] = (uint8_t)nl;
+	memcpy(buf + n, st->provider_name, nl);
+	n += nl;
+	put_be(buf + n, st->addr.sa.sa_family, 2);
+	n += 2;
+	if (st->addr.sa.sa_family == AF_INET) {
+		memcpy(buf + n, &st->addr.sin.sin_addr, 4);
+		memcpy(buf + n + 4, &st->addr.sin.sin_port, 2);
+		n += 6;
+	} else if (st->addr.sa.sa_family == AF_INET6) {
+		memcpy(buf + n, &st->addr.sin6.sin6_addr, 16);
+		memcpy(buf + n + 16, &st->addr.sin6.sin6_port, 2);
+		put_be(buf + n + 18, st->addr.sin6.sin6_scope_id, 4);
+		n += 22;
+	} else {
+		return -1;
+	}
+	crypto_generichash(h, sizeof h, buf, n, NULL, 0);
+	memcpy(id, h, DC_CERTCACHE_ID_LEN);
+	return 0;
+}
+
+static int file_name(const struct dc_stamp *st, char name[NAME_LEN])
+{
+	uint8_t id[DC_CERTCACHE_ID_LEN];
+
+	if (st->kind != DC_STAMP_DNSCRYPT || dc_certcache_id(st, id) != 0)
+		return -1;
+	sodium_bin2hex(name, NAME_LEN, id, sizeof id);
+	memcpy(name + 2 * sizeof id, ".cert", sizeof ".cert");
+	return 0;
+}
+
+static int cache_enabled(const struct dc_config *cfg)
+{
+	return cfg->cert_cache_dir[0] == '/';
+}
+
+static int user_cache_allowed(void)
+{
+	return geteuid() != 0 && getauxval(AT_SECURE) == 0;
+}
+
+/* A file or directory we trust: owned by owner, writable by it alone. */
+static int owned_ok(const struct stat *sb, uid_t owner)
+{
+	return sb->st_uid == owner && (sb->st_mode & (S_IWGRP | S_IWOTH)) == 0;
+}
+
+/* The passwd home directory of the euid into out, or -1. */
+static int passwd_home(char *out, size_t cap)
+{
+	struct passwd pw, *res = NULL;
+	size_t len = 4096;
+	char *buf = NULL;
+	int rc = -1, e;
+
+	if (in_getpw)
+		return -1;
+	in_getpw = 1;
+	for (;;) {
+		char *nb = realloc(buf, len);
+		if (nb == NULL)
+			break;
+		buf = nb;
+		e = getpwuid_r(geteuid(), &pw, buf, len, &res);
+		if (e == ERANGE && len < PW_BUF_MAX) {
+			len *= 2;
+			continue;
+		}
+		if (e == 0 && res != NULL && pw.pw_dir != NULL &&
+		    pw.pw_dir[0] == '/' && strlen(pw.pw_dir) < cap) {
+			strcpy(out, pw.pw_dir);
+			rc = 0;
+		}
+		break;
+	}
+	free(buf);
+	in_getpw = 0;
+	return rc;
+}
+
+static int copy_str(char *out, size_t cap, const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n >= cap)
+		return -1;
+	memcpy(out, s, n + 1);
+	return 0;
+}
+
+static int append(char *out, size_t cap, const char *s)
+{
+	size_t n = strlen(out);
+
+	return copy_str(out + n, cap - n, s);
+}
+
+/* The per-user cache directory into dir: $XDG_CACHE_HOME/nss-dnscrypt,
+ * else $HOME/.cache/nss-dnscrypt, else the passwd home's.  -1 when this
+ * process has none (euid 0, AT_SECURE). */
+static int user_dir(char *dir, size_t cap)
+{
+	const char *xdg, *home;
+
+	if (!user_cache_allowed())
+		return -1;
+	xdg = secure_getenv("XDG_CACHE_HOME");
+	if (xdg != NULL && xdg[0] == '/') {
+		if (copy_str(dir, cap, xdg) != 0)
+			return -1;
+	} else {
+		home = secure_getenv("HOME");
+		if (home != NULL && home[0] == '/') {
+			if (copy_str(dir, cap, home) != 0)
+				return -1;
+		} else if (passwd_home(dir, cap) != 0) {
+			return -1;
+		}
+		if (append(dir, cap, "/.cache") != 0)
+			return -1;
+	}
+	return append(dir, cap, "/" SUBDIR);
+}
+
+/* Open the existing directory dir, trusted only if owned by owner and
+ * writable by nobody else (a cache directory others can write could hold
+ * planted FIFOs or device links).  An fd or -1. */
+static int open_trusted_dir(const char *dir, uid_t owner)
+{
+	struct stat sb;
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &sb) != 0 || !owned_ok(&sb, owner)) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* ---- load ---- */
+
+/* Read at most DC_CERT_MAX_LEN bytes of the regular file name in dfd,
+ * trusted only if owned by owner and writable by nobody else; the length
+ * or -1. */
+static ssize_t read_file(int dfd, const char *name, uid_t owner, uint8_t *buf)
+{
+	struct stat sb;
+	size_t n = 0;
+	ssize_t r = 0;
+	int fd;
+
+	/* O_NONBLOCK: a FIFO at the path must not hang us. */
+	fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY |
+		    O_NONBLOCK);
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode) || !owned_ok(&sb, owner) ||
+	    sb.st_size > DC_CERT_MAX_LEN) {
+		close(fd);
+		return -1;
+	}
+	while (n < DC_CERT_MAX_LEN + 1) {
+		r = read(fd, buf + n, DC_CERT_MAX_LEN + 1 - n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		n += (size_t)r;
+	}
+	close(fd);
+	if (r < 0 || n > DC_CERT_MAX_LEN)
+		return -1;
+	return (ssize_t)n;
+}
+
+static int load_from(const char *dir, const char *name, uid_t owner,
+		     const struct dc_stamp *st, time_t now, struct dc_cert *out)
+{
+	uint8_t buf[DC_CERT_MAX_LEN + 1];
+	int dfd = open_trusted_dir(dir, owner);
+	ssize_t n;
+
+	if (dfd < 0)
+		return -1;
+	n = read_file(dfd, name, owner, buf);
+	close(dfd);
+	if (n < 0)
+		return -1;
+	if (dc_cert_parse(buf, (size_t)n, st->provider_pk, now, out) != DC_CERT_VALID)
+		return -1;
+	return 0;
+}
+
+static int lookup(const struct dc_config *cfg, const struct dc_stamp *st,
+		  time_t now, struct dc_cert *out)
+{
+	char name[NAME_LEN], dir[PATH_MAX];
+
+	if (!cache_enabled(cfg) || file_name(st, name) != 0)
+		return -1;
+	if (load_from(cfg->cert_cache_dir, name, 0, st, now, out) == 0)
+		return 0;
+	if (user_dir(dir, sizeof dir) == 0 &&
+	    load_from(dir, name, geteuid(), st, now, out) == 0)
+		return 0;
+	return -1;
+}
+
+dc_status dc_certcache_load(const struct dc_config *cfg,
+			    const struct dc_stamp *st, time_t now,
+			    struct dc_cert *out)
+{
+	int saved = errno;
+	dc_status rc = DC_OK;
+
+	if (lookup(cfg, st, now, out) != 0) {
+		memset(out, 0, sizeof *out); /* no half-parsed rejected file */
+		rc = DC_ENOTFOUND;
+	}
+	errno = saved;
+	return rc;
+}
+
+/* ---- save ---- */
+
+/* Open dir, creating it with exactly mode if missing; it must be owned
+ * by the euid and writable by nobody else.  An fd or -1. */
+static int open_dir(const char *dir, mode_t mode)
+{
+	int created, fd;
+
+	created = mkdir(dir, mode) == 0;
+	if (!created && errno != EEXIST)
+		return -1;
+	fd = open_trusted_dir(dir, geteuid());
+	if (fd >= 0 && created && fchmod(fd, mode) != 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static int write_all(int fd, const uint8_t *p, size_t n)
+{
+	ssize_t r;
+
+	while (n > 0) {
+		r = write(fd, p, n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return -1;
+		p += r;
+		n -= (size_t)r;
+	}
+	return 0;
+}
+
+/* Create a fresh temp file next to name; tmp receives its name. */
+static int create_tmp(int dfd, const char *name, mode_t mode, char *tmp,
+		      size_t cap)
+{
+	uint8_t rnd[6];
+	char hex[sizeof rnd * 2 + 1];
+	int i, fd;
+
+	for (i = 0; i < 8; i++) {
+		randombytes_buf(rnd, sizeof rnd);
+		sodium_bin2hex(hex, sizeof hex, rnd, sizeof rnd);
+		if (snprintf(tmp, cap, ".%s.%s.tmp", name, hex) >= (int)cap)
+			return -1;
+		fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+			    O_CLOEXEC | O_NOCTTY, mode);
+		if (fd >= 0)
+			return fd;
+		if (errno != EEXIST)
+			return -1;
+	}
+	return -1;
+}
+
+static void save_in(int dfd, const char *name, mode_t mode,
+		    const struct dc_cert *c)
+{
+	char tmp[NAME_LEN + 32];
+	int fd = create_tmp(dfd, name, mode, tmp, sizeof tmp);
+	int ok;
+
+	if (fd < 0)
+		return;
+	/* fchmod: the file mode must not depend on the host's umask. */
+	ok = fchmod(fd, mode) == 0 && write_all(fd, c->raw, c->rawlen) == 0;
+	ok = close(fd) == 0 && ok;
+	/* rename replaces a symlink at name, it never writes through it. */
+	if (!ok || renameat(dfd, tmp, dfd, name) != 0)
+		unlinkat(dfd, tmp, 0);
+}
+
+static int open_user_dir(void)
+{
+	char dir[PATH_MAX], *slash;
+	int r;
+
+	if (user_dir(dir, sizeof dir) != 0)
+		return -1;
+	/* The parent ($XDG_CACHE_HOME or ~/.cache) is created if missing;
+	 * its own parent must exist. */
+	slash = strrchr(dir, '/');
+	*slash = '\0';
+	r = mkdir(dir, 0700);
+	*slash = '/';
+	if (r != 0 && errno != EEXIST)
+		return -1;
+	return open_dir(dir, 0700);
+}
+
+void dc_certcache_save(const struct dc_config *cfg, const struct dc_stamp *st,
+		       const struct dc_cert *c)
+{
+	int saved = errno;
+	char name[NAME_LEN];
+	int root = geteuid() == 0, dfd;
+
+	if (cache_enabled(cfg) && c->rawlen >= DC_CERT_MIN_LEN &&
+	    c->rawlen <= DC_CERT_MAX_LEN && file_name(st, name) == 0) {
+		dfd = root ? open_dir(cfg->cert_cache_dir, 0755) : open_user_dir();
+		if (dfd >= 0) {
+			save_in(dfd, name, root ? 0644 : 0600, c);
+			close(dfd);
+		}
+	}
+	errno = saved;
+}
