@@ -3,8 +3,11 @@
  * Same return values and h_errno conventions as glibc 2.36
  * (resolv/res_query.c): the answer length on success; -1 with h_errno
  * HOST_NOT_FOUND (NXDOMAIN), NO_DATA (no answer record), TRY_AGAIN
- * (SERVFAIL, timeout, anything unauthenticated), NO_RECOVERY (refused,
- * not configured).  On success h_errno is left as glibc leaves it:
+ * (SERVFAIL, REFUSED, NOTIMP, timeout, anything unauthenticated),
+ * NO_RECOVERY (FORMERR, not configured).  glibc's res_send treats a
+ * SERVFAIL, NOTIMP or REFUSED answer as a failed server: res_send and
+ * res_nsend return -1 (errno ECONNREFUSED) for them without touching
+ * h_errno, and res_query sees TRY_AGAIN.  On success h_errno is left as glibc leaves it:
  * res_query and res_querydomain do not touch it, res_search sets
  * HOST_NOT_FOUND before it starts and leaves that even when it succeeds.  Both spellings are exported: res_query@GLIBC_2.34 is
  * what current programs call, __res_query what programs built before 2.34
@@ -35,7 +38,6 @@ static int herr_of(dc_status st)
 	case DC_OK:        return NETDB_SUCCESS;
 	case DC_ENOTFOUND: return HOST_NOT_FOUND;
 	case DC_ENODATA:   return NO_DATA;
-	case DC_EREFUSED:
 	case DC_ECONFIG:
 	case DC_EBADNAME:  return NO_RECOVERY;
 	default:           return TRY_AGAIN;
@@ -49,10 +51,23 @@ static void set_herr(res_state statp, int he)
 		statp->res_h_errno = he;
 }
 
-static int finish(res_state statp, dc_status st, size_t alen, int saved)
+/* The answer's rcode when the answer (at least its header) is there. */
+static int rcode_of(const unsigned char *ans, int anslen, size_t alen)
+{
+	return anslen >= 4 && alen >= 4 ? ans[3] & 0x0f : -1;
+}
+
+static int finish(res_state statp, dc_status st, const unsigned char *ans,
+		  int anslen, size_t alen, int saved)
 {
 	if (st != DC_OK) {
-		set_herr(statp, herr_of(st));
+		/* DC_EREFUSED is REFUSED, NOTIMP or FORMERR; only FORMERR
+		 * reaches glibc's res_query as an answer (NO_RECOVERY). */
+		if (st == DC_EREFUSED)
+			set_herr(statp, rcode_of(ans, anslen, alen) == ns_r_formerr ?
+				 NO_RECOVERY : TRY_AGAIN);
+		else
+			set_herr(statp, herr_of(st));
 		errno = st == DC_ETIMEOUT ? ETIMEDOUT :
 			st == DC_ECONNREFUSED ? ECONNREFUSED : saved;
 		return -1;
@@ -79,7 +94,7 @@ static int do_query(res_state statp, const char *name, int cls, int type,
 	st = dc_resolve_raw(name, cls, type, search, ans, (size_t)anslen, &alen);
 	if (st == DC_OK && alen > (size_t)anslen)
 		alen = (size_t)anslen;
-	return finish(statp, st, alen, saved);
+	return finish(statp, st, ans, anslen, alen, saved);
 }
 
 static int do_querydomain(res_state statp, const char *name,
@@ -125,10 +140,15 @@ static int do_send(res_state statp, const unsigned char *msg, int msglen,
 	st = dc_resolve_msg(msg, (size_t)msglen, ans, (size_t)anslen, &alen);
 	if (st == DC_OK && alen > (size_t)anslen)
 		alen = (size_t)anslen;
+	if (st == DC_OK) {
+		int rc = rcode_of(ans, anslen, alen);
+
+		if (rc == ns_r_servfail || rc == ns_r_notimpl || rc == ns_r_refused)
+			st = DC_EREFUSED;
+	}
 	if (st != DC_OK) {
+		/* glibc's res_send sets no h_errno. */
 		errno = st == DC_ETIMEOUT ? ETIMEDOUT : ECONNREFUSED;
-		if (statp)
-			statp->res_h_errno = TRY_AGAIN;
 		return -1;
 	}
 	errno = saved;
