@@ -1,0 +1,59 @@
+#!/bin/bash
+# The on-disk certificate cache: a warm cache means no plaintext packet
+# and one round trip; corrupted, planted and foreign-key files are ignored
+# and replaced.
+set -u
+# shellcheck source=SCRIPTDIR/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+T=$(lab_tmp t12)
+CC=$T/cache
+mkdir -m 755 "$CC"
+printf 'server %s\ncert-cache %s\n' "$STAMP_ES2" "$CC" >"$T/c.conf"
+export NSS_DNSCRYPT_CONF=$T/c.conf
+
+capture() { # FILE CMD...: run CMD while capturing traffic to 127.0.0.54
+    local f=$1 pid
+    shift
+    tcpdump --immediate-mode -i lo -n -U -w "$f" 'host 127.0.0.54' 2>"$f.err" & pid=$!
+    for _ in $(seq 50); do grep -q listening "$f.err" && break; sleep 0.1; done
+    "$@" >"$f.out" 2>&1
+    sleep 0.5
+    kill -INT "$pid"; wait "$pid" 2>/dev/null
+}
+packets() { tcpdump -n -r "$1" 2>/dev/null | wc -l; }
+
+capture "$T/cold.pcap" "$B/dnscrypt-resolve" -4 a4.lab.test
+files=$(ls "$CC")
+t_match "a fetch writes one certificate file" "$files" '^[0-9a-f]{32}\.cert$'
+f=$CC/$files
+t_eq "file is 0644, owned by root" "$(stat -c '%a %u' "$f")" "644 0"
+t_eq "cold: certificate query + answer + query + answer" "$(packets "$T/cold.pcap")" 4
+
+capture "$T/warm.pcap" "$B/dnscrypt-resolve" -4 a4.lab.test
+t_match "warm: the certificate comes from the disk cache" "$(cat "$T/warm.pcap.out")" 'from the disk cache'
+t_eq "warm: one round trip, no plaintext packet" "$(packets "$T/warm.pcap")" 2
+
+good=$(od -An -tx1 "$f" | tr -d ' \n')
+for kind in corrupt truncated planted; do
+    case $kind in
+    corrupt) printf '\x00' | dd of="$f" bs=1 seek=80 conv=notrunc 2>/dev/null ;;
+    truncated) head -c 100 "$f" >"$f.t" && mv "$f.t" "$f" ;;
+    planted) head -c 124 /dev/urandom >"$f" ;;
+    esac
+    capture "$T/$kind.pcap" "$B/dnscrypt-resolve" -4 a4.lab.test
+    t_match "$kind file: lookup still works" "$(cat "$T/$kind.pcap.out")" '127\.20\.0\.1'
+    t_eq "$kind file: costs one fetch (4 packets)" "$(packets "$T/$kind.pcap")" 4
+    t_eq "$kind file: replaced by the valid certificate" \
+        "$(od -An -tx1 "$f" | tr -d ' \n')" "$good"
+done
+
+# A file that is valid for another provider key (another listener of
+# another lab would do; here: the same bytes under another stamp's name).
+printf 'server %s\ncert-cache %s\n' "$STAMP_ES1" "$CC" >"$T/c1.conf"
+NSS_DNSCRYPT_CONF=$T/c1.conf "$B/dnscrypt-resolve" -4 a4.lab.test >/dev/null 2>&1
+t_eq "another server gets a file of its own" "$(ls "$CC" | wc -l)" 2
+chmod 666 "$f"
+out=$("$B/dnscrypt-resolve" -4 a4.lab.test 2>&1)
+t_ok "a world-writable cache file is not trusted" bash -c "! grep -q 'from the disk cache' <<<'$out'"
+t_done
