@@ -7,7 +7,14 @@
  * NO_RECOVERY (FORMERR, not configured).  glibc's res_send treats a
  * SERVFAIL, NOTIMP or REFUSED answer as a failed server: res_send and
  * res_nsend return -1 (errno ECONNREFUSED) for them without touching
- * h_errno, and res_query sees TRY_AGAIN.  On success h_errno is left as glibc leaves it:
+ * h_errno, and res_query sees TRY_AGAIN.
+ *
+ * Our transport always speaks EDNS0; glibc's sends an OPT record only
+ * with "options edns0" (RES_USE_EDNS0), or in res_send when the caller's
+ * message has one.  When the caller did not ask for EDNS0, the server's
+ * OPT record is taken out of the answer (RFC 6891 6.1.1: no OPT in a
+ * response to a query without one), so the caller sees the message glibc
+ * would have returned.  On success h_errno is left as glibc leaves it:
  * res_query and res_querydomain do not touch it, res_search sets
  * HOST_NOT_FOUND before it starts and leaves that even when it succeeds.  Both spellings are exported: res_query@GLIBC_2.34 is
  * what current programs call, __res_query what programs built before 2.34
@@ -17,6 +24,7 @@
 #include <netdb.h>
 #include <resolv.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "dc_resolve.h"
@@ -76,10 +84,113 @@ static int finish(res_state statp, dc_status st, const unsigned char *ans,
 	return alen > (size_t)0x7fffffff ? -1 : (int)alen;
 }
 
+/* The whole answer is fetched into a buffer of ours, then adjusted and
+ * copied to the caller's. */
+#define FULL_MAX 65536
+
+static unsigned get16(const unsigned char *p)
+{
+	return (unsigned)(p[0] << 8 | p[1]);
+}
+
+/* Offset just past the domain name at p, 0 if malformed. */
+static size_t skip_name(const unsigned char *m, size_t len, size_t p)
+{
+	while (p < len) {
+		unsigned c = m[p];
+
+		if (c == 0)
+			return p + 1;
+		if ((c & 0xc0) == 0xc0)
+			return p + 2 <= len ? p + 2 : 0;
+		if (c & 0xc0)
+			return 0;
+		p += c + 1;
+	}
+	return 0;
+}
+
+/* The offset of the message's OPT record if it is its last record (where
+ * every implementation puts it), else 0; *udp gets its payload size. */
+static size_t find_opt(const unsigned char *m, size_t len, unsigned *udp)
+{
+	unsigned qd, nrr, nar;
+	size_t p = 12;
+
+	if (len < 12)
+		return 0;
+	qd = get16(m + 4);
+	nar = get16(m + 10);
+	nrr = get16(m + 6) + get16(m + 8) + nar;
+	for (unsigned i = 0; i < qd; i++) {
+		p = skip_name(m, len, p);
+		if (p == 0 || p + 4 > len)
+			return 0;
+		p += 4;
+	}
+	for (unsigned i = 0; i < nrr; i++) {
+		size_t start = p;
+
+		p = skip_name(m, len, p);
+		if (p == 0 || p + 10 > len)
+			return 0;
+		p += 10 + get16(m + p + 8);
+		if (p > len)
+			return 0;
+		if (i + 1 == nrr && nar > 0 && p == len) {
+			size_t t = skip_name(m, len, start);
+
+			if (get16(m + t) == ns_t_opt) {
+				if (udp)
+					*udp = get16(m + t + 2);
+				return start;
+			}
+		}
+	}
+	return 0;
+}
+
+/* Take the OPT record out of an answer to a query that had none. */
+static void strip_opt(unsigned char *m, size_t *len)
+{
+	size_t at = find_opt(m, *len, NULL);
+	unsigned nar;
+
+	if (at == 0)
+		return;
+	nar = get16(m + 10) - 1;
+	m[10] = (unsigned char)(nar >> 8);
+	m[11] = (unsigned char)nar;
+	*len = at;
+}
+
+/* Does this state ask for EDNS0?  NULL is _res, which glibc's res_query
+ * initialises on first use. */
+static int wants_edns(res_state statp)
+{
+	if (!statp) {
+		if (!(_res.options & RES_INIT))
+			(void)res_init();
+		statp = &_res;
+	}
+	return (statp->options & RES_USE_EDNS0) != 0;
+}
+
+/* Copy the answer to the caller's buffer; the length to return. */
+static size_t deliver(unsigned char *full, size_t flen, int edns,
+		      unsigned char *ans, int anslen)
+{
+	if (!edns)
+		strip_opt(full, &flen);
+	memcpy(ans, full, flen < (size_t)anslen ? flen : (size_t)anslen);
+	return flen < (size_t)anslen ? flen : (size_t)anslen;
+}
+
 static int do_query(res_state statp, const char *name, int cls, int type,
 		    unsigned char *ans, int anslen, int search)
 {
-	int saved = errno;
+	int saved = errno, edns;
+	unsigned char *full;
 	size_t alen = 0;
 	dc_status st;
 
@@ -88,12 +199,19 @@ static int do_query(res_state statp, const char *name, int cls, int type,
 		set_herr(statp, NETDB_INTERNAL);
 		return -1;
 	}
+	edns = wants_edns(statp);
 	/* glibc's __res_context_search: "True if we never query". */
 	if (search)
 		set_herr(statp, HOST_NOT_FOUND);
-	st = dc_resolve_raw(name, cls, type, search, ans, (size_t)anslen, &alen);
-	if (st == DC_OK && alen > (size_t)anslen)
-		alen = (size_t)anslen;
+	full = malloc(FULL_MAX);
+	if (!full) {
+		set_herr(statp, NETDB_INTERNAL);
+		errno = ENOMEM;
+		return -1;
+	}
+	st = dc_resolve_raw(name, cls, type, search, full, FULL_MAX, &alen);
+	alen = deliver(full, alen < FULL_MAX ? alen : FULL_MAX, edns, ans, anslen);
+	free(full);
 	return finish(statp, st, ans, anslen, alen, saved);
 }
 
@@ -129,6 +247,7 @@ static int do_querydomain(res_state statp, const char *name,
 static int do_send(res_state statp, const unsigned char *msg, int msglen,
 		   unsigned char *ans, int anslen)
 {
+	unsigned char *full;
 	int saved = errno;
 	size_t alen = 0;
 	dc_status st;
@@ -137,9 +256,16 @@ static int do_send(res_state statp, const unsigned char *msg, int msglen,
 		errno = EINVAL;
 		return -1;
 	}
-	st = dc_resolve_msg(msg, (size_t)msglen, ans, (size_t)anslen, &alen);
-	if (st == DC_OK && alen > (size_t)anslen)
-		alen = (size_t)anslen;
+	full = malloc(FULL_MAX);
+	if (!full) {
+		errno = ENOMEM;
+		return -1;
+	}
+	st = dc_resolve_msg(msg, (size_t)msglen, full, FULL_MAX, &alen);
+	if (st == DC_OK)
+		alen = deliver(full, alen < FULL_MAX ? alen : FULL_MAX,
+			       find_opt(msg, (size_t)msglen, NULL) != 0, ans, anslen);
+	free(full);
 	if (st == DC_OK) {
 		int rc = rcode_of(ans, anslen, alen);
 
