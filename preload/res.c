@@ -14,7 +14,15 @@
  * message has one.  When the caller did not ask for EDNS0, the server's
  * OPT record is taken out of the answer (RFC 6891 6.1.1: no OPT in a
  * response to a query without one), so the caller sees the message glibc
- * would have returned.  On success h_errno is left as glibc leaves it:
+ * would have returned.
+ *
+ * An answer longer than the caller's buffer: glibc gets it over UDP when
+ * it fits the size it advertised (512 bytes; with EDNS0 the buffer size
+ * clamped to 512..1200, or the OPT size of a res_send query), and then
+ * returns the buffer size with the datagram cut short; a longer one comes
+ * over TCP, and then glibc returns the whole answer's length with the TC
+ * bit set in what fitted (so callers can retry with a bigger buffer).  We
+ * do the same with the answer we have.  On success h_errno is left as glibc leaves it:
  * res_query and res_querydomain do not touch it, res_search sets
  * HOST_NOT_FOUND before it starts and leaves that even when it succeeds.  Both spellings are exported: res_query@GLIBC_2.34 is
  * what current programs call, __res_query what programs built before 2.34
@@ -176,14 +184,34 @@ static int wants_edns(res_state statp)
 	return (statp->options & RES_USE_EDNS0) != 0;
 }
 
-/* Copy the answer to the caller's buffer; the length to return. */
+/* Copy the answer to the caller's buffer; the length to return.  udp is
+ * the largest answer glibc would have taken over UDP. */
 static size_t deliver(unsigned char *full, size_t flen, int edns,
-		      unsigned char *ans, int anslen)
+		      size_t udp, unsigned char *ans, int anslen)
 {
+	size_t cap = (size_t)anslen;
+
 	if (!edns)
 		strip_opt(full, &flen);
-	memcpy(ans, full, flen < (size_t)anslen ? flen : (size_t)anslen);
-	return flen < (size_t)anslen ? flen : (size_t)anslen;
+	if (flen <= cap) {
+		memcpy(ans, full, flen);
+		return flen;
+	}
+	memcpy(ans, full, cap);
+	if (flen <= udp)
+		return cap;
+	if (cap >= 3)
+		ans[2] |= 0x02;    /* TC */
+	return flen;
+}
+
+/* What glibc advertises (res_nopt): 512 without EDNS0, else the answer
+ * buffer size kept within 512..1200. */
+static size_t udp_size(int edns, int anslen)
+{
+	if (!edns || anslen < 512)
+		return 512;
+	return anslen > 1200 ? 1200 : (size_t)anslen;
 }
 
 static int do_query(res_state statp, const char *name, int cls, int type,
@@ -210,7 +238,8 @@ static int do_query(res_state statp, const char *name, int cls, int type,
 		return -1;
 	}
 	st = dc_resolve_raw(name, cls, type, search, full, FULL_MAX, &alen);
-	alen = deliver(full, alen < FULL_MAX ? alen : FULL_MAX, edns, ans, anslen);
+	alen = deliver(full, alen < FULL_MAX ? alen : FULL_MAX, edns,
+		       udp_size(edns, anslen), ans, anslen);
 	free(full);
 	return finish(statp, st, ans, anslen, alen, saved);
 }
@@ -262,9 +291,13 @@ static int do_send(res_state statp, const unsigned char *msg, int msglen,
 		return -1;
 	}
 	st = dc_resolve_msg(msg, (size_t)msglen, full, FULL_MAX, &alen);
-	if (st == DC_OK)
-		alen = deliver(full, alen < FULL_MAX ? alen : FULL_MAX,
-			       find_opt(msg, (size_t)msglen, NULL) != 0, ans, anslen);
+	if (st == DC_OK) {
+		unsigned udp = 512;
+		int edns = find_opt(msg, (size_t)msglen, &udp) != 0;
+
+		alen = deliver(full, alen < FULL_MAX ? alen : FULL_MAX, edns,
+			       udp > 512 ? udp : 512, ans, anslen);
+	}
 	free(full);
 	if (st == DC_OK) {
 		int rc = rcode_of(ans, anslen, alen);
