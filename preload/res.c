@@ -227,6 +227,13 @@ static int do_query(res_state statp, const char *name, int cls, int type,
 		set_herr(statp, NETDB_INTERNAL);
 		return -1;
 	}
+	/* glibc's res_send refuses a buffer smaller than a header (EINVAL)
+	 * before sending anything; res_query makes that TRY_AGAIN. */
+	if (anslen < NS_HFIXEDSZ) {
+		errno = EINVAL;
+		set_herr(statp, TRY_AGAIN);
+		return -1;
+	}
 	edns = wants_edns(statp);
 	/* glibc's __res_context_search: "True if we never query". */
 	if (search)
