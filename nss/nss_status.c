@@ -1,0 +1,99 @@
+/* nss_status.c - dc_status -> (nss_status, errno, h_errno).
+ *
+ * What glibc 2.36's nss_dns (resolv/nss_dns/dns-host.c) does, and where we
+ * differ on purpose:
+ *  - success: NSS_STATUS_SUCCESS, h_errno NETDB_SUCCESS, errno untouched;
+ *  - NXDOMAIN: NOTFOUND + HOST_NOT_FOUND (getanswer_r sets errno ENOENT;
+ *    the res_search failure path leaves errno alone: we always set ENOENT
+ *    so that *errnop is non-zero on every failure);
+ *  - NODATA: NOTFOUND + NO_DATA (getaddrinfo: EAI_NODATA);
+ *  - a name check_name rejects (res_hnok): NOTFOUND + HOST_NOT_FOUND;
+ *  - buffer too small: TRYAGAIN + ERANGE + NETDB_INTERNAL - the only
+ *    combination that makes glibc grow the buffer and call again;
+ *  - malloc failure: nss_dns returns UNAVAIL + ENOMEM + NETDB_INTERNAL
+ *    ("Do not retry using the ERANGE protocol"); we return TRYAGAIN (same
+ *    getaddrinfo result, EAI_SYSTEM with errno ENOMEM; gethostbyname_r
+ *    returns ENOMEM) so that nsswitch cannot fall through on UNAVAIL;
+ *  - timeouts, refused connections and SERVFAIL: nss_dns returns UNAVAIL
+ *    (errno ETIMEDOUT / ECONNREFUSED) with h_errno TRY_AGAIN and errno
+ *    EAGAIN; we keep TRY_AGAIN/EAGAIN (getaddrinfo: EAI_AGAIN) but say
+ *    TRYAGAIN: UNAVAIL would let "hosts: dnscrypt [!UNAVAIL=return] dns"
+ *    continue to plaintext DNS whenever an attacker drops packets;
+ *  - malformed answers: nss_dns UNAVAIL + NO_RECOVERY; ours TRYAGAIN +
+ *    TRY_AGAIN for the same reason.
+ */
+#include <errno.h>
+#include <netdb.h>
+
+#include "nss_status.h"
+
+enum nss_status dc_nss_status(dc_status st, int *errnop, int *h_errnop)
+{
+	enum nss_status ns;
+	int e, h;
+
+	switch (st) {
+	case DC_OK:
+		if (h_errnop)
+			*h_errnop = NETDB_SUCCESS;
+		return NSS_STATUS_SUCCESS;
+	case DC_ENOTFOUND:
+	case DC_EBADNAME:
+		ns = NSS_STATUS_NOTFOUND;
+		e = ENOENT;
+		h = HOST_NOT_FOUND;
+		break;
+	case DC_ENODATA:
+		ns = NSS_STATUS_NOTFOUND;
+		e = ENOENT;
+		h = NO_DATA;
+		break;
+	case DC_ERANGE:
+		ns = NSS_STATUS_TRYAGAIN;
+		e = ERANGE;
+		h = NETDB_INTERNAL;
+		break;
+	case DC_ENOMEM:
+		ns = NSS_STATUS_TRYAGAIN;
+		e = ENOMEM;
+		h = NETDB_INTERNAL;
+		break;
+	case DC_ESYS:
+		/* NETDB_INTERNAL means "see errno"; never ERANGE there, or
+		 * glibc would grow the buffer and call again for ever. */
+		ns = NSS_STATUS_TRYAGAIN;
+		e = errno;
+		if (e == 0 || e == ERANGE)
+			e = EIO;
+		h = NETDB_INTERNAL;
+		break;
+	case DC_EBADARG:
+		ns = NSS_STATUS_TRYAGAIN;
+		e = EINVAL;
+		h = NETDB_INTERNAL;
+		break;
+	case DC_ECONFIG:
+		ns = NSS_STATUS_UNAVAIL;
+		e = ENOENT;
+		h = NO_RECOVERY;
+		break;
+	case DC_ETIMEOUT:
+	case DC_ECONNREFUSED:
+	case DC_EBADRESP:
+	case DC_ESERVFAIL:
+	case DC_EREFUSED:
+	case DC_ECERT:
+	case DC_EPARSE:
+	case DC_STATUS_MAX:
+	default:
+		ns = NSS_STATUS_TRYAGAIN;
+		e = EAGAIN;
+		h = TRY_AGAIN;
+		break;
+	}
+	if (errnop)
+		*errnop = e;
+	if (h_errnop)
+		*h_errnop = h;
+	return ns;
+}
