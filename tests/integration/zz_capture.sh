@@ -5,6 +5,10 @@
 # everything else sent there must be DNSCrypt (start with the client magic
 # of a certificate the lab served).  Queries to $PLAIN_DNS (glibc
 # comparisons) and $AUTH_DNS (dnsdist's backend) are expected and ignored.
+# DNSCrypt servers that tests start themselves are checked too when the
+# test lists them in $LAB/extra-listeners (one ADDR:PORT per line, as in
+# $DNSCRYPT_LISTENERS) and puts their certificates in $LAB/dnscrypt/*.cert
+# (or lets the capture show them being fetched).
 set -u
 # shellcheck source=SCRIPTDIR/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -19,9 +23,14 @@ if [ ! -s "$PCAP" ]; then
     t_done
 fi
 
+listeners=$DNSCRYPT_LISTENERS
+if [ -s "$LAB/extra-listeners" ]; then
+    listeners="$listeners $(tr -s '\n' ' ' <"$LAB/extra-listeners")"
+    t_diag "also checked: $(wc -l <"$LAB/extra-listeners") listener(s) started by tests"
+fi
 # shellcheck disable=SC2086
 out=$(python3 "$REPO/tests/lab/pcapcheck.py" "$PCAP" "$PROVIDER_NAME" \
-    "$DNSCRYPT_LISTENERS" "$LAB"/dnscrypt/*.cert 2>&1)
+    "$listeners" "$LAB"/dnscrypt/*.cert 2>&1)
 rc=$?
 get() { sed -n "s/^$1 //p" <<<"$out" | head -n 1; }
 if [ "$rc" -ne 0 ] || [ -n "$(get error)" ]; then
