@@ -32,24 +32,6 @@ dc_status dc_answer_status(const uint8_t *msg, size_t len)
 	}
 }
 
-/* Which answer ends a lookup when two families were asked: an address
- * wins, then anything transient (so that a lost or forged answer is an
- * error to retry, not a "does not exist"), then NODATA, then NXDOMAIN. */
-static int rank(dc_status st)
-{
-	switch (st) {
-	case DC_OK:        return 0;
-	case DC_ENOTFOUND: return 3;
-	case DC_ENODATA:   return 2;
-	default:           return 1;
-	}
-}
-
-static dc_status merge(dc_status a, dc_status b)
-{
-	return rank(a) <= rank(b) ? a : b;
-}
-
 static void note_server(struct dc_ctx *ctx)
 {
 	for (int i = 0; i < ctx->cfg.nservers; i++) {
@@ -60,13 +42,14 @@ static void note_server(struct dc_ctx *ctx)
 	}
 }
 
-/* Ask for one candidate name; fills out on success. */
+/* Ask for one candidate name; fills out (also on some failures: see
+ * dc_hostres.answered). */
 static dc_status lookup_one(struct dc_ctx *ctx, const char *name, int family,
 			    uint64_t deadline, struct dc_hostres *out)
 {
 	struct dc_qres r[2];
+	dc_status s[2], st, w;
 	int types[2], n = 0, pending = 0;
-	dc_status st = DC_ENOTFOUND, w;
 
 	if (family != AF_INET6)
 		types[n++] = T_A;
@@ -75,14 +58,23 @@ static dc_status lookup_one(struct dc_ctx *ctx, const char *name, int family,
 	for (int i = 0; i < n; i++)
 		dc_query_start(ctx->ch, name, C_IN, types[i], &r[i], &pending);
 	w = dc_ctx_wait(ctx->ch, &pending, deadline);
-	for (int i = 0; i < n; i++) {
-		dc_status s = dc_qres_status(&r[i]);
-		if (s == DC_OK)
-			s = dc_dns_parse_addrs(r[i].abuf, r[i].alen, types[i], out);
-		st = i == 0 ? s : merge(st, s);
-		dc_qres_free(&r[i]);
+	for (int i = 0; i < n; i++)
+		s[i] = dc_qres_status(&r[i]);
+	if (n == 1) {
+		st = s[0] == DC_OK ? dc_dns_parse_addrs(r[0].abuf, r[0].alen,
+							types[0], out) : s[0];
+	} else if (s[0] != DC_OK && s[1] != DC_OK) {
+		st = s[0];
+	} else {
+		/* gethostbyname4_r: both answers together, as glibc's
+		 * gaih_getanswer (an answer that did not come is NULL). */
+		st = dc_dns_parse_gaih(s[0] == DC_OK ? r[0].abuf : NULL, r[0].alen,
+				       s[1] == DC_OK ? r[1].abuf : NULL, r[1].alen,
+				       out);
 	}
-	if (w != DC_OK && st != DC_OK)
+	for (int i = 0; i < n; i++)
+		dc_qres_free(&r[i]);
+	if (w != DC_OK && st != DC_OK && !out->answered)
 		st = w;
 	return st;
 }
@@ -119,6 +111,13 @@ dc_status dc_resolve_name(const char *name, int family, struct dc_hostres *out)
 			if (ctx->cfg.cache)
 				dc_anscache_put(name, family, out);
 			return DC_OK;
+		}
+		/* An answer with records ends glibc's search even when none
+		 * of them was usable. */
+		if (out->answered) {
+			dc_hostres_free(out);
+			dc_hostres_init(out);
+			return rc;
 		}
 		i = dc_search_step(&ss, i, rc, NULL);
 	}

@@ -100,9 +100,9 @@ _nss_dnscrypt_gethostbyname3_r(const char *name, int af, struct hostent *result,
 
 	dc_hostres_init(&h);
 	if (af != AF_INET && af != AF_INET6) {
-		/* nss_dns: EAFNOSUPPORT, NETDB_INTERNAL, UNAVAIL. */
+		/* nss_dns: EAFNOSUPPORT, NO_DATA, UNAVAIL. */
 		*errnop = EAFNOSUPPORT;
-		*h_errnop = NETDB_INTERNAL;
+		*h_errnop = NO_DATA;
 		errno = EAFNOSUPPORT;
 		return NSS_STATUS_UNAVAIL;
 	}
@@ -136,22 +136,17 @@ _nss_dnscrypt_gethostbyaddr2_r(const void *addr, socklen_t len, int af,
 			       size_t buflen, int *errnop, int *h_errnop,
 			       int32_t *ttlp)
 {
-	static const uint8_t mapped[12] = { 0,0,0,0,0,0,0,0,0,0,0xff,0xff };
 	int saved = errno;
-	const uint8_t *a = addr;
+	const void *a = addr;
+	size_t alen = len;
 	struct dc_hostres h;
 	char key[DC_NAME_MAX];
 	dc_status st;
 
 	dc_hostres_init(&h);
-	/* nss_dns looks up a v4-mapped IPv6 address as the IPv4 one. */
-	if (af == AF_INET6 && len == 16 && memcmp(a, mapped, 12) == 0) {
-		a += 12;
-		af = AF_INET;
-		len = 4;
-	}
-	if ((af != AF_INET && af != AF_INET6) ||
-	    len != (af == AF_INET ? 4u : 16u)) {
+	/* nss_dns looks up a v4-mapped or v4-compatible IPv6 address as the
+	 * IPv4 one; a wrong length or family is EAFNOSUPPORT. */
+	if (dc_dns_addr_unmap(&af, &a, &alen) != DC_OK) {
 		*errnop = EAFNOSUPPORT;
 		*h_errnop = NETDB_INTERNAL;
 		errno = EAFNOSUPPORT;
