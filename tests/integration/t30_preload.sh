@@ -301,7 +301,7 @@ res_query MX mx.lab.test: answers=2
 status after: Threads=1 SigBlk=0000000000000000 SigIgn=0000000000000000 SigCgt=0000000000000000
 fork child: both.lab.test 127.20.0.2, res_query answers=2
 fork child exit=0
-threads: 8 x 12 lookups, wrong=0 failed=0
+threads: 8 x 12 x 2 lookups, wrong=0 failed=0
 status end: Threads=1"
 t_ok "pl_threads: preload = plain glibc (signal dispositions included)" \
     diff -u "$T/pl_threads.plain" "$T/pl_threads.pre"
