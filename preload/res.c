@@ -262,10 +262,11 @@ static int do_querydomain(res_state statp, const char *name,
 		set_herr(statp, NETDB_INTERNAL);
 		return -1;
 	}
-	/* As glibc: without a domain, a trailing dot is dropped from name. */
+	/* As glibc: without a domain, a trailing dot is dropped from name;
+	 * an empty name is NO_RECOVERY (glibc's length check wraps). */
 	if (!domain) {
 		n = strlen(name);
-		if (n >= sizeof(full)) {
+		if (n == 0 || n >= sizeof(full)) {
 			set_herr(statp, NO_RECOVERY);
 			return -1;
 		}
