@@ -6,7 +6,9 @@
 #     res_send (query from res_mkquery), res_nquery, res_nsearch,
 #     res_nquerydomain and res_nsend for A, AAAA, CNAME chains, MX, TXT
 #     (600 bytes: TCP without EDNS), SRV, PTR, NXDOMAIN, NODATA, 100
-#     records (TCP), REFUSED, a trailing dot and search-list names, and
+#     records (TCP), REFUSED, a trailing dot, search-list names, invalid
+#     and odd names (empty label, 64-byte label, 308 characters, a space,
+#     "", ".", NULL domains), ANY, class CHAOS and a private type, and
 #     prints every return value, h_errno and the whole answer (all
 #     sections; the message id aside).
 #   - A second build binds every call to the pre-2.34 spelling
@@ -153,8 +155,8 @@ i=0
 for r in "${RUNS[@]}"; do
     IFS='|' read -r label suf args <<<"$r"
     if [ -n "$args" ]; then ncases=${#SMALL[@]}; else
-        ncases=$(grep -c '^res_query ' "$T/0.plain"); fi
-    n=$(grep -cE '^res_n?(query|search|querydomain|send) ' "$T/$i.pre")
+        ncases=$(sed '/^odd calls$/q' "$T/0.plain" | grep -c '^res_query '); fi
+    n=$(sed '/^odd calls$/q' "$T/$i.pre" | grep -cE '^res_n?(query|search|querydomain|send) ')
     t_eq "[$label] all 8 functions answered for each of the $ncases cases" "$n" $((8 * ncases))
     t_ok "[$label] preload dump = plain glibc dump" diff -u "$T/$i.plain" "$T/$i.pre"
     t_ok "[$label] preload, __res_* build = plain glibc dump" diff -u "$T/$i.plain" "$T/$i.pre-old"
@@ -218,6 +220,22 @@ t_match "64-byte buffer: a TCP-sized answer gives its length, TC set" \
     $'^res_query TXT txt.lab.test: ret=663\\(>64\\) h_errno=-12345\n  hdr opcode=0 rcode=NOERROR flags=qr,aa,tc,rd '
 t_eq "11-byte buffer: -1 and TRY_AGAIN" "$(grep '^res_query A a4.lab.test:' "$T/7.pre")" \
     "res_query A a4.lab.test: ret=-1 h_errno=TRY_AGAIN"
+t_eq "odd calls" "$(sed -n '/^odd calls$/,$p' "$pre" | grep '^res_')" \
+'res_querydomain A a4.lab.test.+NULL: ret=45 h_errno=-12345
+res_querydomain A a4.lab.test+NULL: ret=45 h_errno=-12345
+res_nquerydomain A a4+lab.test.: ret=45 h_errno=-12345 res_h_errno=-12345
+res_querydomain A ""+NULL: ret=-1 h_errno=NO_RECOVERY
+res_query NS "": ret=-1 h_errno=TRY_AGAIN
+res_query NS .: ret=-1 h_errno=TRY_AGAIN
+res_search A "": ret=-1 h_errno=NO_RECOVERY
+res_query A (308 characters): ret=-1 h_errno=NO_RECOVERY
+res_search A (308 characters): ret=-1 h_errno=NO_RECOVERY
+res_query A a4.lab.test class CHAOS: ret=-1 h_errno=TRY_AGAIN
+res_query TYPE65280 a4.lab.test: ret=-1 h_errno=NO_DATA'
+t_eq "invalid names: -1 and NO_RECOVERY without a query" \
+    "$(grep -E '^res_n?query A (bad\.\.|x{64})' "$pre" | sed 's/ res_h_errno=.*//; s/^res_n*query A //' | sort -u)" \
+    "bad..lab.test: ret=-1 h_errno=NO_RECOVERY
+xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx.lab.test: ret=-1 h_errno=NO_RECOVERY"
 t_eq "no res_send answer with another id" "$(cat "$T"/*.pre* | grep -c 'id=mismatch')" 0
 
 # Without the preload, the dead resolv.conf gives nothing.

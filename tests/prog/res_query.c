@@ -7,7 +7,8 @@
  *   res_query [-b ANSLEN] [CASE...]
  *
  * A CASE is "TYPE NAME" in one argument, e.g. "MX mx.lab.test"; without
- * any, the built-in list below.  -b gives the answer buffer size passed
+ * any, the built-in list below and then a few odd calls (NULL domains,
+ * empty and too long names, class CHAOS, a private type).  -b gives the answer buffer size passed
  * to every call (default 65536).  For each case every function runs:
  * res_query, res_search, res_querydomain (NAME split at its first dot),
  * res_send (query built with res_mkquery), res_nquery, res_nsearch,
@@ -80,6 +81,10 @@ static const char *const default_cases[] = {
 	"A a4",
 	"MX mx",
 	"A nx",
+	"A bad..lab.test",
+	"A x y.lab.test",
+	"A xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx.lab.test",
+	"ANY a4.lab.test",
 	NULL,
 };
 
@@ -281,6 +286,41 @@ static void run_case(const char *tname, const char *name, res_state st)
 #undef CALL
 }
 
+/* Calls the case table cannot express. */
+static void odd_calls(res_state st)
+{
+	unsigned char ans[65536];
+	char big[400];
+	int n;
+
+	memset(big, 0, sizeof big);
+	for (int i = 0; i < 5; i++)
+		memcpy(big + i * 60, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.", 60);
+	memcpy(big + 300, "lab.test", 8);
+	printf("\nodd calls\n");
+#define ODD(fn, args, stp, tname, name) do {				\
+		h_errno = -12345;					\
+		if (stp)						\
+			((res_state)(stp))->res_h_errno = -12345;	\
+		memset(ans, 0, sizeof ans);				\
+		n = fn args;						\
+		printf("\n");						\
+		report(#fn, tname, name, n, ans, stp, -1);		\
+	} while (0)
+	ODD(res_querydomain, ("a4.lab.test.", NULL, ns_c_in, ns_t_a, ans, anslen), NULL, "A", "a4.lab.test.+NULL");
+	ODD(res_querydomain, ("a4.lab.test", NULL, ns_c_in, ns_t_a, ans, anslen), NULL, "A", "a4.lab.test+NULL");
+	ODD(res_nquerydomain, (st, "a4", "lab.test.", ns_c_in, ns_t_a, ans, anslen), st, "A", "a4+lab.test.");
+	ODD(res_querydomain, ("", NULL, ns_c_in, ns_t_a, ans, anslen), NULL, "A", "\"\"+NULL");
+	ODD(res_query, ("", ns_c_in, ns_t_ns, ans, anslen), NULL, "NS", "\"\"");
+	ODD(res_query, (".", ns_c_in, ns_t_ns, ans, anslen), NULL, "NS", ".");
+	ODD(res_search, ("", ns_c_in, ns_t_a, ans, anslen), NULL, "A", "\"\"");
+	ODD(res_query, (big, ns_c_in, ns_t_a, ans, anslen), NULL, "A", "(308 characters)");
+	ODD(res_search, (big, ns_c_in, ns_t_a, ans, anslen), NULL, "A", "(308 characters)");
+	ODD(res_query, ("a4.lab.test", ns_c_chaos, ns_t_a, ans, anslen), NULL, "A", "a4.lab.test class CHAOS");
+	ODD(res_query, ("a4.lab.test", ns_c_in, 65280, ans, anslen), NULL, "TYPE65280", "a4.lab.test");
+#undef ODD
+}
+
 int main(int argc, char **argv)
 {
 	struct __res_state st;
@@ -330,6 +370,8 @@ int main(int argc, char **argv)
 		first = 0;
 		run_case(tname, sp + 1, &st);
 	}
+	if (argc <= 1)
+		odd_calls(&st);
 	res_nclose(&st);
 	fflush(stdout);
 	return 0;
