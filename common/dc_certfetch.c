@@ -67,6 +67,16 @@ static int store_get(const struct dc_stamp *st, time_t now, struct dc_cert *out)
 	return found;
 }
 
+void dc_certstore_forget(const struct dc_stamp *st);
+void dc_certstore_forget(const struct dc_stamp *st)
+{
+	pthread_mutex_lock(&store_lock);
+	for (int i = 0; i < DC_STORE_SIZE; i++)
+		if (entry_matches(&store[i], st))
+			store[i].fetched = 0;
+	pthread_mutex_unlock(&store_lock);
+}
+
 static void store_put(const struct dc_stamp *st, const struct dc_cert *c,
 		      time_t now)
 {
@@ -159,7 +169,8 @@ dc_status dc_cert_ensure(struct dc_ctx *ctx, int i, time_t now)
 
 	ctx->diag.cert_from_disk[i] = 0;
 	if (!store_get(st, now, &cert)) {
-		if (dc_certcache_load(&ctx->cfg, st, now, &cert) == DC_OK) {
+		if (!ctx->cert_refetch[i] &&
+		    dc_certcache_load(&ctx->cfg, st, now, &cert) == DC_OK) {
 			ctx->diag.cert_from_disk[i] = 1;
 		} else {
 			rc = fetch_cert(&ctx->cfg, st, now, &cert, &why);
@@ -184,6 +195,7 @@ dc_status dc_cert_ensure(struct dc_ctx *ctx, int i, time_t now)
 		return rc;
 	}
 	srv->has_session = 1;
+	ctx->cert_refetch[i] = 0;
 	ctx->cert_until[i] = now + DC_CERT_RECHECK;
 	if ((time_t)cert.ts_end < ctx->cert_until[i])
 		ctx->cert_until[i] = (time_t)cert.ts_end + 1;

@@ -133,8 +133,11 @@ dc_status dc_channel_new(ares_channel *ch, struct dc_transport *tr,
 	o.lookups = lookups;
 	o.nsort = 0;
 	o.ndots = 1;
-	o.timeout = cfg->timeout_ms;
-	o.tries = cfg->attempts;
+	/* c-ares 1.18 never resends a TCP query that timed out: give a TCP
+	 * channel's single try the whole budget instead (a late answer,
+	 * e.g. dribbled or slow, still counts). */
+	o.timeout = use_tcp ? cfg->total_timeout_ms : cfg->timeout_ms;
+	o.tries = use_tcp ? 1 : cfg->attempts;
 	/* We see every rcode ourselves; EDNS(0) lets an answer up to our
 	 * padded query size come back over UDP. */
 	o.flags = ARES_FLAG_NOCHECKRESP | ARES_FLAG_NOSEARCH | ARES_FLAG_EDNS |
@@ -170,6 +173,8 @@ static void ctx_free(struct dc_ctx *c)
 		return;
 	if (c->ch)
 		ares_destroy(c->ch);
+	if (c->ch_tcp)
+		ares_destroy(c->ch_tcp);
 	dc_transport_cleanup(&c->tr);
 	sodium_memzero(c->srv, sizeof(c->srv));
 	free(c);
@@ -222,9 +227,12 @@ static dc_status ctx_new(struct dc_ctx **out, struct dc_diag *diag)
 			  (size_t)c->cfg.udp_max);
 	rc = dc_channel_new(&c->ch, &c->tr, &c->cfg, servers, c->cfg.nservers,
 			    c->cfg.tcp_only);
+	if (rc == DC_OK)
+		rc = dc_channel_new(&c->ch_tcp, &c->tr, &c->cfg, servers,
+				    c->cfg.nservers, 1);
 	sodium_memzero(&kp, sizeof(kp));
 	if (rc != DC_OK) {
-		free(c);
+		ctx_free(c);
 		return rc;
 	}
 	pthread_mutex_lock(&g_lock);
@@ -240,6 +248,17 @@ void dc_ctx_keypair(struct dc_keypair *kp);
 void dc_ctx_keypair(struct dc_keypair *kp)
 {
 	keypair_get(kp);
+}
+
+void dc_certstore_forget(const struct dc_stamp *st);
+
+void dc_ctx_forget_certs(struct dc_ctx *c)
+{
+	for (int i = 0; i < c->cfg.nservers; i++) {
+		c->cert_until[i] = 0;
+		c->cert_refetch[i] = 1;
+		dc_certstore_forget(&c->cfg.servers[i]);
+	}
 }
 
 static __thread struct dc_diag *tls_diag;

@@ -32,10 +32,12 @@ struct dc_ctx {
 	pid_t pid;
 	struct dc_config cfg;
 	struct dc_search search;
-	ares_channel ch;
+	ares_channel ch;                   /* UDP (or TCP with tcp-only) */
+	ares_channel ch_tcp;               /* TCP, when UDP gets no answer */
 	struct dc_transport tr;
 	struct dc_tserver srv[DC_MAX_SERVERS];
 	time_t cert_until[DC_MAX_SERVERS];  /* re-check certificate after */
+	int cert_refetch[DC_MAX_SERVERS];   /* skip the disk cache next time */
 	struct dc_diag diag;
 	time_t config_checked;
 	struct timespec config_mtime;
@@ -46,6 +48,10 @@ struct dc_ctx {
  * fetched and checked).  DC_ECONFIG if there is no usable configuration
  * (the message is in diag->config_error, see dc_ctx_last_diag). */
 dc_status dc_ctx_get(struct dc_ctx **out);
+
+/* After a lookup that got no valid answer: the certificate may have been
+ * rotated, so fetch it again before the next one. */
+void dc_ctx_forget_certs(struct dc_ctx *c);
 
 /* Diagnostics of this thread's last lookup, or NULL. */
 const struct dc_diag *dc_ctx_last_diag(void);

@@ -32,6 +32,34 @@ dc_status dc_answer_status(const uint8_t *msg, size_t len)
 	}
 }
 
+static dc_status lookup_ch(ares_channel ch, const char *name, int family,
+			   uint64_t deadline, struct dc_hostres *out);
+
+/* Transient failures: no valid answer came. */
+static int no_answer(dc_status st)
+{
+	return st == DC_ETIMEOUT || st == DC_EBADRESP || st == DC_ECONNREFUSED;
+}
+
+/* UDP for half the time left, then TCP for the rest: a network that drops
+ * UDP to the resolver still gets answers (c-ares itself only moves to TCP
+ * after a truncated answer). */
+static dc_status lookup_one(struct dc_ctx *ctx, const char *name, int family,
+			    uint64_t deadline, struct dc_hostres *out)
+{
+	uint64_t now = dc_now_ms();
+	dc_status st;
+
+	if (ctx->cfg.tcp_only || now >= deadline)
+		return lookup_ch(ctx->ch, name, family, deadline, out);
+	st = lookup_ch(ctx->ch, name, family, now + (deadline - now) / 2, out);
+	if (st != DC_ETIMEOUT || out->answered)
+		return st;
+	dc_hostres_free(out);
+	dc_hostres_init(out);
+	return lookup_ch(ctx->ch_tcp, name, family, deadline, out);
+}
+
 static void note_server(struct dc_ctx *ctx)
 {
 	for (int i = 0; i < ctx->cfg.nservers; i++) {
@@ -44,8 +72,8 @@ static void note_server(struct dc_ctx *ctx)
 
 /* Ask for one candidate name; fills out (also on some failures: see
  * dc_hostres.answered). */
-static dc_status lookup_one(struct dc_ctx *ctx, const char *name, int family,
-			    uint64_t deadline, struct dc_hostres *out)
+static dc_status lookup_ch(ares_channel ch, const char *name, int family,
+			   uint64_t deadline, struct dc_hostres *out)
 {
 	struct dc_qres r[2];
 	dc_status s[2], st, w;
@@ -56,8 +84,8 @@ static dc_status lookup_one(struct dc_ctx *ctx, const char *name, int family,
 	if (family != AF_INET)
 		types[n++] = T_AAAA;
 	for (int i = 0; i < n; i++)
-		dc_query_start(ctx->ch, name, C_IN, types[i], &r[i], &pending);
-	w = dc_ctx_wait(ctx->ch, &pending, deadline);
+		dc_query_start(ch, name, C_IN, types[i], &r[i], &pending);
+	w = dc_ctx_wait(ch, &pending, deadline);
 	for (int i = 0; i < n; i++)
 		s[i] = dc_qres_status(&r[i]);
 	if (n == 1) {
@@ -84,7 +112,7 @@ dc_status dc_resolve_name(const char *name, int family, struct dc_hostres *out)
 	char cand[DC_SEARCH_MAXCAND][DC_NAME_MAX];
 	struct dc_search_state ss;
 	struct dc_ctx *ctx;
-	uint64_t deadline;
+	uint64_t deadline, start;
 	dc_status rc;
 	int n;
 
@@ -94,12 +122,14 @@ dc_status dc_resolve_name(const char *name, int family, struct dc_hostres *out)
 	rc = dc_dns_check_name(name);
 	if (rc != DC_OK)
 		return rc;
+	start = dc_now_ms();
 	rc = dc_ctx_get(&ctx);
 	if (rc != DC_OK)
 		return rc;
 	if (ctx->cfg.cache && dc_anscache_get(name, family, out) == DC_OK)
 		return DC_OK;
-	deadline = dc_now_ms() + (uint64_t)ctx->cfg.total_timeout_ms;
+	/* The budget covers the certificate fetch too. */
+	deadline = start + (uint64_t)ctx->cfg.total_timeout_ms;
 	n = dc_search_candidates(&ctx->search, name, cand, DC_SEARCH_MAXCAND);
 	dc_search_begin(&ss, &ctx->search, name);
 	for (int i = n > 0 ? 0 : -1; i >= 0;) {
@@ -123,7 +153,10 @@ dc_status dc_resolve_name(const char *name, int family, struct dc_hostres *out)
 	}
 	dc_hostres_free(out);
 	dc_hostres_init(out);
-	return dc_search_final(&ss);
+	rc = dc_search_final(&ss);
+	if (no_answer(rc))
+		dc_ctx_forget_certs(ctx);
+	return rc;
 }
 
 dc_status dc_resolve_addr(int family, const void *addr, struct dc_hostres *out)

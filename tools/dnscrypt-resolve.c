@@ -73,7 +73,8 @@ static void usage(FILE *f)
 /* Print the answer section of a DNS message, one record per line. */
 static int short_mode;
 
-static void print_records(const uint8_t *m, size_t len)
+/* Returns -1 if the message is malformed (nothing after that printed). */
+static int print_records(const uint8_t *m, size_t len)
 {
 	const uint8_t *p = m + 12, *end = m + len;
 	int qd = (m[4] << 8) | m[5], an = (m[6] << 8) | m[7];
@@ -82,11 +83,11 @@ static void print_records(const uint8_t *m, size_t len)
 
 	for (int i = 0; i < qd; i++) {
 		if (ares_expand_name(p, m, (int)len, &name, &nl) != ARES_SUCCESS)
-			return;
+			return -1;
 		ares_free_string(name);
 		p += nl + 4;
 		if (p > end)
-			return;
+			return -1;
 	}
 	for (int i = 0; i < an; i++) {
 		char tbuf[16], text[1100];
@@ -95,11 +96,11 @@ static void print_records(const uint8_t *m, size_t len)
 		const uint8_t *rd;
 
 		if (ares_expand_name(p, m, (int)len, &name, &nl) != ARES_SUCCESS)
-			return;
+			return -1;
 		p += nl;
 		if (end - p < 10) {
 			ares_free_string(name);
-			return;
+			return -1;
 		}
 		type = (p[0] << 8) | p[1];
 		ttl = ((unsigned)p[4] << 24) | ((unsigned)p[5] << 16) | ((unsigned)p[6] << 8) | p[7];
@@ -108,7 +109,7 @@ static void print_records(const uint8_t *m, size_t len)
 		p = rd + rdlen;
 		if (p > end) {
 			ares_free_string(name);
-			return;
+			return -1;
 		}
 		text[0] = 0;
 		if (type == 1 && rdlen == 4) {
@@ -157,6 +158,7 @@ static void print_records(const uint8_t *m, size_t len)
 		}
 		ares_free_string(name);
 	}
+	return 0;
 }
 
 static void print_hostres(const struct dc_hostres *h)
@@ -309,8 +311,9 @@ int main(int argc, char **argv)
 		static uint8_t ans[65536];
 		size_t alen = 0;
 		st = dc_resolve_raw(argv[optind], 1, type, 1, ans, sizeof(ans), &alen);
-		if (alen >= 12 && alen <= sizeof(ans) && (st == DC_OK))
-			print_records(ans, alen);
+		if (st == DC_OK && (alen < 12 || alen > sizeof(ans) ||
+				    print_records(ans, alen) != 0))
+			st = DC_EBADRESP;
 	} else {
 		struct dc_hostres h;
 		st = dc_resolve_name(argv[optind], family, &h);
