@@ -77,11 +77,19 @@ enum nss_status dc_nss_status(dc_status st, int *errnop, int *h_errnop)
 		e = ENOENT;
 		h = NO_RECOVERY;
 		break;
+	case DC_ESERVFAIL:
+	case DC_EREFUSED:
+		/* nss_dns: NOTFOUND with TRY_AGAIN.  These rcodes come in
+		 * answers authenticated by the configured resolver (a forged
+		 * one never gets this far), so matching glibc here gives an
+		 * attacker nothing: what it can provoke is below. */
+		ns = NSS_STATUS_NOTFOUND;
+		e = EAGAIN;
+		h = TRY_AGAIN;
+		break;
 	case DC_ETIMEOUT:
 	case DC_ECONNREFUSED:
 	case DC_EBADRESP:
-	case DC_ESERVFAIL:
-	case DC_EREFUSED:
 	case DC_ECERT:
 	case DC_EPARSE:
 	case DC_STATUS_MAX:
