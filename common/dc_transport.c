@@ -67,45 +67,51 @@ static int *reg_fds;
 static size_t reg_n, reg_cap;
 static unsigned reg_gen;
 
-static int reg_add(int fd, unsigned *gen)
+/* socket() and close() happen under the registry lock, and fork takes
+ * that lock first (atfork_prepare): no child can inherit a socket that the
+ * registry does not list, nor close a number the registry still lists
+ * after the parent reused it. */
+static int reg_socket(int domain, int type, int protocol, unsigned *gen)
 {
-	int rc = 0;
+	int fd = -1, saved;
 
 	pthread_mutex_lock(&reg_lock);
 	if (reg_n == reg_cap) {
 		size_t ncap = reg_cap ? reg_cap * 2 : 16;
 		int *n = realloc(reg_fds, ncap * sizeof(*n));
 		if (!n) {
-			rc = -1;
+			errno = ENOMEM;
 			goto done;
 		}
 		reg_fds = n;
 		reg_cap = ncap;
 	}
-	reg_fds[reg_n++] = fd;
-	*gen = reg_gen;
+	fd = socket(domain, type | SOCK_NONBLOCK | SOCK_CLOEXEC, protocol);
+	if (fd >= 0) {
+		reg_fds[reg_n++] = fd;
+		*gen = reg_gen;
+	}
 done:
+	saved = errno;
 	pthread_mutex_unlock(&reg_lock);
-	return rc;
+	errno = saved;
+	return fd;
 }
 
-/* Returns 1 if fd was registered in generation gen (and so is still ours). */
-static int reg_del(int fd, unsigned gen)
+/* Close fd if it was opened in generation gen (and so is still ours). */
+static void reg_close(int fd, unsigned gen)
 {
-	int found = 0;
-
 	pthread_mutex_lock(&reg_lock);
 	if (gen == reg_gen) {
 		for (size_t i = 0; i < reg_n; i++) {
 			if (reg_fds[i] == fd) {
 				reg_fds[i] = reg_fds[--reg_n];
-				found = 1;
+				close(fd);
 				break;
 			}
 		}
 	}
 	pthread_mutex_unlock(&reg_lock);
-	return found;
 }
 
 void dc_transport_atfork_prepare(void)
@@ -272,14 +278,14 @@ static ares_socket_t t_socket(int domain, int type, int protocol, void *ud)
 	struct dc_tsock *s;
 	int fd, one = 1;
 
-	fd = socket(domain, type | SOCK_NONBLOCK | SOCK_CLOEXEC, protocol);
-	if (fd < 0)
-		return ARES_SOCKET_BAD;
 	s = calloc(1, sizeof(*s));
-	if (!s || reg_add(fd, &s->gen) != 0) {
-		free(s);
-		close(fd);
+	if (!s) {
 		errno = ENOMEM;
+		return ARES_SOCKET_BAD;
+	}
+	fd = reg_socket(domain, type, protocol, &s->gen);
+	if (fd < 0) {
+		free(s);
 		return ARES_SOCKET_BAD;
 	}
 	if (type == SOCK_STREAM)
@@ -322,8 +328,7 @@ static int t_close(ares_socket_t fd, void *ud)
 	}
 	/* After a fork the child closed it already; never close a number
 	 * that may by now belong to someone else. */
-	if (reg_del(fd, s->gen))
-		close(fd);
+	reg_close(fd, s->gen);
 	sock_free(s);
 	return 0;
 }
@@ -646,8 +651,7 @@ void dc_transport_cleanup(struct dc_transport *t)
 	while (t->socks) {
 		struct dc_tsock *s = t->socks;
 		t->socks = s->next;
-		if (reg_del(s->fd, s->gen))
-			close(s->fd);
+		reg_close(s->fd, s->gen);
 		sock_free(s);
 	}
 }
