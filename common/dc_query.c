@@ -93,7 +93,7 @@ dc_status dc_qres_status(const struct dc_qres *r)
 		return DC_ENOMEM;
 	case ARES_EBADNAME:
 	case ARES_EBADQUERY:
-		return DC_EBADNAME;
+		return DC_ENOQUERY;
 	case ARES_ECONNREFUSED:
 		return DC_ECONNREFUSED;
 	case ARES_EBADRESP:

@@ -6,7 +6,7 @@
  *   the name as is (last)    if it was not tried first and no domain was
  *                            the root.
  * An event whose name res_mkquery could not build fails at once with
- * DC_EBADNAME (glibc: NO_RECOVERY, no packet sent); the others are the
+ * DC_ENOQUERY (glibc: NO_RECOVERY, no packet sent); the others are the
  * candidates the caller asks for.  dc_search_step applies glibc's
  * continue/stop rules to each outcome, dc_search_final its final choice.
  */
@@ -273,7 +273,7 @@ static void advance(struct dc_search_state *st)
 			st->next = st->ev_cand[st->pos];
 			return;
 		}
-		run_event(st, kind, DC_EBADNAME);
+		run_event(st, kind, DC_ENOQUERY);
 		st->pos++;
 	}
 	st->over = 1;

@@ -14,7 +14,8 @@ const char *dc_strerror(dc_status st)
 	case DC_ECERT:        return "no valid DNSCrypt certificate for the resolver";
 	case DC_ENOMEM:       return "out of memory";
 	case DC_ERANGE:       return "buffer too small";
-	case DC_EBADNAME:     return "invalid domain name";
+	case DC_EBADNAME:     return "invalid host name";
+	case DC_ENOQUERY:     return "name cannot be put in a DNS query";
 	case DC_EBADARG:      return "invalid argument";
 	case DC_ECONFIG:      return "no usable configuration";
 	case DC_EPARSE:       return "malformed input";

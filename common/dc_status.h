@@ -19,7 +19,8 @@ typedef enum dc_status {
 	DC_ECERT,       /* no valid certificate for the resolver */
 	DC_ENOMEM,      /* out of memory */
 	DC_ERANGE,      /* caller's buffer too small */
-	DC_EBADNAME,    /* the name is not a valid domain name */
+	DC_EBADNAME,    /* the name is not a valid host name (res_hnok) */
+	DC_ENOQUERY,    /* no query can be built for the name (res_mkquery) */
 	DC_EBADARG,     /* invalid argument (family, length, ...) */
 	DC_ECONFIG,     /* no usable configuration (missing or invalid file) */
 	DC_EPARSE,      /* malformed input (stamp, config line, certificate) */

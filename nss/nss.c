@@ -19,14 +19,19 @@
 #include <sys/socket.h>
 #include <netinet/in.h>
 
+#include "dc_ctx.h"
 #include "dc_resolve.h"
 #include "nss_entry.h"
 #include "nss_pack.h"
 #include "nss_status.h"
 
-/* The last answer of this thread, kept only for a retry after ERANGE. */
+/* The last answer of this thread, kept only for a retry after ERANGE,
+ * which glibc makes at once: an answer older than this is not reused. */
+#define DC_ERANGE_KEEP_MS 2000
+
 static __thread struct {
 	int valid;
+	uint64_t when_ms;
 	int family;            /* query family, or -1 - family for addresses */
 	char key[DC_NAME_MAX];
 	struct dc_hostres h;
@@ -34,7 +39,8 @@ static __thread struct {
 
 static int last_take(int family, const char *key, struct dc_hostres *h)
 {
-	if (!last.valid || last.family != family || strcmp(last.key, key) != 0)
+	if (!last.valid || last.family != family || strcmp(last.key, key) != 0 ||
+	    dc_now_ms() - last.when_ms > DC_ERANGE_KEEP_MS)
 		return 0;
 	*h = last.h;
 	last.valid = 0;
@@ -46,6 +52,7 @@ static void last_keep(int family, const char *key, struct dc_hostres *h)
 	if (last.valid)
 		dc_hostres_free(&last.h);
 	last.valid = 1;
+	last.when_ms = dc_now_ms();
 	last.family = family;
 	snprintf(last.key, sizeof(last.key), "%s", key);
 	last.h = *h;

@@ -37,6 +37,13 @@ enum nss_status dc_nss_status(dc_status st, int *errnop, int *h_errnop)
 		if (h_errnop)
 			*h_errnop = NETDB_SUCCESS;
 		return NSS_STATUS_SUCCESS;
+	case DC_ENOQUERY:
+		/* res_mkquery refused the name: nss_dns says NOTFOUND with
+		 * NO_RECOVERY. */
+		ns = NSS_STATUS_NOTFOUND;
+		e = ENOENT;
+		h = NO_RECOVERY;
+		break;
 	case DC_ENOTFOUND:
 	case DC_EBADNAME:
 		ns = NSS_STATUS_NOTFOUND;

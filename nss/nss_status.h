@@ -11,6 +11,7 @@
  * success).  Every failure sets *errnop non-zero and *h_errnop:
  *
  *  DC_ENOTFOUND, DC_EBADNAME  NOTFOUND  ENOENT     HOST_NOT_FOUND
+ *  DC_ENOQUERY                NOTFOUND  ENOENT     NO_RECOVERY
  *  DC_ENODATA                 NOTFOUND  ENOENT     NO_DATA
  *  DC_ERANGE                  TRYAGAIN  ERANGE     NETDB_INTERNAL
  *  DC_ENOMEM                  TRYAGAIN  ENOMEM     NETDB_INTERNAL

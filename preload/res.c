@@ -55,7 +55,8 @@ static int herr_of(dc_status st)
 	case DC_ENOTFOUND: return HOST_NOT_FOUND;
 	case DC_ENODATA:   return NO_DATA;
 	case DC_ECONFIG:
-	case DC_EBADNAME:  return NO_RECOVERY;
+	case DC_EBADNAME:
+	case DC_ENOQUERY:  return NO_RECOVERY;
 	default:           return TRY_AGAIN;
 	}
 }

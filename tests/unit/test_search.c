@@ -217,14 +217,14 @@ static void test_steps(void)
 
 	/* Names that cannot be sent fail without a query (NO_RECOVERY). */
 	setup(1, DEF, 1, "a.com");
-	T_RUN("", DC_EBADNAME, "");
+	T_RUN("", DC_ENOQUERY, "");
 	{
 		struct dc_search_state st;
 
 		dc_search_begin(&st, &S, "");
 		T_EQ_INT(st.next, -1, "empty name: nothing to ask");
 		T_EQ_INT(dc_search_step(&st, 0, DC_OK, NULL), -1, "step after the end: -1");
-		T_EQ_INT(dc_search_final(&st), DC_EBADNAME, "empty name: EBADNAME");
+		T_EQ_INT(dc_search_final(&st), DC_ENOQUERY, "empty name: ENOQUERY");
 		dc_search_begin(&st, NULL, "www");
 		T_EQ_INT(dc_search_final(&st), DC_ENOTFOUND, "no settings: never queried");
 	}
