@@ -14,6 +14,7 @@ PACKAGES=(
     clang libclang-rt-14-dev llvm valgrind
     python3 curl iproute2 util-linux libcap2-bin
     procps
+    debhelper dpkg-dev fakeroot lintian man-db groff-base minisign
 )
 
 missing=()
