@@ -53,7 +53,7 @@ TESTPROG_BIN := $(TESTPROG_SRC:tests/prog/%.c=$(B)/tests/%)
 
 NSS_LIB     := $(B)/libnss_dnscrypt.so.2
 PRELOAD_LIB := $(B)/libdnscrypt-preload.so
-TOOLS       := $(B)/dnscrypt-resolve
+TOOLS       := $(B)/dnscrypt-resolve $(B)/dnscrypt-lists
 
 .PHONY: all check check-san check-valgrind fuzz bench install uninstall clean demo units
 all: $(B)/libdc.a $(NSS_LIB) $(PRELOAD_LIB) $(TOOLS) $(B)/dnscrypt-run
@@ -80,6 +80,10 @@ $(PRELOAD_LIB): $(PRELOAD_OBJ) $(NSS_OBJ) $(B)/libdc.a preload/preload.map
 	    -Wl,-soname,libnss_dnscrypt.so.2 -Wl,--version-script=preload/preload.map -ldl
 
 $(B)/dnscrypt-resolve: $(B)/tools/dnscrypt-resolve.o $(B)/libdc.a
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) -o $@ $^ $(STATIC_LIBS) -pthread $(SANFLAGS) $(LDFLAGS)
+
+$(B)/dnscrypt-lists: $(B)/tools/dnscrypt-lists.o $(B)/libdc.a
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) -o $@ $^ $(STATIC_LIBS) -pthread $(SANFLAGS) $(LDFLAGS)
 
@@ -123,7 +127,7 @@ install: all
 	    $(DESTDIR)$(LIBDIR)/nss-dnscrypt $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8
 	install -m 644 $(NSS_LIB) $(DESTDIR)$(LIBDIR)/libnss_dnscrypt.so.2
 	install -m 644 $(PRELOAD_LIB) $(DESTDIR)$(LIBDIR)/nss-dnscrypt/libdnscrypt-preload.so
-	install -m 755 $(B)/dnscrypt-resolve $(B)/dnscrypt-run $(DESTDIR)$(BINDIR)/
+	install -m 755 $(TOOLS) $(B)/dnscrypt-run $(DESTDIR)$(BINDIR)/
 	test -e $(DESTDIR)$(SYSCONFDIR)/nss-dnscrypt.conf || \
 	    install -m 644 nss-dnscrypt.conf $(DESTDIR)$(SYSCONFDIR)/nss-dnscrypt.conf
 	for m in man/*.[158]; do [ -e "$$m" ] || continue; s=$${m##*.}; \
@@ -132,7 +136,8 @@ install: all
 uninstall:
 	rm -f $(DESTDIR)$(LIBDIR)/libnss_dnscrypt.so.2 \
 	    $(DESTDIR)$(LIBDIR)/nss-dnscrypt/libdnscrypt-preload.so \
-	    $(DESTDIR)$(BINDIR)/dnscrypt-resolve $(DESTDIR)$(BINDIR)/dnscrypt-run
+	    $(DESTDIR)$(BINDIR)/dnscrypt-resolve $(DESTDIR)$(BINDIR)/dnscrypt-lists \
+	    $(DESTDIR)$(BINDIR)/dnscrypt-run
 	-rmdir $(DESTDIR)$(LIBDIR)/nss-dnscrypt
 	for m in man/*.[158]; do [ -e "$$m" ] || continue; s=$${m##*.}; \
 	    rm -f $(DESTDIR)$(MANDIR)/man$$s/$${m##*/}; done
