@@ -14,13 +14,18 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <pthread.h>
 #include <time.h>
 #include <ares.h>
+#include <sodium.h>
 
 #include "dc_cert.h"
 #include "dc_config.h"
+#include "dc_crypt.h"
 #include "dc_ctx.h"
+#include "dc_query.h"
 #include "dc_resolve.h"
+#include "dc_transport.h"
 
 static const struct { const char *name; int type; } types[] = {
 	{ "A", 1 }, { "NS", 2 }, { "CNAME", 5 }, { "SOA", 6 }, { "PTR", 12 },
@@ -56,7 +61,7 @@ static void usage(FILE *f)
 	fprintf(f,
 "usage: dnscrypt-resolve [options] NAME [TYPE]\n"
 "       dnscrypt-resolve [options] -x ADDRESS\n"
-"       dnscrypt-resolve [options] --check-config\n"
+"       dnscrypt-resolve [options] --check-config [--offline]\n"
 "Resolve NAME over DNSCrypt and show the answer, the server and its\n"
 "certificate.  TYPE is A (default: A and AAAA), AAAA, MX, TXT, SRV, PTR,\n"
 "NS, SOA, CNAME, ANY or a number.\n"
@@ -64,7 +69,10 @@ static void usage(FILE *f)
 "  -s, --server STAMP    use this sdns:// server instead of the file's\n"
 "  -4, -6                addresses of one family only\n"
 "  -x, --reverse ADDR    reverse lookup (PTR) of an IPv4 or IPv6 address\n"
-"      --check-config    check the configuration and the servers' certificates\n"
+"      --check-config    check the configuration, then fetch and check each\n"
+"                        server's certificates and send it an encrypted query\n"
+"                        over UDP and over TCP\n"
+"      --offline         with --check-config: only read the configuration\n"
 "  -q, --quiet           print the answers only\n"
 "      --short           with TYPE: print record data only (as dig +short)\n"
 "  -h, --help            this text\n", DC_CONFIG_DEFAULT_PATH);
@@ -173,6 +181,35 @@ static void print_hostres(const struct dc_hostres *h)
 		printf("alias\t%s\n", h->aliases[i]);
 }
 
+static const char *es_name(unsigned es)
+{
+	return es == 2 ? "X25519-XChaCha20Poly1305" :
+	       es == 1 ? "X25519-XSalsa20Poly1305" : "unsupported";
+}
+
+static void utc(time_t t, char *buf, size_t len)
+{
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(buf, len, "%Y-%m-%d %H:%M:%S UTC", &tm);
+}
+
+/* "3 d 4 h", "25 min", "12 s" */
+static void span(long long secs, char *buf, size_t len)
+{
+	if (secs < 0)
+		secs = -secs;
+	if (secs >= 2 * 86400)
+		snprintf(buf, len, "%lld d %lld h", secs / 86400, secs % 86400 / 3600);
+	else if (secs >= 2 * 3600)
+		snprintf(buf, len, "%lld h %lld min", secs / 3600, secs % 3600 / 60);
+	else if (secs >= 120)
+		snprintf(buf, len, "%lld min", secs / 60);
+	else
+		snprintf(buf, len, "%lld s", secs);
+}
+
 static void print_server(int quiet)
 {
 	const struct dc_diag *d = dc_ctx_last_diag();
@@ -184,24 +221,309 @@ static void print_server(int quiet)
 	if (dc_config_load_default(&cfg, err, sizeof(err)) != DC_OK)
 		return;
 	int i = d->server;
-	time_t end = (time_t)d->cert_ts_end[i];
-	struct tm tm;
-	gmtime_r(&end, &tm);
-	strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S UTC", &tm);
+	utc((time_t)d->cert_ts_end[i], when, sizeof(when));
 	dc_stamp_addr_str(&cfg.servers[i], addr, sizeof(addr));
 	printf(";; server %s (%s), certificate serial %u, es-version %u (%s), "
 	       "valid until %s%s\n", addr, cfg.servers[i].provider_name,
-	       d->cert_serial[i], d->cert_es[i],
-	       d->cert_es[i] == 2 ? "X25519-XChaCha20Poly1305" : "X25519-XSalsa20Poly1305",
+	       d->cert_serial[i], d->cert_es[i], es_name(d->cert_es[i]),
 	       when, d->cert_from_disk[i] ? ", from the disk cache" : "");
+}
+
+/* ---- probing one server: its certificates, then encrypted queries ---- */
+
+#define PROBE_MAX_CERTS 8
+
+struct probe {
+	const struct dc_config *cfg;
+	const struct dc_stamp *st;
+	int queries;                  /* also send encrypted test queries */
+	time_t now;
+	/* the certificate query */
+	dc_status fetch;              /* DC_OK: an answer came */
+	dc_status fetch_on[2];        /* outcome over UDP, over TCP (DC_EPARSE: not tried) */
+	int fetch_tcp;                /* it came over TCP */
+	int rcode;
+	uint64_t fetch_ms;
+	int ntxt;                     /* TXT records in the answer */
+	int ncert;
+	struct dc_cert cert[PROBE_MAX_CERTS];
+	dc_cert_check check[PROBE_MAX_CERTS];
+	int best;                     /* the certificate a client uses, or -1 */
+	dc_status session;            /* shared key with the best certificate */
+	/* encrypted queries (". NS"), UDP then TCP */
+	dc_status q[2];
+	int qrcode[2];
+	uint64_t qms[2];
+};
+
+static const char *rcode_name(int r)
+{
+	static const char *names[] = { "NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN",
+				       "NOTIMP", "REFUSED" };
+	return r >= 0 && r < 6 ? names[r] : "an unusual rcode";
+}
+
+/* One query on a fresh channel for this server alone: plain (the
+ * certificate) or encrypted with ts's session. */
+static dc_status probe_query(struct probe *p, struct dc_tserver *ts, int encrypt,
+			     int tcp, const char *name, int type,
+			     uint64_t deadline, struct dc_qres *r)
+{
+	const struct dc_stamp *list[1] = { p->st };
+	struct dc_transport tr;
+	ares_channel ch;
+	int pending = 0;
+	dc_status rc;
+
+	memset(r, 0, sizeof(*r));
+	dc_transport_init(&tr, encrypt, ts, 1, (size_t)p->cfg->udp_max);
+	rc = dc_channel_new(&ch, &tr, p->cfg, list, 1, tcp);
+	if (rc != DC_OK)
+		return rc;
+	dc_query_start(ch, name, 1, type, r, &pending);
+	rc = dc_ctx_wait(ch, &pending, deadline);
+	ares_destroy(ch);
+	dc_transport_cleanup(&tr);
+	if (rc != DC_OK)
+		return rc;
+	return dc_qres_status(r);
+}
+
+/* Every TXT record of the answer, character-strings joined, parsed. */
+static void probe_certs(struct probe *p, const uint8_t *abuf, size_t alen)
+{
+	struct ares_txt_ext *txt = NULL;
+	uint8_t joined[DC_CERT_MAX_LEN + 1];
+	size_t jlen = 0;
+	int open = 0;
+
+	if (ares_parse_txt_reply_ext(abuf, (int)alen, &txt) != ARES_SUCCESS)
+		return;
+	for (struct ares_txt_ext *t = txt;; t = t->next) {
+		if ((!t || t->record_start) && open && p->ncert < PROBE_MAX_CERTS) {
+			int k = p->ncert++;
+			p->check[k] = dc_cert_parse(joined, jlen, p->st->provider_pk,
+						    p->now, &p->cert[k]);
+			if (p->check[k] == DC_CERT_VALID &&
+			    (p->best < 0 || dc_cert_better(&p->cert[k], &p->cert[p->best])))
+				p->best = k;
+		}
+		if (!t)
+			break;
+		if (t->record_start) {
+			p->ntxt++;
+			open = 1;
+			jlen = 0;
+		}
+		if (jlen + t->length <= sizeof(joined) - 1) {
+			memcpy(joined + jlen, t->txt, t->length);
+			jlen += t->length;
+		} else {
+			jlen = sizeof(joined); /* too long: a malformed certificate */
+		}
+	}
+	ares_free_data(txt);
+}
+
+static void *probe_run(void *arg)
+{
+	struct probe *p = arg;
+	uint64_t total = (uint64_t)p->cfg->total_timeout_ms, t0 = dc_now_ms();
+	struct dc_qres r;
+
+	p->best = -1;
+	p->session = DC_ECERT;
+	p->q[0] = p->q[1] = DC_ECERT;
+	p->fetch_on[0] = p->fetch_on[1] = DC_EPARSE;
+	/* As the library: UDP for half the budget, then TCP. */
+	for (int tcp = 0; tcp <= 1; tcp++) {
+		struct dc_tserver ts;
+		memset(&ts, 0, sizeof(ts));
+		ts.stamp = p->st;
+		p->fetch = probe_query(p, &ts, 0, tcp, p->st->provider_name, 16,
+				       t0 + (tcp ? total : total / 2), &r);
+		p->fetch_on[tcp] = p->fetch;
+		p->fetch_tcp = tcp;
+		if (p->fetch == DC_OK) {
+			p->rcode = r.abuf[3] & 0x0f;
+			probe_certs(p, r.abuf, r.alen);
+			dc_qres_free(&r);
+			break;
+		}
+		dc_qres_free(&r);
+	}
+	p->fetch_ms = dc_now_ms() - t0;
+	if (p->best < 0)
+		return NULL;
+
+	struct dc_tserver ts;
+	struct dc_keypair kp;
+	memset(&ts, 0, sizeof(ts));
+	ts.stamp = p->st;
+	ts.udp_wire = (size_t)p->cfg->udp_size;
+	dc_keypair_new(&kp);
+	p->session = dc_session_init(&ts.session, &kp, &p->cert[p->best]);
+	sodium_memzero(&kp, sizeof(kp));
+	if (p->session != DC_OK || !p->queries)
+		return NULL;
+	ts.has_session = 1;
+	for (int tcp = 0; tcp <= 1; tcp++) {
+		uint64_t s = dc_now_ms();
+		p->q[tcp] = probe_query(p, &ts, 1, tcp, ".", 2, s + total, &r);
+		p->qms[tcp] = dc_now_ms() - s;
+		if (p->q[tcp] == DC_OK)
+			p->qrcode[tcp] = r.abuf[3] & 0x0f;
+		dc_qres_free(&r);
+	}
+	sodium_memzero(&ts, sizeof(ts));
+	return NULL;
+}
+
+/* Probe the servers in parallel. */
+static void probe_all(struct probe *p, int n)
+{
+	pthread_t th[DC_MAX_SERVERS];
+	int started[DC_MAX_SERVERS];
+
+	for (int i = 0; i < n; i++)
+		started[i] = pthread_create(&th[i], NULL, probe_run, &p[i]) == 0;
+	for (int i = 0; i < n; i++) {
+		if (started[i])
+			pthread_join(th[i], NULL);
+		else
+			probe_run(&p[i]);
+	}
+}
+
+/* One certificate's problem, in words a user can act on. */
+static void explain_cert(FILE *f, const char *indent, const struct probe *p, int k)
+{
+	const struct dc_cert *c = &p->cert[k];
+	char now[64], from[64], until[64], d[64];
+
+	utc(p->now, now, sizeof(now));
+	utc((time_t)c->ts_start, from, sizeof(from));
+	utc((time_t)c->ts_end, until, sizeof(until));
+	switch (p->check[k]) {
+	case DC_CERT_VALID:
+		span((long long)c->ts_end - (long long)p->now, d, sizeof(d));
+		fprintf(f, "%scertificate serial %u, es-version %u (%s), valid from %s "
+			"to %s (%s left)\n", indent, c->serial, c->es_version,
+			es_name(c->es_version), from, until, d);
+		break;
+	case DC_CERT_NOT_YET_VALID:
+		span((long long)c->ts_start - (long long)p->now, d, sizeof(d));
+		fprintf(f, "%scertificate serial %u is not valid yet: your clock says %s; "
+			"the certificate is valid from %s to %s (your clock is %s before "
+			"its start).  If your clock is wrong, set it (timedatectl set-ntp "
+			"true, or date -s); if it is right, the resolver's certificate is "
+			"misdated: use another server.\n",
+			indent, c->serial, now, from, until, d);
+		break;
+	case DC_CERT_EXPIRED:
+		span((long long)p->now - (long long)c->ts_end, d, sizeof(d));
+		fprintf(f, "%scertificate serial %u has expired: your clock says %s; "
+			"the certificate is valid from %s to %s (your clock is %s past its "
+			"end).  If your clock is wrong, set it (timedatectl set-ntp true, "
+			"or date -s); if it is right, the resolver has not renewed its "
+			"certificate: use another server.\n",
+			indent, c->serial, now, from, until, d);
+		break;
+	case DC_CERT_BAD_SIGNATURE:
+		fprintf(f, "%scertificate serial %u is not signed by the provider key in "
+			"the stamp: the stamp's provider public key is wrong (take the "
+			"stamp again from a signed list: dnscrypt-lists), or someone on the "
+			"path forged the certificate.\n", indent, c->serial);
+		break;
+	case DC_CERT_BAD_VERSION:
+		fprintf(f, "%scertificate serial %u uses es-version %u, which nss-dnscrypt "
+			"does not support (1 and 2 are).\n", indent, c->serial, c->es_version);
+		break;
+	case DC_CERT_BAD_WINDOW:
+		fprintf(f, "%scertificate serial %u has an empty validity window (%s to "
+			"%s): the resolver is misconfigured.\n", indent, c->serial, from, until);
+		break;
+	case DC_CERT_BAD_FORMAT:
+		fprintf(f, "%sa TXT record of the answer is not a DNSCrypt certificate.\n",
+			indent);
+		break;
+	}
+}
+
+/* Why there is no usable certificate: the fetch, or each certificate. */
+static void explain_fetch(FILE *f, const char *indent, const struct probe *p)
+{
+	int ms = p->cfg->total_timeout_ms;
+
+	dc_status udp = p->fetch_on[0], tcp = p->fetch_on[1];
+
+	switch (p->fetch) {
+	case DC_OK:
+		break;
+	case DC_ETIMEOUT:
+	case DC_ECONNREFUSED:
+		if (udp == DC_ECONNREFUSED) {
+			/* ICMP port unreachable: really nothing there. */
+			fprintf(f, "%sconnection refused: nothing listens on that address and "
+				"port (wrong address or port in the stamp, or the server is "
+				"down).\n", indent);
+		} else if (udp == DC_ETIMEOUT && tcp == DC_ETIMEOUT) {
+			fprintf(f, "%sno answer to the certificate query (TXT %s) within %d ms "
+				"over UDP and TCP: the server is down, the address or port in "
+				"the stamp is wrong, a firewall drops the traffic, or the "
+				"provider name in the stamp is not the server's (a DNSCrypt "
+				"server ignores certificate queries for other names).\n",
+				indent, p->st->provider_name, ms);
+		} else if (udp == DC_ETIMEOUT) {
+			fprintf(f, "%sno answer to the certificate query (TXT %s) over UDP, and "
+				"the TCP connection was refused or closed: the provider name in "
+				"the stamp is probably wrong (a DNSCrypt server ignores "
+				"certificate queries for other names), or no DNSCrypt server "
+				"runs at that address.\n", indent, p->st->provider_name);
+		} else {
+			/* What the lookup saw (no probe of our own). */
+			fprintf(f, "%s%s: nothing listens on that address and port, the server "
+				"is down or a firewall drops the traffic, or the provider name "
+				"%s in the stamp is wrong (a DNSCrypt server ignores certificate "
+				"queries for other names).\n", indent,
+				p->fetch == DC_ETIMEOUT ? "no answer to the certificate query"
+							: "connection refused or closed",
+				p->st->provider_name);
+		}
+		return;
+	default:
+		fprintf(f, "%sthe certificate query failed: %s.\n", indent,
+			dc_strerror(p->fetch));
+		return;
+	}
+	if (p->rcode != 0) {
+		fprintf(f, "%sthe server answered the certificate query (TXT %s) with %s: "
+			"the provider name in the stamp is probably wrong.\n",
+			indent, p->st->provider_name, rcode_name(p->rcode));
+		return;
+	}
+	if (p->ncert == 0) {
+		fprintf(f, "%sthe server has no certificate under the provider name %s "
+			"(%d TXT record%s): the provider name in the stamp is probably "
+			"wrong.\n", indent, p->st->provider_name, p->ntxt, p->ntxt == 1 ? "" : "s");
+		return;
+	}
+	for (int k = 0; k < p->ncert; k++)
+		if (p->check[k] != DC_CERT_VALID)
+			explain_cert(f, indent, p, k);
+	if (p->best >= 0 && p->session != DC_OK)
+		fprintf(f, "%sthe certificate's resolver key is unusable (weak key): the "
+			"resolver is misconfigured.\n", indent);
 }
 
 /* Why the lookup failed, in words a user can act on. */
 static void explain(const char *what, dc_status st)
 {
 	const struct dc_diag *d = dc_ctx_last_diag();
+	struct probe p[DC_MAX_SERVERS];
 	struct dc_config cfg;
 	char err[320], addr[64];
+	int nprobe = 0;
 
 	if (st == DC_ECONFIG) {
 		fprintf(stderr, "dnscrypt-resolve: %s\n",
@@ -211,16 +533,143 @@ static void explain(const char *what, dc_status st)
 	fprintf(stderr, "dnscrypt-resolve: %s: %s\n", what, dc_strerror(st));
 	if (!d || dc_config_load_default(&cfg, err, sizeof(err)) != DC_OK)
 		return;
+	/* Servers whose certificate came but was refused are asked again (it
+	 * answered a moment ago, so this is quick) to say what was wrong. */
+	memset(p, 0, sizeof(p));
 	for (int i = 0; i < cfg.nservers; i++) {
-		if (d->cert_status[i] == DC_OK)
+		if (d->cert_status[i] != DC_ECERT)
 			continue;
+		p[i].cfg = &cfg;
+		p[i].st = &cfg.servers[i];
+		p[i].now = time(NULL);
+		nprobe++;
+	}
+	if (nprobe) {
+		pthread_t th[DC_MAX_SERVERS];
+		int started[DC_MAX_SERVERS] = { 0 };
+		for (int i = 0; i < cfg.nservers; i++)
+			if (p[i].cfg)
+				started[i] = pthread_create(&th[i], NULL, probe_run, &p[i]) == 0;
+		for (int i = 0; i < cfg.nservers; i++) {
+			if (started[i])
+				pthread_join(th[i], NULL);
+			else if (p[i].cfg)
+				probe_run(&p[i]);
+		}
+	}
+	for (int i = 0; i < cfg.nservers; i++) {
 		dc_stamp_addr_str(&cfg.servers[i], addr, sizeof(addr));
+		if (d->cert_status[i] == DC_OK) {
+			if (st == DC_ETIMEOUT)
+				fprintf(stderr, "dnscrypt-resolve: server %s (%s): certificate "
+					"serial %u is fine, but no valid encrypted answer came within "
+					"%d ms (total-timeout): the server is overloaded or down, or "
+					"the network drops its answers (dnscrypt-resolve --check-config "
+					"tries UDP and TCP separately; tcp-only yes helps where UDP is "
+					"blocked)\n", addr, cfg.servers[i].provider_name,
+					d->cert_serial[i], cfg.total_timeout_ms);
+			else if (st == DC_EBADRESP)
+				fprintf(stderr, "dnscrypt-resolve: server %s (%s): its answers were "
+					"malformed or did not authenticate: the server is broken, or "
+					"someone on the path tampers with the traffic\n",
+					addr, cfg.servers[i].provider_name);
+			continue;
+		}
 		fprintf(stderr, "dnscrypt-resolve: server %s (%s): %s",
 			addr, cfg.servers[i].provider_name, dc_strerror(d->cert_status[i]));
 		if (d->cert_status[i] == DC_ECERT)
 			fprintf(stderr, " (%s)", dc_cert_check_str((dc_cert_check)d->cert_check[i]));
 		fputc('\n', stderr);
+		if (p[i].cfg)
+			explain_fetch(stderr, "  ", &p[i]);
+		else if (d->cert_status[i] == DC_ETIMEOUT || d->cert_status[i] == DC_ECONNREFUSED) {
+			struct probe q;
+			memset(&q, 0, sizeof(q));
+			q.cfg = &cfg;
+			q.st = &cfg.servers[i];
+			q.fetch = d->cert_status[i];
+			q.fetch_on[0] = q.fetch_on[1] = DC_EPARSE;
+			explain_fetch(stderr, "  ", &q);
+		}
 	}
+}
+
+/* --check-config: parse, then (unless offline) fetch and check every
+ * server's certificates and send it an encrypted query over UDP and TCP.
+ * 0 every server usable, 2 some server is not, 3 no usable configuration. */
+static int check_config(int offline)
+{
+	struct probe p[DC_MAX_SERVERS];
+	struct dc_config cfg;
+	const char *path = getenv(DC_CONFIG_ENV);
+	const char *env_server = getenv(DC_CONFIG_ENV_SERVER);
+	char err[320], addr[64];
+	int bad = 0;
+	dc_status st;
+
+	st = dc_config_load_default(&cfg, err, sizeof(err));
+	if (st != DC_OK) {
+		fprintf(stderr, "dnscrypt-resolve: %s\n", err);
+		return 3;
+	}
+	printf("configuration ok: %d server(s)\n", cfg.nservers);
+	if (offline)
+		return 0;
+	printf(";; file %s%s\n", path && *path ? path : DC_CONFIG_DEFAULT_PATH,
+	       env_server && *env_server ? ", server from " DC_CONFIG_ENV_SERVER : "");
+	fflush(stdout);
+	memset(p, 0, sizeof(p));
+	for (int i = 0; i < cfg.nservers; i++) {
+		p[i].cfg = &cfg;
+		p[i].st = &cfg.servers[i];
+		p[i].queries = 1;
+		p[i].now = time(NULL);
+	}
+	probe_all(p, cfg.nservers);
+	for (int i = 0; i < cfg.nservers; i++) {
+		const struct probe *q = &p[i];
+		int ok = q->best >= 0 && q->session == DC_OK &&
+			 (q->q[0] == DC_OK || q->q[1] == DC_OK);
+		dc_stamp_addr_str(q->st, addr, sizeof(addr));
+		printf("server %d: %s (%s): %s\n", i + 1, addr, q->st->provider_name,
+		       ok ? "ok" : "FAILED");
+		if (q->best < 0 || q->session != DC_OK) {
+			explain_fetch(stdout, "  ", q);
+			bad++;
+			continue;
+		}
+		printf("  certificate fetched over %s in %llu ms; %d certificate%s offered\n",
+		       q->fetch_tcp ? "TCP" : "UDP", (unsigned long long)q->fetch_ms,
+		       q->ncert, q->ncert == 1 ? "" : "s");
+		printf("  using ");
+		explain_cert(stdout, "", q, q->best);
+		for (int k = 0; k < q->ncert; k++)
+			if (q->check[k] != DC_CERT_VALID)
+				explain_cert(stdout, "  also offered: ", q, k);
+		for (int tcp = 0; tcp <= 1; tcp++) {
+			if (q->q[tcp] == DC_OK)
+				printf("  encrypted query over %s: answered (%s) in %llu ms\n",
+				       tcp ? "TCP" : "UDP", rcode_name(q->qrcode[tcp]),
+				       (unsigned long long)q->qms[tcp]);
+			else
+				printf("  encrypted query over %s: %s after %llu ms\n",
+				       tcp ? "TCP" : "UDP", dc_strerror(q->q[tcp]),
+				       (unsigned long long)q->qms[tcp]);
+		}
+		if (q->q[0] != DC_OK && q->q[1] == DC_OK && !cfg.tcp_only)
+			printf("  UDP gets no answer but TCP does: a firewall may drop UDP; "
+			       "\"tcp-only yes\" saves the wait (lookups fall back to TCP "
+			       "after half of total-timeout)\n");
+		if (q->q[0] == DC_OK && q->q[1] != DC_OK)
+			printf("  TCP gets no answer: answers too big for UDP will fail\n");
+		if (!ok) {
+			printf("  the server gives no encrypted answer: it is overloaded or "
+			       "down, or the network drops its traffic\n");
+			bad++;
+		}
+	}
+	printf("%d of %d server(s) usable\n", cfg.nservers - bad, cfg.nservers);
+	return bad ? 2 : 0;
 }
 
 static int exit_code(dc_status st)
@@ -241,13 +690,14 @@ int main(int argc, char **argv)
 		{ "server", required_argument, NULL, 's' },
 		{ "reverse", required_argument, NULL, 'x' },
 		{ "check-config", no_argument, NULL, 'C' },
+		{ "offline", no_argument, NULL, 'O' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "short", no_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *reverse = NULL;
-	int family = AF_UNSPEC, quiet = 0, check = 0, c, type = 0;
+	int family = AF_UNSPEC, quiet = 0, check = 0, offline = 0, c, type = 0;
 	struct timespec t0, t1;
 	dc_status st;
 
@@ -259,26 +709,28 @@ int main(int argc, char **argv)
 		case '4': family = AF_INET; break;
 		case '6': family = AF_INET6; break;
 		case 'C': check = 1; break;
+		case 'O': offline = 1; break;
 		case 'q': quiet = 1; break;
 		case 'S': short_mode = quiet = 1; break;
 		case 'h': usage(stdout); return 0;
 		default:  usage(stderr); return 64;
 		}
 	}
+	if (offline && !check) {
+		fprintf(stderr, "dnscrypt-resolve: --offline goes with --check-config\n");
+		return 64;
+	}
 	if (check) {
-		struct dc_config cfg;
-		char err[320];
 		if (optind != argc) {
 			usage(stderr);
 			return 64;
 		}
-		st = dc_config_load_default(&cfg, err, sizeof(err));
-		if (st != DC_OK) {
-			fprintf(stderr, "dnscrypt-resolve: %s\n", err);
-			return 3;
+		if (!offline && (sodium_init() < 0 ||
+				 ares_library_init(ARES_LIB_INIT_ALL) != ARES_SUCCESS)) {
+			fprintf(stderr, "dnscrypt-resolve: cannot initialise libsodium or c-ares\n");
+			return 2;
 		}
-		printf("configuration ok: %d server(s)\n", cfg.nservers);
-		return 0;
+		return check_config(offline);
 	}
 	if (reverse ? optind != argc : (optind >= argc || argc - optind > 2)) {
 		usage(stderr);
