@@ -251,6 +251,29 @@ static dc_status kw_cert_cache(struct parser *p, const struct keyword *kw,
 	return DC_OK;
 }
 
+/* "log none|syslog|/absolute/path" (dc_log.h). */
+static dc_status kw_log(struct parser *p, const struct keyword *kw,
+			char **argv, int argc)
+{
+	char buf[80];
+	size_t n;
+
+	if (one_value(p, kw, argc) != DC_OK)
+		return DC_ECONFIG;
+	n = strlen(argv[0]);
+	if (strcmp(argv[0], "none") == 0)
+		n = 0;
+	else if (strcmp(argv[0], "syslog") != 0 && argv[0][0] != '/')
+		return perr(p, "log must be 'none', 'syslog' or an absolute path, got '%s'",
+			    shown(argv[0], buf, sizeof buf));
+	if (n >= sizeof p->cfg->log_target)
+		return perr(p, "log path is longer than %zu bytes",
+			    sizeof p->cfg->log_target - 1);
+	memcpy(p->cfg->log_target, argv[0], n);
+	p->cfg->log_target[n] = '\0';
+	return DC_OK;
+}
+
 #define INT_KW(n, f, lo, hi, u) \
 	{ n, kw_int, 0, offsetof(struct dc_config, f), lo, hi, u }
 
@@ -266,6 +289,7 @@ static const struct keyword keywords[] = {
 	{ "cache", kw_bool, 0, offsetof(struct dc_config, cache), 0, 0, "" },
 	{ "tcp-only", kw_bool, 0, offsetof(struct dc_config, tcp_only), 0, 0, "" },
 	{ "cert-cache", kw_cert_cache, 0, 0, 0, 0, "" },
+	{ "log", kw_log, 0, 0, 0, 0, "" },
 };
 
 _Static_assert(sizeof keywords / sizeof keywords[0] <=

@@ -29,6 +29,7 @@ struct dc_config {
 	int cache;             /* in-process answer cache on (1) or off (0) */
 	int tcp_only;          /* send every query over TCP (UDP blocked) */
 	char cert_cache_dir[256]; /* "" = no on-disk certificate cache */
+	char log_target[256];  /* debug log: "" off, "syslog", or a file path */
 };
 
 #define DC_CONFIG_MAX_SIZE   65536 /* bytes in a config file */
