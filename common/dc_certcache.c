@@ -192,10 +192,10 @@ static int open_trusted_dir(const char *dir, uid_t owner)
 
 /* ---- load ---- */
 
-/* Read at most DC_CERT_MAX_LEN bytes of the regular file name in dfd,
- * trusted only if owned by owner and writable by nobody else; the length
- * or -1. */
-static ssize_t read_file(int dfd, const char *name, uid_t owner, uint8_t *buf)
+/* Read at most max bytes of the regular file name in dfd, trusted only if
+ * owned by owner and writable by nobody else; the length or -1. */
+static ssize_t read_file(int dfd, const char *name, uid_t owner, uint8_t *buf,
+			 size_t max)
 {
 	struct stat sb;
 	size_t n = 0;
@@ -208,12 +208,13 @@ static ssize_t read_file(int dfd, const char *name, uid_t owner, uint8_t *buf)
 	if (fd < 0)
 		return -1;
 	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode) || !owned_ok(&sb, owner) ||
-	    sb.st_size > DC_CERT_MAX_LEN) {
+	    (size_t)sb.st_size > max) {
 		close(fd);
 		return -1;
 	}
-	while (n < DC_CERT_MAX_LEN + 1) {
-		r = read(fd, buf + n, DC_CERT_MAX_LEN + 1 - n);
+	/* up to max + 1 bytes: a file that grew meanwhile is refused */
+	while (n < max + 1) {
+		r = read(fd, buf + n, max + 1 - n);
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r <= 0)
@@ -221,7 +222,7 @@ static ssize_t read_file(int dfd, const char *name, uid_t owner, uint8_t *buf)
 		n += (size_t)r;
 	}
 	close(fd);
-	if (r < 0 || n > DC_CERT_MAX_LEN)
+	if (r < 0 || n > max)
 		return -1;
 	return (ssize_t)n;
 }
@@ -235,7 +236,7 @@ static int load_from(const char *dir, const char *name, uid_t owner,
 
 	if (dfd < 0)
 		return -1;
-	n = read_file(dfd, name, owner, buf);
+	n = read_file(dfd, name, owner, buf, DC_CERT_MAX_LEN);
 	close(dfd);
 	if (n < 0)
 		return -1;
@@ -333,16 +334,16 @@ static int create_tmp(int dfd, const char *name, mode_t mode, char *tmp,
 }
 
 static void save_in(int dfd, const char *name, mode_t mode,
-		    const struct dc_cert *c)
+		    const uint8_t *data, size_t len)
 {
-	char tmp[NAME_LEN + 32];
+	char tmp[NAME_MAX + 1];
 	int fd = create_tmp(dfd, name, mode, tmp, sizeof tmp);
 	int ok;
 
 	if (fd < 0)
 		return;
 	/* fchmod: the file mode must not depend on the host's umask. */
-	ok = fchmod(fd, mode) == 0 && write_all(fd, c->raw, c->rawlen) == 0;
+	ok = fchmod(fd, mode) == 0 && write_all(fd, data, len) == 0;
 	ok = close(fd) == 0 && ok;
 	/* rename replaces a symlink at name, it never writes through it. */
 	if (!ok || renameat(dfd, tmp, dfd, name) != 0)
@@ -378,7 +379,52 @@ void dc_certcache_save(const struct dc_config *cfg, const struct dc_stamp *st,
 	    c->rawlen <= DC_CERT_MAX_LEN && file_name(st, name) == 0) {
 		dfd = root ? open_dir(cfg->cert_cache_dir, 0755) : open_user_dir();
 		if (dfd >= 0) {
-			save_in(dfd, name, root ? 0644 : 0600, c);
+			save_in(dfd, name, root ? 0644 : 0600, c->raw, c->rawlen);
+			close(dfd);
+		}
+	}
+	errno = saved;
+}
+
+/* ---- other small files in the same directories ---- */
+
+ssize_t dc_cachefile_read(const struct dc_config *cfg, int user,
+			  const char *name, uint8_t *buf, size_t max)
+{
+	char dir[PATH_MAX];
+	uid_t owner = 0;
+	ssize_t n = -1;
+	int saved = errno, dfd;
+
+	if (!cache_enabled(cfg) || strchr(name, '/') != NULL)
+		goto out;
+	if (user) {
+		if (user_dir(dir, sizeof dir) != 0)
+			goto out;
+		owner = geteuid();
+	} else if (copy_str(dir, sizeof dir, cfg->cert_cache_dir) != 0) {
+		goto out;
+	}
+	dfd = open_trusted_dir(dir, owner);
+	if (dfd >= 0) {
+		n = read_file(dfd, name, owner, buf, max);
+		close(dfd);
+	}
+out:
+	errno = saved;
+	return n;
+}
+
+void dc_cachefile_write(const struct dc_config *cfg, const char *name,
+			const uint8_t *buf, size_t len)
+{
+	int saved = errno, root = geteuid() == 0, dfd;
+
+	if (cache_enabled(cfg) && strchr(name, '/') == NULL &&
+	    strlen(name) + 32 <= NAME_MAX) {
+		dfd = root ? open_dir(cfg->cert_cache_dir, 0755) : open_user_dir();
+		if (dfd >= 0) {
+			save_in(dfd, name, root ? 0644 : 0600, buf, len);
 			close(dfd);
 		}
 	}

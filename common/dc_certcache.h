@@ -7,6 +7,7 @@
 
 #include <stdint.h>
 #include <time.h>
+#include <sys/types.h>
 #include "dc_config.h"
 #include "dc_cert.h"
 
@@ -33,5 +34,18 @@ dc_status dc_certcache_load(const struct dc_config *cfg,
  * 0644); any other euid writes its per-user directory (0700, file 0600). */
 void dc_certcache_save(const struct dc_config *cfg, const struct dc_stamp *st,
 		       const struct dc_cert *c);
+
+/* Other small files kept in the same directories under the same rules
+ * (the server state of dc_servers.c).  dc_cachefile_read reads name (no
+ * '/') from the system directory (files owned by root) or, when user is
+ * set, from this process's per-user directory (none for euid 0 and
+ * AT_SECURE processes); the length, or -1 when it is missing, untrusted
+ * or longer than max.  dc_cachefile_write replaces name atomically in the
+ * directory this euid writes, as dc_certcache_save.  Both do nothing with
+ * cert-cache none and preserve errno. */
+ssize_t dc_cachefile_read(const struct dc_config *cfg, int user,
+			  const char *name, uint8_t *buf, size_t max);
+void dc_cachefile_write(const struct dc_config *cfg, const char *name,
+			const uint8_t *buf, size_t len);
 
 #endif
