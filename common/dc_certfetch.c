@@ -3,6 +3,9 @@
  * failure or truncation), then the session keys.
  *
  * The certificate query is the only plaintext packet the protocol needs.
+ * For a server reached through a relay it goes through the relay too (the
+ * server must not see our address); only with direct-cert-fallback is it
+ * sent straight to the server when the relay gives no certificate.
  */
 #include <pthread.h>
 #include <string.h>
@@ -101,10 +104,13 @@ static void store_put(const struct dc_stamp *st, const struct dc_cert *c,
 	pthread_mutex_unlock(&store_lock);
 }
 
-/* One TXT query over a plain channel; UDP first, or TCP when use_tcp. */
+/* One TXT query over a plain channel; UDP first, or TCP when use_tcp.
+ * Through relay when not NULL, the query padded to udp_wire bytes (a
+ * relay drops answers longer than the query). */
 static dc_status fetch_once(const struct dc_config *cfg,
-			    const struct dc_stamp *st, int use_tcp,
-			    uint64_t deadline, struct dc_qres *r)
+			    const struct dc_stamp *st,
+			    const struct dc_stamp *relay, size_t udp_wire,
+			    int use_tcp, uint64_t deadline, struct dc_qres *r)
 {
 	const struct dc_stamp *list[1] = { st };
 	struct dc_tserver ts;
@@ -113,8 +119,11 @@ static dc_status fetch_once(const struct dc_config *cfg,
 	int pending = 0;
 	dc_status rc;
 
+	memset(r, 0, sizeof(*r));
 	memset(&ts, 0, sizeof(ts));
 	ts.stamp = st;
+	ts.relay = relay;
+	ts.udp_wire = udp_wire;
 	dc_transport_init(&tr, 0, &ts, 1, 0);
 	rc = dc_channel_new(&ch, &tr, cfg, list, 1, use_tcp);
 	if (rc != DC_OK)
@@ -129,11 +138,12 @@ static dc_status fetch_once(const struct dc_config *cfg,
 }
 
 static dc_status fetch_cert(const struct dc_config *cfg,
-			    const struct dc_stamp *st, time_t now,
+			    const struct dc_stamp *st, const struct dc_stamp *relay,
+			    size_t udp_wire, time_t now, uint64_t end,
 			    struct dc_cert *out, int *why)
 {
 	uint64_t start = dc_now_ms();
-	uint64_t total = (uint64_t)cfg->total_timeout_ms;
+	uint64_t total = end > start ? end - start : 0;
 	dc_status rc = DC_ETIMEOUT;
 
 	*why = DC_CERT_BAD_FORMAT;
@@ -145,7 +155,7 @@ static dc_status fetch_cert(const struct dc_config *cfg,
 		struct dc_qres r;
 		dc_cert_check chk = DC_CERT_BAD_FORMAT;
 
-		rc = fetch_once(cfg, st, tcp, deadline, &r);
+		rc = fetch_once(cfg, st, relay, udp_wire, tcp, deadline, &r);
 		if (rc == DC_OK) {
 			rc = dc_cert_from_txt_answer(r.abuf, r.alen,
 						     st->provider_pk, now, out, &chk);
@@ -158,7 +168,26 @@ static dc_status fetch_cert(const struct dc_config *cfg,
 	return rc;
 }
 
-dc_status dc_cert_ensure(struct dc_ctx *ctx, int i, time_t now)
+/* Through the server's relay if it has one; with direct-cert-fallback,
+ * straight to the server when the relay gave none in half the time. */
+static dc_status fetch_routed(const struct dc_config *cfg,
+			      const struct dc_tserver *srv, time_t now,
+			      uint64_t deadline, struct dc_cert *out, int *why)
+{
+	uint64_t t = dc_now_ms(), mid;
+	dc_status rc;
+
+	if (srv->relay == NULL)
+		return fetch_cert(cfg, srv->stamp, NULL, 0, now, deadline, out, why);
+	mid = cfg->direct_cert_fallback && deadline > t ? t + (deadline - t) / 2 : deadline;
+	rc = fetch_cert(cfg, srv->stamp, srv->relay, srv->udp_wire, now, mid, out, why);
+	if (rc == DC_OK || !cfg->direct_cert_fallback)
+		return rc;
+	return fetch_cert(cfg, srv->stamp, NULL, 0, now, deadline, out, why);
+}
+
+dc_status dc_cert_ensure(struct dc_ctx *ctx, int i, time_t now,
+			 uint64_t deadline)
 {
 	const struct dc_stamp *st = &ctx->cfg.servers[i];
 	struct dc_tserver *srv = &ctx->srv[i];
@@ -173,7 +202,7 @@ dc_status dc_cert_ensure(struct dc_ctx *ctx, int i, time_t now)
 		    dc_certcache_load(&ctx->cfg, st, now, &cert) == DC_OK) {
 			ctx->diag.cert_from_disk[i] = 1;
 		} else {
-			rc = fetch_cert(&ctx->cfg, st, now, &cert, &why);
+			rc = fetch_routed(&ctx->cfg, srv, now, deadline, &cert, &why);
 			if (rc == DC_OK)
 				dc_certcache_save(&ctx->cfg, st, &cert);
 		}
@@ -194,6 +223,7 @@ dc_status dc_cert_ensure(struct dc_ctx *ctx, int i, time_t now)
 		ctx->diag.cert_status[i] = rc;
 		return rc;
 	}
+	memcpy(srv->resolver_pk, cert.resolver_pk, sizeof(srv->resolver_pk));
 	srv->has_session = 1;
 	ctx->cert_refetch[i] = 0;
 	ctx->cert_until[i] = now + DC_CERT_RECHECK;

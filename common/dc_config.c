@@ -13,12 +13,25 @@
 
 #define MAX_ARGS 16
 
+/* A route line, resolved once the whole file is read (it may name
+ * servers and relays given further down). */
+struct route_line {
+	int line;
+	char server[DC_CFG_NAME_MAX + 1];          /* a server name or "*" */
+	char relay[DC_MAX_VIA][DC_CFG_NAME_MAX + 1]; /* relay names, or one "*" */
+	int nrelay;
+};
+
 struct parser {
 	const char *name;
 	int line;
 	struct dc_config *cfg;
-	int seen[16];          /* line where each keyword was last given */
+	int seen[32];          /* line where each keyword was last given */
 	int udp_line;          /* last line setting udp-size or udp-max */
+	int require_line;      /* first require-* line */
+	int relay_line[DC_MAX_RELAYS];
+	struct route_line routes[DC_MAX_SERVERS + 1];
+	int nroutes;
 	char *err;
 	size_t errlen;
 };
@@ -135,21 +148,133 @@ static dc_status kw_int(struct parser *p, const struct keyword *kw,
 	return DC_OK;
 }
 
+/* A server or relay name: 1..DC_CFG_NAME_MAX letters, digits, '.', '_' or
+ * '-', starting with a letter or digit (so never "*" nor a stamp). */
+static int valid_name(const char *n)
+{
+	size_t i;
+
+	for (i = 0; n[i] != '\0'; i++) {
+		char c = n[i];
+		int alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+			    (c >= '0' && c <= '9');
+		if (i >= DC_CFG_NAME_MAX || !(alnum || (i > 0 && (c == '.' || c == '_' || c == '-'))))
+			return 0;
+	}
+	return i > 0;
+}
+
+/* "[NAME] STAMP": sets *name (NULL when unnamed) and *stamp. */
+static dc_status name_and_stamp(struct parser *p, const struct keyword *kw,
+				char **argv, int argc, const char **name,
+				const char **stamp)
+{
+	char buf[80];
+
+	if (argc == 0)
+		return perr(p, "%s needs a value", kw->name);
+	if (argc > 2)
+		return perr(p, "%s takes [NAME] STAMP, got %d values", kw->name, argc);
+	*name = argc == 2 ? argv[0] : NULL;
+	*stamp = argv[argc - 1];
+	if (*name && !valid_name(*name))
+		return perr(p, "'%s' is not a valid %s name (1..%d letters, digits, "
+			    "'.', '_' or '-')", shown(*name, buf, sizeof buf), kw->name,
+			    DC_CFG_NAME_MAX);
+	return DC_OK;
+}
+
 static dc_status kw_server(struct parser *p, const struct keyword *kw,
 			   char **argv, int argc)
 {
+	struct dc_config *c = p->cfg;
+	const char *name, *text;
 	struct dc_stamp st;
 	char why[256];
+	int i;
 
-	if (one_value(p, kw, argc) != DC_OK)
+	if (name_and_stamp(p, kw, argv, argc, &name, &text) != DC_OK)
 		return DC_ECONFIG;
-	if (p->cfg->nservers >= DC_MAX_SERVERS)
+	if (c->nservers >= DC_MAX_SERVERS)
 		return perr(p, "too many servers (at most %d)", DC_MAX_SERVERS);
-	if (dc_stamp_parse(argv[0], &st, why, sizeof why) != DC_OK)
+	if (dc_stamp_parse(text, &st, why, sizeof why) != DC_OK)
 		return perr(p, "%s", why);
 	if (st.kind != DC_STAMP_DNSCRYPT)
 		return perr(p, "a relay stamp (0x81) cannot be used as a server");
-	p->cfg->servers[p->cfg->nservers++] = st;
+	for (i = 0; name && i < c->nservers; i++)
+		if (strcmp(c->server_name[i], name) == 0)
+			return perr(p, "a server named '%s' was given before", name);
+	if (name)
+		memcpy(c->server_name[c->nservers], name, strlen(name) + 1);
+	c->servers[c->nservers++] = st;
+	return DC_OK;
+}
+
+static dc_status kw_relay(struct parser *p, const struct keyword *kw,
+			  char **argv, int argc)
+{
+	struct dc_config *c = p->cfg;
+	const char *name, *text;
+	struct dc_stamp st;
+	char why[256];
+	int i;
+
+	if (name_and_stamp(p, kw, argv, argc, &name, &text) != DC_OK)
+		return DC_ECONFIG;
+	if (c->nrelays >= DC_MAX_RELAYS)
+		return perr(p, "too many relays (at most %d)", DC_MAX_RELAYS);
+	if (dc_stamp_parse(text, &st, why, sizeof why) != DC_OK)
+		return perr(p, "%s", why);
+	if (st.kind != DC_STAMP_RELAY)
+		return perr(p, "a DNSCrypt server stamp (0x01) cannot be used as a relay");
+	for (i = 0; name && i < c->nrelays; i++)
+		if (strcmp(c->relay_name[i], name) == 0)
+			return perr(p, "a relay named '%s' was given before", name);
+	if (name)
+		memcpy(c->relay_name[c->nrelays], name, strlen(name) + 1);
+	p->relay_line[c->nrelays] = p->line;
+	c->relays[c->nrelays++] = st;
+	return DC_OK;
+}
+
+/* "route SERVER RELAY...": kept as words until the file is read. */
+static dc_status kw_route(struct parser *p, const struct keyword *kw,
+			  char **argv, int argc)
+{
+	struct route_line *r;
+	char buf[80];
+	int i, j;
+
+	if (argc < 2)
+		return perr(p, "route takes a server name (or '*') and at least one "
+			    "relay name (or '*')");
+	if (argc - 1 > DC_MAX_VIA)
+		return perr(p, "too many relays in one route (at most %d)", DC_MAX_VIA);
+	if (p->nroutes >= (int)(sizeof p->routes / sizeof p->routes[0]))
+		return perr(p, "too many route lines (at most %d)", DC_MAX_SERVERS + 1);
+	for (i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "*") == 0) {
+			if (i > 0 && argc > 2)
+				return perr(p, "'*' stands for every relay: name no other");
+			continue;
+		}
+		if (!valid_name(argv[i]))
+			return perr(p, "'%s' is not a valid %s name", shown(argv[i], buf, sizeof buf),
+				    i ? "relay" : "server");
+		for (j = 1; j < i; j++)
+			if (strcmp(argv[i], argv[j]) == 0)
+				return perr(p, "relay '%s' named twice in the route", argv[i]);
+	}
+	for (i = 0; i < p->nroutes; i++)
+		if (strcmp(p->routes[i].server, argv[0]) == 0)
+			return perr(p, "a route for '%s' was given on line %d", argv[0],
+				    p->routes[i].line);
+	r = &p->routes[p->nroutes++];
+	r->line = p->line;
+	memcpy(r->server, argv[0], strlen(argv[0]) + 1);
+	r->nrelay = argc - 1;
+	for (i = 1; i < argc; i++)
+		memcpy(r->relay[i - 1], argv[i], strlen(argv[i]) + 1);
 	return DC_OK;
 }
 
@@ -225,6 +350,8 @@ static dc_status kw_bool(struct parser *p, const struct keyword *kw,
 	else
 		return perr(p, "%s must be 'yes' or 'no', got '%s'", kw->name,
 			    shown(argv[0], buf, sizeof buf));
+	if (*v && strncmp(kw->name, "require-", 8) == 0 && p->require_line == 0)
+		p->require_line = p->line;
 	return DC_OK;
 }
 
@@ -276,6 +403,8 @@ static dc_status kw_log(struct parser *p, const struct keyword *kw,
 
 #define INT_KW(n, f, lo, hi, u) \
 	{ n, kw_int, 0, offsetof(struct dc_config, f), lo, hi, u }
+#define BOOL_KW(n, f) \
+	{ n, kw_bool, 0, offsetof(struct dc_config, f), 0, 0, "" }
 
 static const struct keyword keywords[] = {
 	{ "server", kw_server, 1, 0, 0, 0, "" },
@@ -286,10 +415,17 @@ static const struct keyword keywords[] = {
 	{ "search", kw_search, 0, 0, 0, 0, "" },
 	INT_KW("udp-size", udp_size, 256, 4096, " bytes"),
 	INT_KW("udp-max", udp_max, 256, 4096, " bytes"),
-	{ "cache", kw_bool, 0, offsetof(struct dc_config, cache), 0, 0, "" },
-	{ "tcp-only", kw_bool, 0, offsetof(struct dc_config, tcp_only), 0, 0, "" },
+	BOOL_KW("cache", cache),
+	BOOL_KW("tcp-only", tcp_only),
 	{ "cert-cache", kw_cert_cache, 0, 0, 0, 0, "" },
 	{ "log", kw_log, 0, 0, 0, 0, "" },
+	{ "relay", kw_relay, 1, 0, 0, 0, "" },
+	{ "route", kw_route, 1, 0, 0, 0, "" },
+	BOOL_KW("direct-cert-fallback", direct_cert_fallback),
+	BOOL_KW("require-dnssec", require_dnssec),
+	BOOL_KW("require-nolog", require_nolog),
+	BOOL_KW("require-nofilter", require_nofilter),
+	BOOL_KW("ephemeral-keys", ephemeral_keys),
 };
 
 _Static_assert(sizeof keywords / sizeof keywords[0] <=
@@ -363,6 +499,131 @@ static dc_status parse_line(struct parser *p, const char *line, size_t n)
 	return parse_words(p, argv, argc);
 }
 
+uint64_t dc_config_required_props(const struct dc_config *cfg)
+{
+	return (cfg->require_dnssec ? DC_PROP_DNSSEC : 0) |
+	       (cfg->require_nolog ? DC_PROP_NOLOG : 0) |
+	       (cfg->require_nofilter ? DC_PROP_NOFILTER : 0);
+}
+
+static int find_name(char names[][DC_CFG_NAME_MAX + 1], int n, const char *name)
+{
+	for (int i = 0; i < n; i++)
+		if (strcmp(names[i], name) == 0)
+			return i;
+	return -1;
+}
+
+/* The relays of route r into via/nvia; marks them used. */
+static dc_status route_relays(struct parser *p, const struct route_line *r,
+			      uint8_t *via, int *nvia, int *used)
+{
+	struct dc_config *c = p->cfg;
+	int k;
+
+	p->line = r->line;
+	*nvia = 0;
+	if (strcmp(r->relay[0], "*") == 0) {
+		if (c->nrelays == 0)
+			return perr(p, "route: no relay is defined");
+		/* '*' is every relay, the first DC_MAX_VIA of them */
+		for (k = 0; k < c->nrelays && k < DC_MAX_VIA; k++) {
+			via[(*nvia)++] = (uint8_t)k;
+			used[k] = 1;
+		}
+		return DC_OK;
+	}
+	for (int i = 0; i < r->nrelay; i++) {
+		k = find_name(c->relay_name, c->nrelays, r->relay[i]);
+		if (k < 0)
+			return perr(p, "route: no relay named '%s'", r->relay[i]);
+		via[(*nvia)++] = (uint8_t)k;
+		used[k] = 1;
+	}
+	return DC_OK;
+}
+
+/* Routes: names to indices, then "route *" for the servers without one.
+ * Every relay must be used by some route (a relay line alone would
+ * otherwise silently change nothing). */
+static dc_status resolve_routes(struct parser *p)
+{
+	struct dc_config *c = p->cfg;
+	int used[DC_MAX_RELAYS] = { 0 }, own[DC_MAX_SERVERS] = { 0 }, i, k;
+
+	for (i = 0; i < p->nroutes; i++) {
+		const struct route_line *r = &p->routes[i];
+		if (strcmp(r->server, "*") == 0) {
+			if (route_relays(p, r, c->via_default, &c->nvia_default, used) != DC_OK)
+				return DC_ECONFIG;
+			continue;
+		}
+		k = find_name(c->server_name, c->nservers, r->server);
+		if (k < 0) {
+			p->line = r->line;
+			return perr(p, "route: no server named '%s'", r->server);
+		}
+		if (route_relays(p, r, c->via[k], &c->nvia[k], used) != DC_OK)
+			return DC_ECONFIG;
+		own[k] = 1;
+	}
+	for (i = 0; i < c->nservers; i++) {
+		if (own[i])
+			continue;
+		memcpy(c->via[i], c->via_default, sizeof c->via[i]);
+		c->nvia[i] = c->nvia_default;
+	}
+	for (k = 0; k < c->nrelays; k++) {
+		if (used[k])
+			continue;
+		p->line = p->relay_line[k];
+		if (c->relay_name[k][0] == '\0')
+			return perr(p, "this relay is used by no route (add 'route * *' "
+				    "to send every query through the relays)");
+		return perr(p, "relay '%s' is used by no route (add e.g. 'route * %s')",
+			    c->relay_name[k], c->relay_name[k]);
+	}
+	return DC_OK;
+}
+
+/* require-*: drop the servers whose stamp lacks a required property
+ * (dnscrypt-proxy's require_dnssec, require_nolog, require_nofilter). */
+static dc_status apply_filters(struct parser *p)
+{
+	struct dc_config *c = p->cfg;
+	uint64_t need = dc_config_required_props(c);
+	int i, n = 0, had = c->nservers;
+
+	if (need == 0)
+		return DC_OK;
+	for (i = 0; i < c->nservers; i++) {
+		if ((c->servers[i].props & need) != need)
+			continue;
+		if (n != i) {
+			c->servers[n] = c->servers[i];
+			memcpy(c->server_name[n], c->server_name[i], sizeof c->server_name[n]);
+			memcpy(c->via[n], c->via[i], sizeof c->via[n]);
+			c->nvia[n] = c->nvia[i];
+		}
+		n++;
+	}
+	for (i = n; i < c->nservers; i++) {
+		memset(&c->servers[i], 0, sizeof c->servers[i]);
+		c->server_name[i][0] = '\0';
+		c->nvia[i] = 0;
+	}
+	c->nservers = n;
+	if (had > 0 && n == 0) {
+		p->line = p->require_line;
+		return perr(p, "none of the %d server(s) has the properties the "
+			    "require-* options ask for (%s%s%s)", had,
+			    c->require_dnssec ? " dnssec" : "",
+			    c->require_nolog ? " nolog" : "",
+			    c->require_nofilter ? " nofilter" : "");
+	}
+	return DC_OK;
+}
+
 static dc_status parse_all(struct parser *p, const char *text, size_t len)
 {
 	size_t pos = 0, n;
@@ -386,6 +647,8 @@ static dc_status parse_all(struct parser *p, const char *text, size_t len)
 		return perr(p, "udp-max (%d) is smaller than udp-size (%d)",
 			    p->cfg->udp_max, p->cfg->udp_size);
 	}
+	if (resolve_routes(p) != DC_OK || apply_filters(p) != DC_OK)
+		return DC_ECONFIG;
 	return DC_OK;
 }
 
@@ -538,6 +801,7 @@ static dc_status env_server(const char *text, struct dc_config *cfg,
 {
 	struct dc_stamp st;
 	char why[256];
+	uint64_t need;
 
 	if (dc_stamp_parse(text, &st, why, sizeof why) != DC_OK) {
 		set_err(err, errlen, "%s: %s", DC_CONFIG_ENV_SERVER, why);
@@ -548,8 +812,23 @@ static dc_status env_server(const char *text, struct dc_config *cfg,
 			DC_CONFIG_ENV_SERVER);
 		return DC_ECONFIG;
 	}
+	need = dc_config_required_props(cfg);
+	if ((st.props & need) != need) {
+		set_err(err, errlen, "%s: the server lacks a property the require-* "
+			"options ask for", DC_CONFIG_ENV_SERVER);
+		return DC_ECONFIG;
+	}
+	for (int i = 0; i < DC_MAX_SERVERS; i++) {
+		memset(&cfg->servers[i], 0, sizeof cfg->servers[i]);
+		cfg->server_name[i][0] = '\0';
+		cfg->nvia[i] = 0;
+	}
 	cfg->servers[0] = st;
 	cfg->nservers = 1;
+	/* the file's named routes name servers that are gone; "route *"
+	 * still holds */
+	memcpy(cfg->via[0], cfg->via_default, sizeof cfg->via[0]);
+	cfg->nvia[0] = cfg->nvia_default;
 	return DC_OK;
 }
 

@@ -7,6 +7,7 @@
 #define DC_CONFIG_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include "dc_stamp.h"
 
 #define DC_CONFIG_DEFAULT_PATH "/etc/nss-dnscrypt.conf"
@@ -14,6 +15,9 @@
 #define DC_CONFIG_ENV_SERVER   "NSS_DNSCRYPT_SERVER"  /* one sdns:// stamp */
 #define DC_MAX_SERVERS 16
 #define DC_MAX_SEARCH  6
+#define DC_MAX_RELAYS  16
+#define DC_MAX_VIA     DC_MAX_RELAYS /* relays in one route */
+#define DC_CFG_NAME_MAX    32      /* bytes in a server or relay name */
 
 struct dc_config {
 	struct dc_stamp servers[DC_MAX_SERVERS];
@@ -30,6 +34,22 @@ struct dc_config {
 	int tcp_only;          /* send every query over TCP (UDP blocked) */
 	char cert_cache_dir[256]; /* "" = no on-disk certificate cache */
 	char log_target[256];  /* debug log: "" off, "syslog", or a file path */
+	/* Several servers and relays (README "Several servers", "Relays"). */
+	char server_name[DC_MAX_SERVERS][DC_CFG_NAME_MAX + 1]; /* "" unnamed */
+	struct dc_stamp relays[DC_MAX_RELAYS];             /* kind 0x81 */
+	char relay_name[DC_MAX_RELAYS][DC_CFG_NAME_MAX + 1];
+	int nrelays;
+	/* Route of server i: the relays (indices in relays[]) its queries go
+	 * through, one at a time; nvia[i] == 0 is direct. */
+	uint8_t via[DC_MAX_SERVERS][DC_MAX_VIA];
+	int nvia[DC_MAX_SERVERS];
+	uint8_t via_default[DC_MAX_VIA]; /* "route *": servers without a route */
+	int nvia_default;
+	int require_dnssec;    /* drop servers whose stamp lacks the property */
+	int require_nolog;
+	int require_nofilter;
+	int direct_cert_fallback; /* fetch a certificate directly if the relay fails */
+	int ephemeral_keys;    /* a fresh client key pair for every query */
 };
 
 #define DC_CONFIG_MAX_SIZE   65536 /* bytes in a config file */
@@ -41,11 +61,16 @@ void dc_config_init(struct dc_config *cfg);
 
 /* Parse a whole file held in memory: defaults (dc_config_init), then the
  * file's settings.  name is used in error messages.  A file without a
- * server line is not an error here.  On error returns DC_ECONFIG, writes
+ * server line is not an error here; a file whose servers the require-*
+ * options all drop is.  Routes are resolved (names to indices) and
+ * servers without a route of their own get the "route *" one.  On error returns DC_ECONFIG, writes
  * "name:line: reason" (or "name: reason" for the whole file) and leaves
  * cfg at the defaults. */
 dc_status dc_config_parse(const char *text, size_t len, const char *name,
 			  struct dc_config *cfg, char *err, size_t errlen);
+
+/* The DC_PROP_* bits cfg's require-* options ask of every server. */
+uint64_t dc_config_required_props(const struct dc_config *cfg);
 
 /* Read and parse a file (cloexec, size-bounded), as dc_config_parse.
  * DC_ECONFIG with "path: reason" when it cannot be read. */
@@ -54,7 +79,8 @@ dc_status dc_config_load(const char *path, struct dc_config *cfg,
 
 /* The configuration for this process: the file named by $NSS_DNSCRYPT_CONF
  * (read with secure_getenv) or the default path, then a server from
- * $NSS_DNSCRYPT_SERVER if set (replacing the file's servers).  A config
+ * $NSS_DNSCRYPT_SERVER if set (replacing the file's servers; it takes the
+ * "route *" relays and must pass the require-* options).  A config
  * with no server is DC_ECONFIG.  The default path must pass
  * dc_config_check_owner.  A missing file is fine when $NSS_DNSCRYPT_SERVER
  * is set (defaults + that server), else DC_ECONFIG "no configuration: ...".

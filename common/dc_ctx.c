@@ -1,5 +1,7 @@
-/* dc_ctx.c - per-thread contexts, process-wide key pair, fork handling and
- * the poll loop that drives a c-ares channel. */
+/* dc_ctx.c - per-thread contexts, process-wide key pair, fork handling,
+ * the order in which a lookup asks the servers, and the poll loop that
+ * drives a c-ares channel. */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <poll.h>
 #include <pthread.h>
@@ -22,6 +24,12 @@ static pthread_mutex_t g_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct dc_ctx *g_ctxs;         /* every live context */
 static pid_t g_kp_pid;
 static struct dc_keypair g_kp;        /* one client key pair per process */
+
+/* The thread's context, for dc_ctx_wait: the state file is written when
+ * the outermost wait ends, never from inside c-ares's processing (where
+ * the hooks run). */
+static __thread struct dc_ctx *tls_ctx;
+static __thread int tls_wait_depth;
 
 extern void dc_certstore_atfork_prepare(void);
 extern void dc_certstore_atfork_parent(void);
@@ -54,12 +62,14 @@ static void atfork_prepare(void)
 	pthread_mutex_lock(&g_lock);
 	dc_certstore_atfork_prepare();
 	dc_anscache_atfork_prepare();
+	dc_servers_atfork_prepare();
 	dc_transport_atfork_prepare();
 }
 
 static void atfork_parent(void)
 {
 	dc_transport_atfork_parent();
+	dc_servers_atfork_parent();
 	dc_anscache_atfork_parent();
 	dc_certstore_atfork_parent();
 	pthread_mutex_unlock(&g_lock);
@@ -71,6 +81,7 @@ static void atfork_parent(void)
 static void atfork_child(void)
 {
 	dc_transport_atfork_child();
+	dc_servers_atfork_child();
 	dc_anscache_atfork_child();
 	dc_certstore_atfork_child();
 	g_ctxs = NULL;
@@ -111,6 +122,32 @@ static void keypair_get(struct dc_keypair *kp)
 	pthread_mutex_unlock(&g_lock);
 }
 
+/* The channel's servers, in this order (ARES_OPT_SERVERS carries no
+ * port: the list is set here). */
+static int set_servers(ares_channel ch, const struct dc_stamp *const *servers,
+		       int n)
+{
+	struct ares_addr_port_node node[DC_MAX_SERVERS];
+
+	if (n > DC_MAX_SERVERS)
+		n = DC_MAX_SERVERS;
+	memset(node, 0, sizeof(node));
+	for (int i = 0; i < n; i++) {
+		const struct dc_stamp *st = servers[i];
+		node[i].next = i + 1 < n ? &node[i + 1] : NULL;
+		node[i].family = st->addr.sa.sa_family;
+		if (node[i].family == AF_INET) {
+			node[i].addr.addr4 = st->addr.sin.sin_addr;
+			node[i].udp_port = ntohs(st->addr.sin.sin_port);
+		} else {
+			memcpy(&node[i].addr.addr6, &st->addr.sin6.sin6_addr, 16);
+			node[i].udp_port = ntohs(st->addr.sin6.sin6_port);
+		}
+		node[i].tcp_port = node[i].udp_port;
+	}
+	return ares_set_servers_ports(ch, n > 0 ? node : NULL);
+}
+
 dc_status dc_channel_new(ares_channel *ch, struct dc_transport *tr,
 			 const struct dc_config *cfg,
 			 const struct dc_stamp *const *servers, int nservers,
@@ -118,8 +155,7 @@ dc_status dc_channel_new(ares_channel *ch, struct dc_transport *tr,
 {
 	struct ares_options o;
 	struct in_addr dummy;
-	char *lookups = (char *)"b", csv[DC_MAX_SERVERS * 64];
-	size_t off = 0;
+	char *lookups = (char *)"b";
 	int mask, rc;
 
 	memset(&o, 0, sizeof(o));
@@ -135,31 +171,32 @@ dc_status dc_channel_new(ares_channel *ch, struct dc_transport *tr,
 	o.ndots = 1;
 	/* c-ares 1.18 never resends a TCP query that timed out: give a TCP
 	 * channel's single try the whole budget instead (a late answer,
-	 * e.g. dribbled or slow, still counts). */
+	 * e.g. dribbled or slow, still counts).  With several servers each
+	 * gets its share of the TCP half, so that a silent one does not
+	 * hold up the others. */
 	o.timeout = use_tcp ? cfg->total_timeout_ms : cfg->timeout_ms;
+	if (use_tcp && nservers > 1) {
+		o.timeout = cfg->total_timeout_ms / (2 * nservers);
+		if (o.timeout < cfg->timeout_ms)
+			o.timeout = cfg->timeout_ms;
+	}
 	o.tries = use_tcp ? 1 : cfg->attempts;
 	/* We see every rcode ourselves; EDNS(0) lets an answer up to our
 	 * padded query size come back over UDP. */
 	o.flags = ARES_FLAG_NOCHECKRESP | ARES_FLAG_NOSEARCH | ARES_FLAG_EDNS |
 		  (use_tcp ? ARES_FLAG_USEVC : 0);
 	o.ednspsz = DC_MAX_DNS_MSG;
+	/* NOROTATE: every query starts with the first server of our order,
+	 * even if RES_OPTIONS says "rotate" (c-ares reads it regardless). */
 	mask = ARES_OPT_SERVERS | ARES_OPT_DOMAINS | ARES_OPT_LOOKUPS |
 	       ARES_OPT_SORTLIST | ARES_OPT_NDOTS | ARES_OPT_TIMEOUTMS |
-	       ARES_OPT_TRIES | ARES_OPT_FLAGS | ARES_OPT_EDNSPSZ;
+	       ARES_OPT_TRIES | ARES_OPT_FLAGS | ARES_OPT_EDNSPSZ |
+	       ARES_OPT_NOROTATE;
 	rc = ares_init_options(ch, &o, mask);
 	if (rc != ARES_SUCCESS)
 		return rc == ARES_ENOMEM ? DC_ENOMEM : DC_ESYS;
 	dc_transport_attach(tr, *ch);
-	for (int i = 0; i < nservers; i++) {
-		char one[64];
-		dc_stamp_addr_str(servers[i], one, sizeof(one));
-		off += (size_t)snprintf(csv + off, sizeof(csv) - off, "%s%s",
-					i ? "," : "", one);
-		if (off >= sizeof(csv))
-			break;
-	}
-	/* ARES_OPT_SERVERS carries no port: set the real list here. */
-	if (ares_set_servers_ports_csv(*ch, csv) != ARES_SUCCESS) {
+	if (set_servers(*ch, servers, nservers) != ARES_SUCCESS) {
 		ares_destroy(*ch);
 		*ch = NULL;
 		return DC_ENOMEM;
@@ -171,6 +208,8 @@ static void ctx_free(struct dc_ctx *c)
 {
 	if (!c)
 		return;
+	if (tls_ctx == c)
+		tls_ctx = NULL;
 	if (c->ch)
 		ares_destroy(c->ch);
 	if (c->ch_tcp)
@@ -192,6 +231,102 @@ static int config_changed(struct dc_ctx *c, time_t now)
 		return c->config_mtime.tv_sec != 0;
 	return st.st_mtim.tv_sec != c->config_mtime.tv_sec ||
 	       st.st_mtim.tv_nsec != c->config_mtime.tv_nsec;
+}
+
+/* ---- several servers (dc_servers.h) ---- */
+
+static const uint8_t *route_id(const struct dc_ctx *c, int i)
+{
+	return c->hid[i][c->via_slot[i]];
+}
+
+static void save_state(struct dc_ctx *c)
+{
+	if (c && c->save_wanted) {
+		c->save_wanted = 0;
+		dc_servers_save(&c->cfg);
+	}
+}
+
+/* With one server and one route there is nothing to choose: no records,
+ * no state file. */
+static void note_failure(struct dc_ctx *c, int i)
+{
+	if (c->choice && dc_servers_note_failure(route_id(c, i)))
+		c->save_wanted = 1;
+}
+
+/* Transport hook: c-ares is about to ask server i, maybe for the first
+ * time in this process: fetch its certificate now, with half of what is
+ * left of the lookup's budget (one failed fetch per lookup at most). */
+static int hook_need_session(void *arg, int i)
+{
+	struct dc_ctx *c = arg;
+	time_t now = time(NULL);
+	uint64_t t = dc_now_ms();
+
+	if (c->srv[i].has_session && now < c->cert_until[i])
+		return 0;
+	if (c->fetch_failed[i][c->via_slot[i]] == c->lookup_seq ||
+	    t >= c->deadline_ms)
+		return -1;
+	if (dc_cert_ensure(c, i, now, t + (c->deadline_ms - t) / 2) == DC_OK)
+		return 0;
+	c->fetch_failed[i][c->via_slot[i]] = c->lookup_seq;
+	note_failure(c, i);
+	return -1;
+}
+
+static void hook_answer(void *arg, int i, uint32_t rtt_us, int sample)
+{
+	struct dc_ctx *c = arg;
+
+	if (c->choice && dc_servers_note_answer(route_id(c, i), rtt_us, sample))
+		c->save_wanted = 1;
+}
+
+static void hook_silence(void *arg, int i)
+{
+	note_failure(arg, i);
+}
+
+/* Before a lookup: each server's best route (relay), and the servers'
+ * order in both channels, best first. */
+static void plan(struct dc_ctx *c, time_t now)
+{
+	const struct dc_stamp *list[DC_MAX_SERVERS];
+	struct dc_health h[DC_MAX_SERVERS], cur;
+	int order[DC_MAX_SERVERS], n = c->cfg.nservers;
+
+	for (int i = 0; i < n; i++) {
+		int nv = c->cfg.nvia[i] ? c->cfg.nvia[i] : 1, slot = 0;
+
+		dc_servers_get(c->hid[i][0], &h[i]);
+		for (int k = 1; k < nv; k++) {
+			dc_servers_get(c->hid[i][k], &cur);
+			if (dc_health_cmp(&cur, &h[i], now) < 0) {
+				h[i] = cur;
+				slot = k;
+			}
+		}
+		c->via_slot[i] = slot;
+		c->srv[i].relay = c->cfg.nvia[i] ?
+			&c->cfg.relays[c->cfg.via[i][slot]] : NULL;
+	}
+	if (n < 2)
+		return;
+	dc_health_rank(h, n, now, order);
+	if (memcmp(order, c->order, (size_t)n * sizeof(int)) == 0)
+		return;
+	for (int k = 0; k < n; k++)
+		list[k] = &c->cfg.servers[order[k]];
+	/* Between lookups the channels hold no query, as
+	 * ares_set_servers_ports requires. */
+	if (set_servers(c->ch, list, n) == ARES_SUCCESS &&
+	    set_servers(c->ch_tcp, list, n) == ARES_SUCCESS)
+		memcpy(c->order, order, (size_t)n * sizeof(int));
+	else
+		c->order[0] = -1;       /* try again next time */
 }
 
 static dc_status ctx_new(struct dc_ctx **out, struct dc_diag *diag)
@@ -219,12 +354,27 @@ static dc_status ctx_new(struct dc_ctx **out, struct dc_diag *diag)
 	dc_search_init(&c->search, &c->cfg);
 	keypair_get(&kp);
 	for (int i = 0; i < c->cfg.nservers; i++) {
-		c->srv[i].stamp = &c->cfg.servers[i];
-		c->srv[i].udp_wire = (size_t)c->cfg.udp_size;
-		servers[i] = &c->cfg.servers[i];
+		const struct dc_config *cf = &c->cfg;
+		c->srv[i].stamp = &cf->servers[i];
+		/* A relay drops answers longer than the query: relayed
+		 * queries are as big as udp-max from the start. */
+		c->srv[i].udp_wire = (size_t)(cf->nvia[i] ? cf->udp_max : cf->udp_size);
+		c->srv[i].ephemeral = cf->ephemeral_keys;
+		servers[i] = &cf->servers[i];
+		c->order[i] = i;
+		c->choice |= i > 0 || cf->nvia[i] > 1;
+		for (int k = 0; k < (cf->nvia[i] ? cf->nvia[i] : 1); k++)
+			dc_servers_id(&cf->servers[i],
+				      cf->nvia[i] ? &cf->relays[cf->via[i][k]] : NULL,
+				      c->hid[i][k]);
 	}
 	dc_transport_init(&c->tr, 1, c->srv, c->cfg.nservers,
 			  (size_t)c->cfg.udp_max);
+	c->tr.need_session = hook_need_session;
+	c->tr.on_answer = hook_answer;
+	c->tr.on_silence = hook_silence;
+	c->tr.hook_arg = c;
+	c->tr.tcp_samples = c->cfg.tcp_only;
 	rc = dc_channel_new(&c->ch, &c->tr, &c->cfg, servers, c->cfg.nservers,
 			    c->cfg.tcp_only);
 	if (rc == DC_OK)
@@ -279,6 +429,13 @@ dc_status dc_ctx_get(struct dc_ctx **out)
 	pthread_once(&once, do_init);
 	if (!init_ok)
 		return DC_ESYS;
+	/* A lookup from inside one of ours (a passwd or hosts backend called
+	 * while we read the cache directory, say) would drive this thread's
+	 * channels re-entrantly, which c-ares does not allow. */
+	if (tls_wait_depth > 0) {
+		errno = EDEADLK;
+		return DC_ESYS;
+	}
 	c = pthread_getspecific(ctx_key);
 	if (c && (c->pid != getpid() || config_changed(c, now))) {
 		/* After fork the context's channel holds no socket of ours
@@ -302,25 +459,56 @@ dc_status dc_ctx_get(struct dc_ctx **out)
 		pthread_setspecific(ctx_key, c);
 	}
 	tls_diag = &c->diag;
+	tls_ctx = c;
 	c->diag.server = -1;
-	for (int i = 0; i < c->cfg.nservers; i++) {
+	c->tr.last_server = -1;
+	c->lookup_seq++;
+	c->deadline_ms = dc_now_ms() + (uint64_t)c->cfg.total_timeout_ms;
+	if (c->choice)
+		dc_servers_load(&c->cfg, 0);
+	plan(c, now);
+	/* A session with the first server of the order that can have one;
+	 * the others get theirs when c-ares turns to them (the transport's
+	 * need_session hook).  A failed fetch marks that route failing and
+	 * the order is made again: the same server through its next relay,
+	 * or the next server.  Each try gets its share of the budget. */
+	while (!ready) {
+		int i = -1, left = 0;
+		uint64_t t = dc_now_ms();
+		dc_status r;
+
+		for (int k = 0; k < c->cfg.nservers; k++) {
+			int j = c->order[0] >= 0 ? c->order[k] : k;
+			int nv = c->cfg.nvia[j] ? c->cfg.nvia[j] : 1;
+			if (i < 0 && c->fetch_failed[j][c->via_slot[j]] != c->lookup_seq)
+				i = j;
+			for (int v = 0; v < nv; v++)
+				left += c->fetch_failed[j][v] != c->lookup_seq;
+		}
+		if (i < 0 || t >= c->deadline_ms)
+			break;
 		if (c->srv[i].has_session && now < c->cert_until[i]) {
 			ready = 1;
-			continue;
+			break;
 		}
-		dc_status r = dc_cert_ensure(c, i, now);
-		if (r == DC_OK)
+		r = dc_cert_ensure(c, i, now, t + (c->deadline_ms - t) / (uint64_t)left);
+		if (r == DC_OK) {
 			ready = 1;
-		else if (!ready)
-			rc = r;
+			break;
+		}
+		rc = r;
+		c->fetch_failed[i][c->via_slot[i]] = c->lookup_seq;
+		note_failure(c, i);
+		plan(c, now);
 	}
+	save_state(c);
 	if (!ready)
 		return rc == DC_OK ? DC_ECERT : rc;
 	*out = c;
 	return DC_OK;
 }
 
-dc_status dc_ctx_wait(ares_channel ch, const int *pending, uint64_t deadline_ms)
+static dc_status wait_loop(ares_channel ch, const int *pending, uint64_t deadline_ms)
 {
 	while (*pending > 0) {
 		ares_socket_t socks[ARES_GETSOCK_MAXNUM];
@@ -368,4 +556,19 @@ dc_status dc_ctx_wait(ares_channel ch, const int *pending, uint64_t deadline_ms)
 		}
 	}
 	return DC_OK;
+}
+
+dc_status dc_ctx_wait(ares_channel ch, const int *pending, uint64_t deadline_ms)
+{
+	dc_status rc;
+	int saved;
+
+	tls_wait_depth++;
+	rc = wait_loop(ch, pending, deadline_ms);
+	if (--tls_wait_depth == 0 && tls_ctx && tls_ctx->save_wanted) {
+		saved = errno;
+		save_state(tls_ctx);
+		errno = saved;
+	}
+	return rc;
 }

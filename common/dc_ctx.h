@@ -14,6 +14,7 @@
 #include <ares.h>
 #include "dc_config.h"
 #include "dc_search.h"
+#include "dc_servers.h"
 #include "dc_transport.h"
 
 /* What the last lookup of this thread did (for dnscrypt-resolve). */
@@ -38,6 +39,18 @@ struct dc_ctx {
 	struct dc_tserver srv[DC_MAX_SERVERS];
 	time_t cert_until[DC_MAX_SERVERS];  /* re-check certificate after */
 	int cert_refetch[DC_MAX_SERVERS];   /* skip the disk cache next time */
+	/* Several servers (dc_servers.h): the order the channels ask them
+	 * in, each server's route ids (one per relay of its route, or [0]
+	 * direct) and the route chosen for this lookup. */
+	int choice;                         /* several servers or routes */
+	int save_wanted;                    /* the state file is to be written */
+	int order[DC_MAX_SERVERS];
+	uint8_t hid[DC_MAX_SERVERS][DC_MAX_VIA][DC_HEALTH_ID_LEN];
+	int via_slot[DC_MAX_SERVERS];
+	uint64_t deadline_ms;               /* of the lookup in progress */
+	unsigned lookup_seq;
+	/* lookup_seq of a failed certificate fetch, per route */
+	unsigned fetch_failed[DC_MAX_SERVERS][DC_MAX_VIA];
 	struct dc_diag diag;
 	time_t config_checked;
 	struct timespec config_mtime;
@@ -70,8 +83,9 @@ dc_status dc_channel_new(ares_channel *ch, struct dc_transport *tr,
 			 int nservers, int use_tcp);
 
 /* Certificates: fetch (or take from the process-wide store) the best valid
- * certificate of server i and set up its session.  Defined in
- * dc_certfetch.c. */
-dc_status dc_cert_ensure(struct dc_ctx *ctx, int i, time_t now);
+ * certificate of server i (through its relay, if it has one) and set up
+ * its session, giving up at deadline_ms.  Defined in dc_certfetch.c. */
+dc_status dc_cert_ensure(struct dc_ctx *ctx, int i, time_t now,
+			 uint64_t deadline_ms);
 
 #endif

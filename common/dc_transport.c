@@ -12,6 +12,10 @@
  *  - TCP: c-ares writes "len(2) | message" frames (several per asendv when
  *    pipelined) and reads the 2-byte length, then the exact remainder, one
  *    read per ares_process_fd call.
+ * Through a relay (ANONYMIZED-DNSCRYPT.txt) the socket is connected to
+ * the relay, each datagram or TCP frame starts with the relay header, and
+ * an empty datagram from the relay is its refusal ("the relay must
+ * immediately respond to clients with an empty packet").
  */
 #include <errno.h>
 #include <netinet/in.h>
@@ -21,9 +25,12 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
+#include <fcntl.h>
+#include <time.h>
 #include <unistd.h>
 #include <sodium.h>
 
+#include "dc_relay.h"
 #include "dc_transport.h"
 
 struct dc_buf {
@@ -33,6 +40,7 @@ struct dc_buf {
 
 struct dc_pending {
 	int used;
+	uint64_t sent_us;            /* CLOCK_MONOTONIC, for the RTT */
 	uint8_t nonce[DC_NONCE_HALF];
 	struct dc_session session;   /* the keys this query was sent with */
 };
@@ -41,7 +49,9 @@ struct dc_tsock {
 	int fd;
 	int type;                    /* SOCK_DGRAM or SOCK_STREAM */
 	int server;                  /* index in transport->servers, -1 plain */
+	const struct dc_stamp *relay; /* connected to this relay, or NULL */
 	unsigned gen;                /* fork generation it was opened in */
+	unsigned sent, answered;     /* queries sealed, answers authenticated */
 	struct dc_pending pending[DC_PENDING];
 	unsigned next_slot;
 	/* TCP only */
@@ -59,6 +69,7 @@ struct dc_tsock {
 
 #define DC_MAX_ANSWER_WIRE (DC_ANSWER_OVERHEAD + DC_MAX_DNS_MSG + 256)
 #define DC_MAX_QUERY_WIRE  (DC_QUERY_OVERHEAD + DC_MAX_DNS_MSG + 64)
+#define DC_OUT_CAP         (DC_RELAY_HDR_LEN + DC_MAX_QUERY_WIRE + 1024)
 
 /* ---- process-wide descriptor registry (fork safety) ---- */
 
@@ -96,6 +107,34 @@ done:
 	pthread_mutex_unlock(&reg_lock);
 	errno = saved;
 	return fd;
+}
+
+/* Put a new socket of another family (a relay's) under fd's number:
+ * c-ares made the socket for the server's family.  Under the lock, so
+ * that the short-lived second descriptor cannot leak into a child. */
+static int reg_replace(int fd, int domain, int type, unsigned gen)
+{
+	int nfd, rc = -1, saved, one = 1;
+
+	pthread_mutex_lock(&reg_lock);
+	if (gen != reg_gen) {
+		errno = EBADF;
+		goto done;
+	}
+	nfd = socket(domain, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (nfd < 0)
+		goto done;
+	if (type == SOCK_STREAM)
+		(void)setsockopt(nfd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	rc = dup3(nfd, fd, O_CLOEXEC) < 0 ? -1 : 0;
+	saved = errno;
+	close(nfd);
+	errno = saved;
+done:
+	saved = errno;
+	pthread_mutex_unlock(&reg_lock);
+	errno = saved;
+	return rc;
 }
 
 /* Close fd if it was opened in generation gen (and so is still ours). */
@@ -140,6 +179,14 @@ void dc_transport_atfork_child(void)
 }
 
 /* ---- helpers ---- */
+
+static uint64_t now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
 
 static struct dc_tsock *find_sock(struct dc_transport *t, int fd)
 {
@@ -207,6 +254,7 @@ static void pending_add(struct dc_tsock *s, const uint8_t nonce[DC_NONCE_HALF],
 	if (!p) /* full of lost queries: forget the oldest slot */
 		p = &s->pending[s->next_slot++ % DC_PENDING];
 	p->used = 1;
+	p->sent_us = now_us();
 	memcpy(p->nonce, nonce, DC_NONCE_HALF);
 	p->session = *sess;
 }
@@ -227,12 +275,14 @@ static void pending_drop(struct dc_pending *p)
 
 /* Check an answer against the socket's outstanding nonces and open it.
  * A matched nonce is consumed, so a replayed answer is refused. */
-static int open_answer(struct dc_tserver *srv, struct dc_tsock *s,
+static int open_answer(struct dc_transport *t, struct dc_tsock *s,
 		       const uint8_t *wire, size_t len, uint8_t *out,
 		       size_t outcap, size_t *outlen)
 {
+	struct dc_tserver *srv = &t->servers[s->server];
 	const uint8_t *nonce;
 	struct dc_pending *p;
+	uint64_t rtt;
 
 	if (dc_answer_nonce(wire, len, &nonce) != DC_OK)
 		goto bad;
@@ -241,32 +291,107 @@ static int open_answer(struct dc_tserver *srv, struct dc_tsock *s,
 		goto bad;
 	if (dc_decrypt_answer(&p->session, wire, len, out, outcap, outlen) != DC_OK)
 		goto bad;
+	rtt = now_us() - p->sent_us;
 	pending_drop(p);
+	s->answered++;
+	t->last_server = s->server;
+	if (t->on_answer)
+		t->on_answer(t->hook_arg, s->server,
+			     rtt > UINT32_MAX ? UINT32_MAX : (uint32_t)rtt,
+			     s->type == SOCK_DGRAM || t->tcp_samples);
 	return 0;
 bad:
 	srv->bad_answers++;
 	return -1;
 }
 
-/* Seal one DNS message for s's server and record its nonce. */
-static int seal(struct dc_tserver *srv, struct dc_tsock *s, const uint8_t *q,
-		size_t qlen, size_t min_wire, uint8_t *out, size_t *outlen)
+/* A fresh client key pair and its session with srv's certificate
+ * (ephemeral-keys: two X25519 operations per query). */
+static int ephemeral_session(const struct dc_tserver *srv, struct dc_session *out)
 {
+	struct dc_keypair kp;
+	struct dc_cert cert;
+	dc_status rc;
+
+	memset(&cert, 0, sizeof(cert));
+	cert.es_version = srv->session.es_version;
+	memcpy(cert.resolver_pk, srv->resolver_pk, sizeof(cert.resolver_pk));
+	memcpy(cert.client_magic, srv->session.client_magic, sizeof(cert.client_magic));
+	dc_keypair_new(&kp);
+	rc = dc_session_init(out, &kp, &cert);
+	sodium_memzero(&kp, sizeof(kp));
+	return rc == DC_OK ? 0 : -1;
+}
+
+/* Seal one DNS message for s's server and record its nonce (and the
+ * session it was sealed with). */
+static int seal(struct dc_tserver *srv, struct dc_tsock *s, const uint8_t *q,
+		size_t qlen, size_t min_wire, uint8_t *out, size_t cap,
+		size_t *outlen)
+{
+	const struct dc_session *sess = &srv->session;
+	struct dc_session eph;
 	uint8_t nonce[DC_NONCE_HALF];
 	size_t padded;
+	int rc = -1;
 
 	if (qlen < 12 || qlen > DC_MAX_DNS_MSG) {
 		errno = EMSGSIZE;
 		return -1;
 	}
+	if (srv->ephemeral) {
+		if (ephemeral_session(srv, &eph) != 0) {
+			errno = EPROTO;
+			return -1;
+		}
+		sess = &eph;
+	}
 	padded = dc_pad_len(qlen, min_wire);
 	randombytes_buf(nonce, sizeof(nonce));
-	if (dc_encrypt_query(&srv->session, nonce, q, qlen, padded, out,
-			     DC_MAX_QUERY_WIRE + 1024, outlen) != DC_OK) {
+	if (dc_encrypt_query(sess, nonce, q, qlen, padded, out, cap, outlen) != DC_OK) {
 		errno = EMSGSIZE;
-		return -1;
+		goto out;
 	}
-	pending_add(s, nonce, &srv->session);
+	pending_add(s, nonce, sess);
+	s->sent++;
+	rc = 0;
+out:
+	if (sess == &eph)
+		sodium_memzero(&eph, sizeof(eph));
+	return rc;
+}
+
+/* One query as it goes on the wire, without the TCP length prefix: the
+ * relay header when s goes through a relay, then the query sealed for
+ * the server (min_wire as for dc_pad_len) - or, on the certificate
+ * channel, the plain query padded to min_wire, so that the relay lets
+ * the certificate answer through. */
+static int wrap(struct dc_transport *t, struct dc_tserver *srv,
+		struct dc_tsock *s, const uint8_t *q, size_t qlen,
+		size_t min_wire, uint8_t *out, size_t cap, size_t *outlen)
+{
+	size_t off = 0, n;
+
+	if (s->relay) {
+		if (dc_relay_header(&srv->stamp->addr.sa, out) != 0) {
+			errno = EAFNOSUPPORT;
+			return -1;
+		}
+		off = DC_RELAY_HDR_LEN;
+	}
+	if (t->encrypt) {
+		if (seal(srv, s, q, qlen, min_wire, out + off, cap - off, &n) != 0)
+			return -1;
+	} else {
+		if (qlen > cap - off || qlen > DC_MAX_DNS_MSG) {
+			errno = EMSGSIZE;
+			return -1;
+		}
+		memcpy(out + off, q, qlen);
+		n = s->relay ? dc_relay_pad_plain(out + off, qlen, cap - off, min_wire)
+			     : qlen;
+	}
+	*outlen = off + n;
 	return 0;
 }
 
@@ -326,6 +451,12 @@ static int t_close(ares_socket_t fd, void *ud)
 		errno = EBADF;
 		return -1;
 	}
+	/* Queries went out and no authenticated answer came back: the
+	 * server (or its relay) timed out, refused or sent only junk.  Not
+	 * for a socket inherited over fork (its lookup was the parent's). */
+	if (t->encrypt && s->server >= 0 && s->sent > 0 && s->answered == 0 &&
+	    t->on_silence && s->gen == reg_gen)
+		t->on_silence(t->hook_arg, s->server);
 	/* After a fork the child closed it already; never close a number
 	 * that may by now belong to someone else. */
 	reg_close(fd, s->gen);
@@ -350,10 +481,24 @@ static int t_connect(ares_socket_t fd, const struct sockaddr *sa,
 		}
 	}
 	/* Fail closed: an encrypting channel talks to nobody but its
-	 * resolvers, and only once it holds their keys. */
+	 * resolvers, and only once it holds their keys (fetched now if the
+	 * owner can: c-ares moved on to a server not asked before). */
+	if (t->encrypt && s->server >= 0 && t->need_session &&
+	    t->need_session(t->hook_arg, s->server) != 0) {
+		errno = ECONNREFUSED;
+		return -1;
+	}
 	if (t->encrypt && (s->server < 0 || !t->servers[s->server].has_session)) {
 		errno = ECONNREFUSED;
 		return -1;
+	}
+	if (s->server >= 0 && t->servers[s->server].relay) {
+		const struct dc_stamp *r = t->servers[s->server].relay;
+		if (r->addr.sa.sa_family != sa->sa_family &&
+		    reg_replace(fd, r->addr.sa.sa_family, s->type, s->gen) != 0)
+			return -1;
+		s->relay = r;
+		return connect(fd, &r->addr.sa, r->addrlen);
 	}
 	return connect(fd, sa, salen);
 }
@@ -362,7 +507,7 @@ static ares_ssize_t udp_send(struct dc_transport *t, struct dc_tsock *s,
 			     const struct iovec *iov, int iovcnt)
 {
 	struct dc_tserver *srv = &t->servers[s->server];
-	uint8_t q[DC_MAX_DNS_MSG], out[DC_MAX_QUERY_WIRE + 1024];
+	uint8_t q[DC_MAX_DNS_MSG], out[DC_OUT_CAP];
 	size_t qlen = 0, outlen;
 
 	for (int i = 0; i < iovcnt; i++) {
@@ -373,17 +518,23 @@ static ares_ssize_t udp_send(struct dc_transport *t, struct dc_tsock *s,
 		memcpy(q + qlen, iov[i].iov_base, iov[i].iov_len);
 		qlen += iov[i].iov_len;
 	}
-	if (seal(srv, s, q, qlen, srv->udp_wire, out, &outlen) != 0)
+	if (wrap(t, srv, s, q, qlen, srv->udp_wire, out, sizeof(out), &outlen) != 0)
 		return -1;
 	if (send(s->fd, out, outlen, MSG_NOSIGNAL) < 0)
 		return -1;
 	return (ares_ssize_t)qlen;
 }
 
-/* Move every complete plain frame of txp into txc, sealed. */
-static int tcp_seal_frames(struct dc_tserver *srv, struct dc_tsock *s)
+/* Move every complete plain frame of txp into txc, sealed (or, on the
+ * certificate channel, with the relay header). */
+static int tcp_seal_frames(struct dc_transport *t, struct dc_tserver *srv,
+			   struct dc_tsock *s)
 {
-	uint8_t out[DC_MAX_QUERY_WIRE + 1024 + 2];
+	uint8_t out[DC_OUT_CAP + 2];
+	/* TCP padding stays within 1..64 bytes (dnsdist refuses more than
+	 * 256): min_wire 0 selects that rule.  A relay forwards over UDP
+	 * (ANONYMIZED-DNSCRYPT.txt 3), so there the UDP rule applies. */
+	size_t min_wire = s->relay ? srv->udp_wire : 0;
 
 	while (s->txp.len - s->txp.off >= 2) {
 		const uint8_t *f = s->txp.p + s->txp.off;
@@ -391,10 +542,13 @@ static int tcp_seal_frames(struct dc_tserver *srv, struct dc_tsock *s)
 
 		if (s->txp.len - s->txp.off < 2 + flen)
 			break;
-		/* TCP padding stays within 1..64 bytes (dnsdist refuses more
-		 * than 256): min_wire 0 selects that rule. */
-		if (seal(srv, s, f + 2, flen, 0, out + 2, &wlen) != 0)
+		if (wrap(t, srv, s, f + 2, flen, min_wire, out + 2, sizeof(out) - 2,
+			 &wlen) != 0)
 			return -1;
+		if (wlen > 65535) {
+			errno = EMSGSIZE;
+			return -1;
+		}
 		out[0] = (uint8_t)(wlen >> 8);
 		out[1] = (uint8_t)wlen;
 		if (buf_append(&s->txc, out, wlen + 2) != 0) {
@@ -422,7 +576,7 @@ static ares_ssize_t tcp_send(struct dc_transport *t, struct dc_tsock *s,
 			return -1;
 		}
 	}
-	if (tcp_seal_frames(&t->servers[s->server], s) != 0)
+	if (tcp_seal_frames(t, &t->servers[s->server], s) != 0)
 		return -1;
 	while (s->txc.off < s->txc.len) {
 		ssize_t k = send(s->fd, s->txc.p + s->txc.off,
@@ -460,7 +614,7 @@ static ares_ssize_t t_sendv(ares_socket_t fd, const struct iovec *iov,
 		errno = EBADF;
 		return -1;
 	}
-	if (t->encrypt) {
+	if (t->encrypt || s->relay) {
 		if (s->server < 0) {
 			errno = ECONNREFUSED;
 			return -1;
@@ -489,6 +643,21 @@ static void note_truncation(struct dc_transport *t, struct dc_tserver *srv,
 	}
 }
 
+/* c-ares checks that a UDP answer comes from the server's address; one
+ * that came through the relay is the server's answer too. */
+static void fill_from(const struct dc_tserver *srv, struct sockaddr *from,
+		      ares_socklen_t *fromlen)
+{
+	socklen_t al = srv->stamp->addrlen;
+
+	if (!from || !fromlen)
+		return;
+	if (al > *fromlen)
+		al = *fromlen;
+	memcpy(from, &srv->stamp->addr, al);
+	*fromlen = srv->stamp->addrlen;
+}
+
 static ares_ssize_t udp_recv(struct dc_transport *t, struct dc_tsock *s,
 			     uint8_t *data, size_t len, struct sockaddr *from,
 			     ares_socklen_t *fromlen)
@@ -503,23 +672,42 @@ static ares_ssize_t udp_recv(struct dc_transport *t, struct dc_tsock *s,
 
 		if (n < 0)
 			return -1;
-		if (open_answer(srv, s, wire, (size_t)n, plain, sizeof(plain),
+		if (n == 0 && s->relay) {
+			/* The relay's refusal: let c-ares move on now. */
+			errno = ECONNREFUSED;
+			return -1;
+		}
+		if (open_answer(t, s, wire, (size_t)n, plain, sizeof(plain),
 				&plen) != 0)
 			continue;
 		note_truncation(t, srv, plain);
 		if (plen > len)
 			plen = len;
 		memcpy(data, plain, plen);
-		if (from && fromlen) {
-			socklen_t al = srv->stamp->addrlen;
-			if (al > *fromlen)
-				al = *fromlen;
-			memcpy(from, &srv->stamp->addr, al);
-			*fromlen = srv->stamp->addrlen;
-		}
+		fill_from(srv, from, fromlen);
 		sodium_memzero(plain, plen);
 		return (ares_ssize_t)plen;
 	}
+}
+
+/* The certificate channel through a relay: the answer comes back as the
+ * server sent it. */
+static ares_ssize_t plain_relay_recv(struct dc_transport *t, struct dc_tsock *s,
+				     uint8_t *data, size_t len,
+				     struct sockaddr *from, ares_socklen_t *fromlen)
+{
+	ssize_t n;
+
+	if (s->type != SOCK_DGRAM)
+		return recv(s->fd, data, len, 0);
+	n = recv(s->fd, data, len, 0);
+	if (n == 0) {
+		errno = ECONNREFUSED;   /* the relay refused */
+		return -1;
+	}
+	if (n > 0)
+		fill_from(&t->servers[s->server], from, fromlen);
+	return n;
 }
 
 /* Read one sealed frame, all but its last byte: that one is only peeked
@@ -528,7 +716,6 @@ static ares_ssize_t udp_recv(struct dc_transport *t, struct dc_tsock *s,
  * data for c-ares.  Returns 1 with a frame in s->rxp, 0 at EOF, -1. */
 static int tcp_fill(struct dc_transport *t, struct dc_tsock *s)
 {
-	struct dc_tserver *srv = &t->servers[s->server];
 	uint8_t plain[DC_MAX_ANSWER_WIRE + 2];
 	size_t plen;
 	ssize_t n;
@@ -562,7 +749,7 @@ static int tcp_fill(struct dc_transport *t, struct dc_tsock *s)
 	if (n <= 0)
 		return (int)n;
 	s->rxhdr_len = 0;
-	if (open_answer(srv, s, s->rxc, s->rxc_need, plain + 2,
+	if (open_answer(t, s, s->rxc, s->rxc_need, plain + 2,
 			sizeof(plain) - 2, &plen) != 0) {
 		errno = EBADMSG; /* c-ares reconnects and sends again */
 		return -1;
@@ -614,6 +801,8 @@ static ares_ssize_t t_recvfrom(ares_socket_t fd, void *data, size_t len,
 		errno = EBADF;
 		return -1;
 	}
+	if (!t->encrypt && s->relay)
+		return plain_relay_recv(t, s, data, len, from, fromlen);
 	if (!t->encrypt)
 		return recvfrom(fd, data, len, flags, from, fromlen);
 	if (s->server < 0) {
@@ -639,6 +828,7 @@ void dc_transport_init(struct dc_transport *t, int encrypt,
 	t->servers = servers;
 	t->nservers = nservers;
 	t->udp_max = udp_max;
+	t->last_server = -1;
 }
 
 void dc_transport_attach(struct dc_transport *t, ares_channel ch)

@@ -3,6 +3,12 @@
  * authenticate every answer before c-ares sees it, on UDP and TCP.
  *
  * A transport belongs to one c-ares channel and so to one thread.
+ *
+ * Servers are recognised by the address c-ares connects to.  A server
+ * with a relay is reached through it (Anonymized DNSCrypt, dc_relay.h):
+ * the socket is connected to the relay, every query carries the relay
+ * header, and answers are handed to c-ares as if from the server.  The
+ * plain certificate channel does the same for a relayed server.
  */
 #ifndef DC_TRANSPORT_H
 #define DC_TRANSPORT_H
@@ -18,8 +24,11 @@
 /* What a channel's transport knows of one resolver. */
 struct dc_tserver {
 	const struct dc_stamp *stamp;
+	const struct dc_stamp *relay; /* queries go through this relay; NULL: direct */
 	int has_session;
 	struct dc_session session;
+	uint8_t resolver_pk[32];    /* of the certificate in use */
+	int ephemeral;              /* a fresh client key pair per query */
 	size_t udp_wire;            /* current padded UDP query size */
 	unsigned tc_seen;           /* truncated UDP answers seen */
 	unsigned bad_answers;       /* answers dropped as unauthenticated */
@@ -34,6 +43,20 @@ struct dc_transport {
 	size_t udp_max;             /* cap for udp_wire growth */
 	struct dc_tsock *socks;
 	int last_errno;             /* last socket error seen (diagnostics) */
+	int last_server;            /* server of the last authenticated answer, -1 */
+	/* The owner's hooks (dc_ctx), all optional:
+	 * need_session: c-ares is about to talk to server i: make sure it
+	 *   has a session (fetch its certificate); 0 when it has one;
+	 * on_answer: an authenticated answer from server i, rtt_us after its
+	 *   query was sent (a round-trip sample when sample is set: UDP, or
+	 *   TCP when tcp_samples);
+	 * on_silence: a socket to server i closed after queries and no
+	 *   authenticated answer (timed out, refused, or only junk came). */
+	int (*need_session)(void *arg, int server);
+	void (*on_answer)(void *arg, int server, uint32_t rtt_us, int sample);
+	void (*on_silence)(void *arg, int server);
+	void *hook_arg;
+	int tcp_samples;
 };
 
 void dc_transport_init(struct dc_transport *t, int encrypt,

@@ -25,8 +25,20 @@ static void check_ok(const struct dc_config *c)
 	    c->udp_size < 256 || c->udp_max > 4096 || c->udp_max < c->udp_size ||
 	    (c->cache != 0 && c->cache != 1))
 		__builtin_trap();
-	for (i = 0; i < c->nservers; i++)
-		if (c->servers[i].kind != DC_STAMP_DNSCRYPT || c->servers[i].provider_name[0] == '\0')
+	for (i = 0; i < c->nservers; i++) {
+		uint64_t need = dc_config_required_props(c);
+		if (c->servers[i].kind != DC_STAMP_DNSCRYPT || c->servers[i].provider_name[0] == '\0' ||
+		    (c->servers[i].props & need) != need ||
+		    c->nvia[i] < 0 || c->nvia[i] > DC_MAX_VIA)
+			__builtin_trap();
+		for (int k = 0; k < c->nvia[i]; k++)
+			if (c->via[i][k] >= c->nrelays)
+				__builtin_trap();
+	}
+	if (c->nrelays < 0 || c->nrelays > DC_MAX_RELAYS)
+		__builtin_trap();
+	for (i = 0; i < c->nrelays; i++)
+		if (c->relays[i].kind != DC_STAMP_RELAY)
 			__builtin_trap();
 	for (i = 0; i < c->nsearch; i++) {
 		n = strnlen(c->search[i], sizeof c->search[i]);

@@ -15,6 +15,7 @@
 #include "dc_config.h"
 
 static char stamp4[256], stamp6[256], relay[256], doh[256];
+static char relay2[256], relay6[256], bare[256], dnssec_only[256];
 static char tmpdir[] = "/tmp/dc_test_config.XXXXXX";
 
 static void encode(const uint8_t *bin, size_t n, char *out, size_t outlen)
@@ -24,13 +25,14 @@ static void encode(const uint8_t *bin, size_t n, char *out, size_t outlen)
 			  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
 }
 
-static void make_dnscrypt(char *out, size_t outlen, const char *addr, const char *name)
+static void make_dnscrypt_props(char *out, size_t outlen, const char *addr,
+			       const char *name, uint8_t props)
 {
 	uint8_t b[512];
 	size_t n = 0, i;
 
 	b[n++] = 0x01;
-	b[n++] = 0x07;
+	b[n++] = props;
 	memset(b + n, 0, 7);
 	n += 7;
 	b[n++] = (uint8_t)strlen(addr);
@@ -43,6 +45,21 @@ static void make_dnscrypt(char *out, size_t outlen, const char *addr, const char
 	memcpy(b + n, name, strlen(name));
 	n += strlen(name);
 	encode(b, n, out, outlen);
+}
+
+static void make_dnscrypt(char *out, size_t outlen, const char *addr, const char *name)
+{
+	make_dnscrypt_props(out, outlen, addr, name, 0x07);
+}
+
+static void make_relay(char *out, size_t outlen, const char *addr)
+{
+	uint8_t b[64];
+
+	b[0] = 0x81;
+	b[1] = (uint8_t)strlen(addr);
+	memcpy(b + 2, addr, strlen(addr));
+	encode(b, 2 + strlen(addr), out, outlen);
 }
 
 static void make_stamps(void)
@@ -60,6 +77,11 @@ static void make_stamps(void)
 	b[9] = 7;
 	memcpy(b + 10, "9.9.9.9", 7);
 	encode(b, 17, doh, sizeof doh);
+	make_relay(relay2, sizeof relay2, "198.51.100.7:8443");
+	make_relay(relay6, sizeof relay6, "[2001:db8::7]");
+	make_dnscrypt_props(bare, sizeof bare, "192.0.2.2", "2.dnscrypt-cert.bare", 0x00);
+	make_dnscrypt_props(dnssec_only, sizeof dnssec_only, "192.0.2.3",
+			    "2.dnscrypt-cert.dnssec", 0x01);
 }
 
 static int is_default(const struct dc_config *c)
@@ -242,7 +264,9 @@ static void test_errors(void)
 	bads(text, "t.conf:1: stamp: '=' padding is not allowed");
 	bads("server 192.0.2.1\n", "t.conf:1: stamp: does not start with \"sdns://\"");
 	snprintf(text, sizeof text, "server %s %s\n", stamp4, stamp6);
-	bads(text, "t.conf:1: server takes one value, got 2");
+	bads(text, "t.conf:1: 'sdns://");
+	snprintf(text, sizeof text, "server a %s %s\n", stamp4, stamp6);
+	bads(text, "t.conf:1: server takes [NAME] STAMP, got 3 values");
 
 	{
 		static char big[DC_CONFIG_MAX_SIZE + 2];
@@ -266,6 +290,141 @@ static void test_errors(void)
 			 DC_OK, "a file of exactly 64 KiB is fine");
 		bad(big, DC_CONFIG_MAX_SIZE + 1, "t.conf: file is larger than 64 KiB");
 	}
+}
+
+/* Named servers, relays, routes, filters and the other issue-7 options. */
+static void test_routes(void)
+{
+	struct dc_config c;
+	char text[4096], err[512];
+	dc_status rc;
+
+	snprintf(text, sizeof text,
+		 "server one %s\n"
+		 "server %s\n"                       /* unnamed, still valid */
+		 "server six %s\n"
+		 "relay r1 %s\n"
+		 "relay r2 %s\n"
+		 "relay %s\n"                        /* unnamed relay */
+		 "route six r2 r1\n"
+		 "route * *\n"
+		 "direct-cert-fallback yes\n"
+		 "ephemeral-keys yes\n", stamp4, bare, stamp6, relay, relay2, relay6);
+	rc = dc_config_parse(text, strlen(text), "r.conf", &c, err, sizeof err);
+	T_EQ_INT(rc, DC_OK, "servers, relays and routes parse (%s)", err);
+	T_EQ_INT(c.nservers, 3, "three servers");
+	T_OK(strcmp(c.server_name[0], "one") == 0 && c.server_name[1][0] == '\0' &&
+	     strcmp(c.server_name[2], "six") == 0, "names kept, the unnamed one empty");
+	T_EQ_INT(c.nrelays, 3, "three relays");
+	T_OK(c.relays[0].kind == DC_STAMP_RELAY && ntohs(c.relays[1].addr.sin.sin_port) == 8443 &&
+	     c.relays[2].addr.sa.sa_family == AF_INET6 &&
+	     ntohs(c.relays[2].addr.sin6.sin6_port) == 443,
+	     "relay stamps: kinds, ports (8443 given, 443 by default), IPv6");
+	T_OK(strcmp(c.relay_name[0], "r1") == 0 && c.relay_name[2][0] == '\0', "relay names");
+	T_OK(c.nvia[2] == 2 && c.via[2][0] == 1 && c.via[2][1] == 0,
+	     "route six r2 r1: through r2, then r1");
+	T_OK(c.nvia[0] == 3 && c.via[0][0] == 0 && c.via[0][2] == 2 && c.nvia[1] == 3,
+	     "route * *: the other servers through every relay");
+	T_OK(c.nvia_default == 3, "the '*' route is kept for NSS_DNSCRYPT_SERVER");
+	T_OK(c.direct_cert_fallback == 1 && c.ephemeral_keys == 1,
+	     "direct-cert-fallback and ephemeral-keys");
+
+	snprintf(text, sizeof text, "server %s\nserver x %s\n", stamp4, stamp6);
+	rc = dc_config_parse(text, strlen(text), "r.conf", &c, err, sizeof err);
+	T_OK(rc == DC_OK && c.nvia[0] == 0 && c.nvia[1] == 0 && c.nrelays == 0 &&
+	     c.direct_cert_fallback == 0 && c.ephemeral_keys == 0 && c.require_nolog == 0,
+	     "no relay: every server direct; the new options off by default");
+
+	/* require-* */
+	snprintf(text, sizeof text,
+		 "server a %s\nserver b %s\nserver c %s\nrelay r %s\nroute c r\n"
+		 "require-dnssec yes\nrequire-nolog yes\n", bare, dnssec_only, stamp4, relay);
+	rc = dc_config_parse(text, strlen(text), "f.conf", &c, err, sizeof err);
+	T_OK(rc == DC_OK && c.nservers == 1 && strcmp(c.server_name[0], "c") == 0 &&
+	     c.nvia[0] == 1 && c.via[0][0] == 0,
+	     "require-dnssec + require-nolog keep only the server with both, its route too (%s)",
+	     err);
+	snprintf(text, sizeof text, "server a %s\nserver b %s\nrequire-dnssec yes\n",
+		 bare, dnssec_only);
+	rc = dc_config_parse(text, strlen(text), "f.conf", &c, err, sizeof err);
+	T_OK(rc == DC_OK && c.nservers == 1 && strcmp(c.server_name[0], "b") == 0,
+	     "require-dnssec alone keeps the DNSSEC one");
+	T_EQ_INT(dc_config_required_props(&c), DC_PROP_DNSSEC, "required props");
+	snprintf(text, sizeof text, "server %s\nrequire-nofilter no\n", bare);
+	rc = dc_config_parse(text, strlen(text), "f.conf", &c, err, sizeof err);
+	T_OK(rc == DC_OK && c.nservers == 1, "require-nofilter no drops nothing");
+	snprintf(text, sizeof text, "require-nolog yes\n");
+	rc = dc_config_parse(text, strlen(text), "f.conf", &c, err, sizeof err);
+	T_OK(rc == DC_OK && c.nservers == 0, "filters without servers: not an error here");
+
+	snprintf(text, sizeof text, "server %s\nserver %s\n\nrequire-nofilter yes\n",
+		 bare, dnssec_only);
+	bads(text, "t.conf:4: none of the 2 server(s) has the properties the require-* "
+	     "options ask for ( nofilter)");
+	bads("require-dnssec maybe\n", "t.conf:1: require-dnssec must be 'yes' or 'no', got 'maybe'");
+	bads("ephemeral-keys\n", "t.conf:1: ephemeral-keys needs a value");
+	bads("direct-cert-fallback yes\ndirect-cert-fallback no\n",
+	     "t.conf:2: direct-cert-fallback given twice (first on line 1)");
+
+	/* names */
+	snprintf(text, sizeof text, "server a %s\nserver a %s\n", stamp4, stamp6);
+	bads(text, "t.conf:2: a server named 'a' was given before");
+	snprintf(text, sizeof text, "server -a %s\n", stamp4);
+	bads(text, "t.conf:1: '-a' is not a valid server name");
+	snprintf(text, sizeof text, "server * %s\n", stamp4);
+	bads(text, "t.conf:1: '*' is not a valid server name");
+	snprintf(text, sizeof text, "server aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa %s\n", stamp4);
+	bads(text, "t.conf:1: 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa' is not a valid server name");
+	snprintf(text, sizeof text, "server a.b_c-9 %s\n", stamp4);
+	rc = dc_config_parse(text, strlen(text), "t.conf", &c, err, sizeof err);
+	T_OK(rc == DC_OK && strcmp(c.server_name[0], "a.b_c-9") == 0, "'.', '_' and '-' in names");
+	snprintf(text, sizeof text, "server %s a\n", stamp4);
+	bads(text, "t.conf:1: 'sdns://");                 /* NAME STAMP, not STAMP NAME */
+
+	/* relays */
+	snprintf(text, sizeof text, "relay r %s\n", stamp4);
+	bads(text, "t.conf:1: a DNSCrypt server stamp (0x01) cannot be used as a relay");
+	snprintf(text, sizeof text, "relay r %s\nrelay r %s\nroute * r\n", relay, relay2);
+	bads(text, "t.conf:2: a relay named 'r' was given before");
+	snprintf(text, sizeof text, "server %s\nrelay r %s\n", stamp4, relay);
+	bads(text, "t.conf:2: relay 'r' is used by no route (add e.g. 'route * r')");
+	snprintf(text, sizeof text, "server %s\nrelay %s\n", stamp4, relay);
+	bads(text, "t.conf:2: this relay is used by no route (add 'route * *'");
+	snprintf(text, sizeof text, "server %s\nrelay r1 %s\nrelay r2 %s\nroute * r1\n",
+		 stamp4, relay, relay2);
+	bads(text, "t.conf:3: relay 'r2' is used by no route");
+	bads("relay\n", "t.conf:1: relay needs a value");
+	{
+		size_t off = 0;
+		for (int i = 0; i <= DC_MAX_RELAYS; i++)
+			off += (size_t)snprintf(text + off, sizeof text - off, "relay %s\n", relay);
+		bads(text, "t.conf:17: too many relays (at most 16)");
+	}
+
+	/* routes */
+	snprintf(text, sizeof text, "server a %s\nrelay r %s\nroute b r\n", stamp4, relay);
+	bads(text, "t.conf:3: route: no server named 'b'");
+	snprintf(text, sizeof text, "server a %s\nrelay r %s\nroute a r q\n", stamp4, relay);
+	bads(text, "t.conf:3: route: no relay named 'q'");
+	snprintf(text, sizeof text, "server a %s\nroute a *\n", stamp4);
+	bads(text, "t.conf:2: route: no relay is defined");
+	snprintf(text, sizeof text, "server a %s\nrelay r %s\nroute a r\nroute a r\n",
+		 stamp4, relay);
+	bads(text, "t.conf:4: a route for 'a' was given on line 3");
+	bads("route a\n", "t.conf:1: route takes a server name (or '*') and at least one relay");
+	bads("route a r r\n", "t.conf:1: relay 'r' named twice in the route");
+	bads("route a r *\n", "t.conf:1: '*' stands for every relay: name no other");
+	bads("route a b/c\n", "t.conf:1: 'b/c' is not a valid relay name");
+	/* a route given before the server and relay it names */
+	snprintf(text, sizeof text, "route late r\nserver late %s\nrelay r %s\n", stamp4, relay);
+	rc = dc_config_parse(text, strlen(text), "t.conf", &c, err, sizeof err);
+	T_OK(rc == DC_OK && c.nvia[0] == 1, "a route may come before what it names");
+	/* a server filtered out may still be named by a route */
+	snprintf(text, sizeof text, "server a %s\nserver b %s\nrelay r %s\nroute a r\n"
+		 "route b r\nrequire-nolog yes\n", bare, stamp4, relay);
+	rc = dc_config_parse(text, strlen(text), "t.conf", &c, err, sizeof err);
+	T_OK(rc == DC_OK && c.nservers == 1 && strcmp(c.server_name[0], "b") == 0 &&
+	     c.nvia[0] == 1, "a route naming a server the filters drop is fine (%s)", err);
 }
 
 static void write_file(const char *path, const char *text, mode_t mode)
@@ -354,6 +513,22 @@ static void test_env(void)
 	rc = dc_config_load_default(&c, err, sizeof err);
 	T_OK(rc == DC_OK && c.nservers == 1 && c.attempts == 4 && c.timeout_ms == 500,
 	     "missing file + NSS_DNSCRYPT_SERVER: defaults and that server (%s)", err);
+
+	snprintf(text, sizeof text, "server a %s\nrelay r %s\nrelay q %s\nroute a q\n"
+		 "route * r\nrequire-dnssec yes\n", stamp4, relay, relay2);
+	write_file(path, text, 0644);
+	setenv("NSS_DNSCRYPT_CONF", path, 1);
+	setenv("NSS_DNSCRYPT_SERVER", stamp6, 1);
+	rc = dc_config_load_default(&c, err, sizeof err);
+	T_OK(rc == DC_OK && c.nservers == 1 && c.nvia[0] == 1 && c.via[0][0] == 0 &&
+	     c.server_name[0][0] == '\0',
+	     "NSS_DNSCRYPT_SERVER takes the 'route *' relays, not a named route (%s)", err);
+	setenv("NSS_DNSCRYPT_SERVER", bare, 1);
+	rc = dc_config_load_default(&c, err, sizeof err);
+	T_OK(rc == DC_ECONFIG && strcmp(err, "NSS_DNSCRYPT_SERVER: the server lacks a property "
+					"the require-* options ask for") == 0,
+	     "NSS_DNSCRYPT_SERVER must pass require-*: %s", err);
+	setenv("NSS_DNSCRYPT_CONF", missing, 1);
 
 	setenv("NSS_DNSCRYPT_SERVER", relay, 1);
 	rc = dc_config_load_default(&c, err, sizeof err);
@@ -523,6 +698,7 @@ int main(void)
 	test_defaults();
 	test_full();
 	test_errors();
+	test_routes();
 	test_load();
 	test_env();
 	test_owner();
