@@ -1,0 +1,211 @@
+#!/bin/bash
+# Several servers (README "Several servers"): failover inside one lookup,
+# the health and latency record in the state file, and the choice it
+# makes for later processes.
+#
+# DNSCrypt servers with their own provider keys are tests/lab/hostile.py
+# processes (one per server, so that one can be killed), plus the lab's
+# dnsdist es2 listener:
+#   A  127.0.50.1:443  ok            one of A and B is killed in the middle of
+#   B  127.0.50.2:443  ok            a process's lookups, the other lives on
+#   S  127.0.50.3:443  no-answer     serves certificates, never answers queries
+#   L  127.0.50.4:443  slow 50 ms    every answer 50 ms late
+#   F  127.0.50.5:443  ok            (the fast one next to L)
+# Queries each server got are counted in the hostile.py logs ("udp query").
+# About 10 s.
+# shellcheck disable=SC2317  # functions called through the trap
+set -u
+# shellcheck source=SCRIPTDIR/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+RESOLVE=$B/dnscrypt-resolve
+T=$(lab_tmp t50)
+BUDGET=2500                   # total-timeout of the configurations (ms)
+
+declare -A ADDR=([A]=127.0.50.1:443 [B]=127.0.50.2:443 [S]=127.0.50.3:443
+                 [L]=127.0.50.4:443 [F]=127.0.50.5:443)
+declare -A MODE=([A]=ok [B]=ok [S]=no-answer [L]=slow,delay=0.05 [F]=ok)
+declare -A PID STAMP
+mkdir -p "$LAB/dnscrypt"
+for id in A B S L F; do
+    echo "${ADDR[$id]}" >>"$LAB/extra-listeners"      # for zz_capture.sh
+    python3 "$REPO/tests/lab/hostile.py" --info "$T/info.$id" --log "$T/$id.log" \
+        --certdir "$LAB/dnscrypt" --provider "$PROVIDER_NAME" --upstream "$AUTH_DNS:53" \
+        "${MODE[$id]}@${ADDR[$id]}" >"$T/hostile.$id.out" 2>&1 &
+    PID[$id]=$!
+    lab_pid "$!" python3
+done
+stop_servers() {
+    local p
+    for p in "${PID[@]}"; do kill "$p" 2>/dev/null; done
+    for p in "${PID[@]}"; do wait "$p" 2>/dev/null; done
+}
+trap stop_servers EXIT
+for id in A B S L F; do
+    for _ in $(seq 100); do [ -s "$T/info.$id" ] && break; sleep 0.05; done
+    if [ ! -s "$T/info.$id" ]; then
+        t_fail "hostile.py serves $id on ${ADDR[$id]}" "$(cat "$T/hostile.$id.out")"
+        t_done
+    fi
+    read -r _ _ STAMP[$id] _ <"$T/info.$id"
+done
+t_pass "five DNSCrypt servers with their own provider keys (hostile.py) on 127.0.50.1-5:443"
+
+queries() { grep -c "${ADDR[$1]} udp query" "$T/$1.log" 2>/dev/null; }
+now_ms() { echo $((${EPOCHREALTIME/[.,]/} / 1000)); }
+
+# conf NAME CACHEDIR SERVER...: SERVER is "ID" (a hostile.py server, named
+# after it) or "dd" (the lab's dnsdist es2 listener)
+conf() {
+    local f=$T/$1.conf dir=$2 s
+    shift 2
+    mkdir -p -m 755 "$dir"
+    {
+        for s in "$@"; do
+            if [ "$s" = dd ]; then echo "server dd $STAMP_ES2"; else echo "server $s ${STAMP[$s]}"; fi
+        done
+        echo "cert-cache $dir"
+        echo "cache no"
+        echo "search none"
+        echo "timeout 300"
+        echo "attempts 2"
+        echo "total-timeout $BUDGET"
+    } >"$f"
+    echo "$f"
+}
+# state DIR: the state file's records, "fails srtt_us skip_until" per line
+state() {
+    [ -r "$1/servers.state" ] || return 0
+    tail -n +2 "$1/servers.state" | awk '{ print $2, $3, $4 }'
+}
+# capture FILE HOSTS CMD...: the packets of CMD to/from HOSTS (tcpdump filter)
+capture() {
+    local f=$1 filter=$2 pid
+    shift 2
+    tcpdump --immediate-mode -i lo -n -U -w "$f" "$filter" 2>"$f.err" & pid=$!
+    for _ in $(seq 50); do grep -q listening "$f.err" && break; sleep 0.1; done
+    "$@" >"$f.out" 2>&1
+    echo $? >"$f.rc"
+    sleep 0.3
+    kill -INT "$pid"; wait "$pid" 2>/dev/null
+}
+packets() { tcpdump -n -r "$1" 2>/dev/null | wc -l; }
+
+# ---- 1. a server killed in the middle of a process's lookups ----------------
+C1=$(conf failover "$T/cache1" A B)
+out=$("$RESOLVE" -c "$C1" -4 a4.lab.test 2>&1)
+t_match "two servers: a lookup works" "$out" '127\.20\.0\.1'
+t_eq "... and goes to the first one (nothing measured yet)" "$(queries A) $(queries B)" "1 0"
+
+# One process, eight lookups 250 ms apart.  After the third, the server
+# that answered it (the one this process prefers) is killed.
+NSS_DNSCRYPT_CONF=$C1 with_nss "$LAB/nsswitch.conf.dnscrypt" "$LAB/resolv.conf.dead" \
+    python3 - "A ${PID[A]} $T/A.log ${ADDR[A]}" "B ${PID[B]} $T/B.log ${ADDR[B]}" \
+    >"$T/loop.out" 2>&1 <<'EOF'
+import os, signal, socket, sys, time
+servers = [a.split() for a in sys.argv[1:]]
+def counts():
+    return [open(log).read().count(addr + " udp query") for _, _, log, addr in servers]
+for i in range(8):
+    before = counts()
+    t = time.time()
+    try:
+        r = socket.getaddrinfo("a4.lab.test", None, socket.AF_INET, socket.SOCK_STREAM)[0][4][0]
+    except OSError as e:
+        r = "error:%s" % e
+    print(i, r, int((time.time() - t) * 1000), flush=True)
+    if i == 2:
+        after = counts()
+        for k, (name, pid, _, _) in enumerate(servers):
+            if after[k] > before[k]:
+                os.kill(int(pid), signal.SIGTERM)
+                print("killed", name, flush=True)
+                break
+        time.sleep(0.1)
+    time.sleep(0.25)
+EOF
+t_diag "$(cat "$T/loop.out")"
+DEAD=$(awk '$1 == "killed" { print $2 }' "$T/loop.out")
+t_match "the server that answered the third lookup was killed" "$DEAD" '^[AB]$'
+[ "$DEAD" = A ] && LIVE=B || LIVE=A
+wait "${PID[$DEAD]}" 2>/dev/null
+ok=$(awk '$2 == "127.20.0.1"' "$T/loop.out" | wc -l)
+t_eq "... all eight lookups of that process were answered" "$ok" 8
+slow=$(awk -v b="$BUDGET" 'NF == 3 && $3 >= b' "$T/loop.out" | wc -l)
+t_eq "... each within total-timeout ($BUDGET ms)" "$slow" 0
+t_diag "queries: A $(queries A), B $(queries B)"
+t_ok "... the live server ($LIVE) answered the last five" test "$(queries "$LIVE")" -ge 5
+
+st=$(state "$T/cache1")
+t_diag "state file: $(tr '\n' ';' <<<"$st")"
+now=$(date +%s)
+t_ok "the state file records a failing server, skipped for about a minute" \
+    awk -v now="$now" 'BEGIN { f = 1 } $1 >= 1 && $3 >= now + 50 { f = 0 } END { exit f }' <<<"$st"
+
+dead_ip=${ADDR[$DEAD]%:*}
+capture "$T/later.pcap" "host $dead_ip" "$RESOLVE" -c "$C1" -4 a4.lab.test
+t_match "a later process: the lookup works" "$(cat "$T/later.pcap.out")" '127\.20\.0\.1'
+t_eq "... and sends nothing to the dead server (state file)" "$(packets "$T/later.pcap")" 0
+
+# The same through the NSS module (getent), with the state of the file.
+out=$(NSS_DNSCRYPT_CONF=$C1 with_nss "$LAB/nsswitch.conf.dnscrypt" "$LAB/resolv.conf.dead" \
+      getent ahostsv4 both.lab.test 2>&1)
+t_match "getent through the module with several servers" "$out" '^127\.20\.0\.2 '
+
+# ---- 2. a server that never answers: the timeout path -----------------------
+C2=$(conf silent "$T/cache2" S "$LIVE")
+s0=$(now_ms)
+out=$("$RESOLVE" -c "$C2" -4 a4.lab.test 2>&1)
+ms=$(($(now_ms) - s0))
+t_match "first server silent: the lookup moves on to the second and works" "$out" '127\.20\.0\.1'
+t_ok "... after the first server's try timed out (${ms} ms >= 300)" test "$ms" -ge 300
+t_ok "... within total-timeout (${ms} ms < $BUDGET)" test "$ms" -lt "$BUDGET"
+t_ok "... the silent server got the query" test "$(queries S)" -ge 1
+nS=$(queries S)
+s0=$(now_ms)
+out=$("$RESOLVE" -c "$C2" -4 a4.lab.test 2>&1)
+ms=$(($(now_ms) - s0))
+t_match "a later process: the lookup works" "$out" '127\.20\.0\.1'
+t_eq "... the silent server is skipped (no query to it)" "$(queries S)" "$nS"
+t_ok "... no timeout to sit out (${ms} ms < 300)" test "$ms" -lt 300
+
+# ---- 3. latency: the fast server is chosen ------------------------------------
+C3=$(conf latency "$T/cache3" L F)
+for i in 1 2 3 4 5 6; do
+    out=$("$RESOLVE" -c "$C3" -4 a4.lab.test 2>&1)
+    [[ $out =~ 127\.20\.0\.1 ]] || t_fail "latency: lookup $i" "$out"
+done
+t_diag "queries: slow server $(queries L), fast server $(queries F)"
+t_eq "six lookups in six processes: the slow server got only the first" "$(queries L)" 1
+t_eq "... the fast one (measured by the second) all the others" "$(queries F)" 5
+st=$(state "$T/cache3")
+t_diag "state file: $(tr '\n' ';' <<<"$st")"
+t_ok "the state file has both RTTs: one >= 50 ms, one below" \
+    awk 'BEGIN { s = 0; f = 0 } $2 >= 50000 { s++ } $2 > 0 && $2 < 50000 { f++ } END { exit !(s == 1 && f == 1) }' <<<"$st"
+
+# A corrupted state file costs nothing but the choice.
+head -c 3000 /dev/urandom >"$T/cache3/servers.state"
+out=$("$RESOLVE" -c "$C3" -4 a4.lab.test 2>&1)
+t_match "a state file of random bytes: the lookup still works" "$out" '127\.20\.0\.1'
+printf 'nss-dnscrypt servers 1\n%s\n' "$(head -c 200 /dev/zero | tr '\0' 'f')" >"$T/cache3/servers.state"
+out=$("$RESOLVE" -c "$C3" -4 a4.lab.test 2>&1)
+t_match "a state file with a garbage line: the lookup still works" "$out" '127\.20\.0\.1'
+
+# ---- 4. filters on stamp properties -----------------------------------------
+# labtool's stamps claim DNSSEC, no-log and no-filter (props 7); make one
+# claiming DNSSEC only.
+pk=$(awk '{ print $4 }' "$T/info.$LIVE")
+bare=$(python3 -c "import sys; sys.path.insert(0, '$REPO/tests/lab'); import labtool; \
+print(labtool.stamp('${ADDR[$LIVE]}', bytes.fromhex('$pk'), '$PROVIDER_NAME', props=1))")
+printf 'server %s\nserver %s\nrequire-nolog yes\ncert-cache none\n' "$bare" "${STAMP[F]}" >"$T/f1.conf"
+t_eq "require-nolog drops the server whose stamp lacks no-log" \
+    "$("$RESOLVE" -c "$T/f1.conf" --check-config --offline 2>&1)" "configuration ok: 1 server(s)"
+printf 'server %s\nrequire-nofilter yes\nrequire-nolog no\ncert-cache none\n' "$bare" >"$T/f2.conf"
+out=$("$RESOLVE" -c "$T/f2.conf" --check-config --offline 2>&1)
+rc=$?
+t_eq "a configuration the filters leave without server: exit 3" "$rc" 3
+t_match "... with a clear message" "$out" 'f2\.conf:2: none of the 1 server\(s\) has the properties the require-\* options ask for \( nofilter\)'
+printf 'server %s\nrequire-dnssec yes\ncert-cache none\ncache no\n' "$bare" >"$T/f3.conf"
+out=$("$RESOLVE" -c "$T/f3.conf" -4 a4.lab.test 2>&1)
+t_match "require-dnssec keeps a server that has it" "$out" '127\.20\.0\.1'
+t_done
