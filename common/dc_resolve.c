@@ -60,8 +60,14 @@ static dc_status lookup_one(struct dc_ctx *ctx, const char *name, int family,
 	return lookup_ch(ctx->ch_tcp, name, family, deadline, out);
 }
 
+/* The server whose authenticated answer came last (the transport knows;
+ * with several servers it need not be the first with a session). */
 static void note_server(struct dc_ctx *ctx)
 {
+	if (ctx->tr.last_server >= 0) {
+		ctx->diag.server = ctx->tr.last_server;
+		return;
+	}
 	for (int i = 0; i < ctx->cfg.nservers; i++) {
 		if (ctx->srv[i].has_session) {
 			ctx->diag.server = i;
