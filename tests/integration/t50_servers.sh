@@ -183,6 +183,10 @@ t_diag "state file: $(tr '\n' ';' <<<"$st")"
 t_ok "the state file has both RTTs: one >= 50 ms, one below" \
     awk 'BEGIN { s = 0; f = 0 } $2 >= 50000 { s++ } $2 > 0 && $2 < 50000 { f++ } END { exit !(s == 1 && f == 1) }' <<<"$st"
 
+out=$("$RESOLVE" -c "$C3" -4 a4.lab.test 2>&1)
+t_match "dnscrypt-resolve names the server that answered: the fast one" "$out" \
+    ";; server ${ADDR[F]//./\\.} "
+
 # A corrupted state file costs nothing but the choice.
 head -c 3000 /dev/urandom >"$T/cache3/servers.state"
 out=$("$RESOLVE" -c "$C3" -4 a4.lab.test 2>&1)
