@@ -236,6 +236,9 @@ static void print_server(int quiet)
 struct probe {
 	const struct dc_config *cfg;
 	const struct dc_stamp *st;
+	int server;                   /* index in cfg->servers */
+	const struct dc_stamp *relay; /* the route's relay, NULL: direct */
+	int relay_index;              /* in cfg->relays, -1 direct */
 	int queries;                  /* also send encrypted test queries */
 	time_t now;
 	/* the certificate query */
@@ -340,6 +343,10 @@ static void *probe_run(void *arg)
 		struct dc_tserver ts;
 		memset(&ts, 0, sizeof(ts));
 		ts.stamp = p->st;
+		/* Through the relay, padded as the library pads it (a relay
+		 * drops answers longer than the query). */
+		ts.relay = p->relay;
+		ts.udp_wire = p->relay ? (size_t)p->cfg->udp_max : 0;
 		p->fetch = probe_query(p, &ts, 0, tcp, p->st->provider_name, 16,
 				       t0 + (tcp ? total : total / 2), &r);
 		p->fetch_on[tcp] = p->fetch;
@@ -360,7 +367,8 @@ static void *probe_run(void *arg)
 	struct dc_keypair kp;
 	memset(&ts, 0, sizeof(ts));
 	ts.stamp = p->st;
-	ts.udp_wire = (size_t)p->cfg->udp_size;
+	ts.relay = p->relay;
+	ts.udp_wire = (size_t)(p->relay ? p->cfg->udp_max : p->cfg->udp_size);
 	dc_keypair_new(&kp);
 	p->session = dc_session_init(&ts.session, &kp, &p->cert[p->best]);
 	sodium_memzero(&kp, sizeof(kp));
@@ -379,11 +387,13 @@ static void *probe_run(void *arg)
 	return NULL;
 }
 
-/* Probe the servers in parallel. */
+/* Probe every item (server, route) in parallel. */
+#define PROBE_MAX_ITEMS (DC_MAX_SERVERS * (DC_MAX_VIA + 1))
+
 static void probe_all(struct probe *p, int n)
 {
-	pthread_t th[DC_MAX_SERVERS];
-	int started[DC_MAX_SERVERS];
+	pthread_t th[PROBE_MAX_ITEMS];
+	int started[PROBE_MAX_ITEMS];
 
 	for (int i = 0; i < n; i++)
 		started[i] = pthread_create(&th[i], NULL, probe_run, &p[i]) == 0;
@@ -393,6 +403,45 @@ static void probe_all(struct probe *p, int n)
 		else
 			probe_run(&p[i]);
 	}
+}
+
+/* One probe per server and relay of its route (one direct probe for a
+ * server without a route): a relayed server is never asked directly. */
+static int probe_items(const struct dc_config *cfg, int queries, struct probe *p)
+{
+	int n = 0;
+
+	for (int i = 0; i < cfg->nservers; i++) {
+		int nv = cfg->nvia[i];
+		for (int k = 0; k < (nv ? nv : 1); k++) {
+			memset(&p[n], 0, sizeof(p[n]));
+			p[n].cfg = cfg;
+			p[n].st = &cfg->servers[i];
+			p[n].server = i;
+			p[n].relay_index = nv ? cfg->via[i][k] : -1;
+			p[n].relay = nv ? &cfg->relays[cfg->via[i][k]] : NULL;
+			p[n].queries = queries;
+			p[n].now = time(NULL);
+			n++;
+		}
+	}
+	return n;
+}
+
+/* "ADDR (PROVIDER)", "NAME: ADDR (PROVIDER)", plus " through relay ..." */
+static void item_str(const struct probe *p, char *buf, size_t len)
+{
+	const struct dc_config *cfg = p->cfg;
+	char addr[64], raddr[64] = "";
+	const char *name = cfg->server_name[p->server];
+
+	dc_stamp_addr_str(p->st, addr, sizeof(addr));
+	if (p->relay)
+		dc_stamp_addr_str(p->relay, raddr, sizeof(raddr));
+	snprintf(buf, len, "%s%s%s (%s)%s%s%s%s", name[0] ? name : "", name[0] ? " " : "",
+		 addr, p->st->provider_name, p->relay ? " through relay " : "",
+		 p->relay && cfg->relay_name[p->relay_index][0] ? cfg->relay_name[p->relay_index] : "",
+		 p->relay && cfg->relay_name[p->relay_index][0] ? " " : "", raddr);
 }
 
 /* One certificate's problem, in words a user can act on. */
@@ -457,6 +506,21 @@ static void explain_fetch(FILE *f, const char *indent, const struct probe *p)
 
 	dc_status udp = p->fetch_on[0], tcp = p->fetch_on[1];
 
+	if (p->relay && (p->fetch == DC_ETIMEOUT || p->fetch == DC_ECONNREFUSED)) {
+		char raddr[64];
+		dc_stamp_addr_str(p->relay, raddr, sizeof(raddr));
+		if (p->fetch == DC_ECONNREFUSED)
+			fprintf(f, "%sthrough relay %s: refused: the relay does not forward to "
+				"this server, or not certificate queries (\"direct-cert-fallback "
+				"yes\" then fetches the certificate straight from the server), or "
+				"nothing listens at the relay's address.\n", indent, raddr);
+		else
+			fprintf(f, "%sthrough relay %s: no answer to the certificate query "
+				"(TXT %s) within %d ms: the relay or the server is down, or the "
+				"provider name in the stamp is not the server's.\n", indent, raddr,
+				p->st->provider_name, ms);
+		return;
+	}
 	switch (p->fetch) {
 	case DC_OK:
 		break;
@@ -535,14 +599,18 @@ static void explain(const char *what, dc_status st)
 		return;
 	/* Servers whose certificate came but was refused are asked again (it
 	 * answered a moment ago, so this is quick) to say what was wrong. */
-	memset(p, 0, sizeof(p));
-	for (int i = 0; i < cfg.nservers; i++) {
-		if (d->cert_status[i] != DC_ECERT)
-			continue;
-		p[i].cfg = &cfg;
-		p[i].st = &cfg.servers[i];
-		p[i].now = time(NULL);
-		nprobe++;
+	{
+		static struct probe all[PROBE_MAX_ITEMS];
+		int n = probe_items(&cfg, 0, all);
+		memset(p, 0, sizeof(p));
+		/* The first route of each server whose certificate failed. */
+		for (int k = 0; k < n; k++) {
+			int i = all[k].server;
+			if (d->cert_status[i] != DC_ECERT || p[i].cfg)
+				continue;
+			p[i] = all[k];
+			nprobe++;
+		}
 	}
 	if (nprobe) {
 		pthread_t th[DC_MAX_SERVERS];
@@ -595,16 +663,17 @@ static void explain(const char *what, dc_status st)
 }
 
 /* --check-config: parse, then (unless offline) fetch and check every
- * server's certificates and send it an encrypted query over UDP and TCP.
- * 0 every server usable, 2 some server is not, 3 no usable configuration. */
+ * server's certificates and send it an encrypted query over UDP and TCP,
+ * through each relay of its route.  0 every server usable (by at least
+ * one route), 2 some server is not, 3 no usable configuration. */
 static int check_config(int offline)
 {
-	struct probe p[DC_MAX_SERVERS];
+	static struct probe p[PROBE_MAX_ITEMS];
 	struct dc_config cfg;
 	const char *path = getenv(DC_CONFIG_ENV);
 	const char *env_server = getenv(DC_CONFIG_ENV_SERVER);
-	char err[320], addr[64];
-	int bad = 0;
+	char err[320], what[400];
+	int usable[DC_MAX_SERVERS] = { 0 }, bad = 0, n;
 	dc_status st;
 
 	st = dc_config_load_default(&cfg, err, sizeof(err));
@@ -618,24 +687,18 @@ static int check_config(int offline)
 	printf(";; file %s%s\n", path && *path ? path : DC_CONFIG_DEFAULT_PATH,
 	       env_server && *env_server ? ", server from " DC_CONFIG_ENV_SERVER : "");
 	fflush(stdout);
-	memset(p, 0, sizeof(p));
-	for (int i = 0; i < cfg.nservers; i++) {
-		p[i].cfg = &cfg;
-		p[i].st = &cfg.servers[i];
-		p[i].queries = 1;
-		p[i].now = time(NULL);
-	}
-	probe_all(p, cfg.nservers);
-	for (int i = 0; i < cfg.nservers; i++) {
-		const struct probe *q = &p[i];
+	n = probe_items(&cfg, 1, p);
+	probe_all(p, n);
+	for (int k = 0; k < n; k++) {
+		const struct probe *q = &p[k];
 		int ok = q->best >= 0 && q->session == DC_OK &&
 			 (q->q[0] == DC_OK || q->q[1] == DC_OK);
-		dc_stamp_addr_str(q->st, addr, sizeof(addr));
-		printf("server %d: %s (%s): %s\n", i + 1, addr, q->st->provider_name,
-		       ok ? "ok" : "FAILED");
+		if (ok)
+			usable[q->server] = 1;
+		item_str(q, what, sizeof(what));
+		printf("server %d: %s: %s\n", q->server + 1, what, ok ? "ok" : "FAILED");
 		if (q->best < 0 || q->session != DC_OK) {
 			explain_fetch(stdout, "  ", q);
-			bad++;
 			continue;
 		}
 		printf("  certificate fetched over %s in %llu ms; %d certificate%s offered\n",
@@ -643,9 +706,9 @@ static int check_config(int offline)
 		       q->ncert, q->ncert == 1 ? "" : "s");
 		printf("  using ");
 		explain_cert(stdout, "", q, q->best);
-		for (int k = 0; k < q->ncert; k++)
-			if (q->check[k] != DC_CERT_VALID)
-				explain_cert(stdout, "  also offered: ", q, k);
+		for (int c = 0; c < q->ncert; c++)
+			if (q->check[c] != DC_CERT_VALID)
+				explain_cert(stdout, "  also offered: ", q, c);
 		for (int tcp = 0; tcp <= 1; tcp++) {
 			if (q->q[tcp] == DC_OK)
 				printf("  encrypted query over %s: answered (%s) in %llu ms\n",
@@ -662,12 +725,12 @@ static int check_config(int offline)
 			       "after half of total-timeout)\n");
 		if (q->q[0] == DC_OK && q->q[1] != DC_OK)
 			printf("  TCP gets no answer: answers too big for UDP will fail\n");
-		if (!ok) {
+		if (!ok)
 			printf("  the server gives no encrypted answer: it is overloaded or "
 			       "down, or the network drops its traffic\n");
-			bad++;
-		}
 	}
+	for (int i = 0; i < cfg.nservers; i++)
+		bad += !usable[i];
 	printf("%d of %d server(s) usable\n", cfg.nservers - bad, cfg.nservers);
 	return bad ? 2 : 0;
 }

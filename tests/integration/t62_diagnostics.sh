@@ -241,6 +241,42 @@ printf 'server sdns://AAAA\n' >"$T/bad.conf"
 rc=0; out=$("$RESOLVE" -c "$T/bad.conf" --check-config 2>&1) || rc=$?
 t_match "--check-config, a broken file: exit 3, file and line" "$rc $out" "^3 dnscrypt-resolve: $T/bad.conf:1: stamp: "
 
+# ---- --check-config through relays -------------------------------------------------
+# A relayed server is probed through its relay, never directly: relay.py
+# allows dnsdist's 127.0.0.54:443; a second one allows nothing.
+for r in 1 2; do
+    allow=()
+    [ "$r" = 1 ] && allow=(--allow 127.0.0.54:443)
+    python3 "$REPO/tests/lab/relay.py" --info "$T/relay$r.info" --log "$T/relay$r.log" \
+        "${allow[@]}" "127.0.62.3$r:443" >"$T/relay$r.out" 2>&1 &
+    RPID[r]=$!
+    lab_pid "${RPID[r]}" python3
+done
+trap 'kill "$HPID" "$CPID" "${RPID[@]}" 2>/dev/null; wait "$HPID" "$CPID" "${RPID[@]}" 2>/dev/null' EXIT
+for _ in $(seq 100); do [ -s "$T/relay1.info" ] && [ -s "$T/relay2.info" ] && break; sleep 0.05; done
+read -r _ R1 <"$T/relay1.info"
+read -r _ R2 <"$T/relay2.info"
+{ echo "server lab $STAMP_ES2"; echo "relay r1 $R1"; echo "relay r2 $R2"
+  echo "route lab r1 r2"; echo "cert-cache none"; echo "total-timeout 1500"; } >"$T/relayed.conf"
+tcpdump -i lo -n -U -w "$T/direct.pcap" 'dst host 127.0.0.54 and not src host 127.0.62.31' \
+    >"$T/tcpdump.out" 2>&1 &
+TPID=$!
+for _ in $(seq 50); do grep -q listening "$T/tcpdump.out" && break; sleep 0.1; done
+rc=0; out=$("$RESOLVE" -c "$T/relayed.conf" --check-config 2>&1) || rc=$?
+sleep 0.3
+kill -INT "$TPID"; wait "$TPID" 2>/dev/null
+t_diag "$out"
+t_match "--check-config: a server through a working relay: ok" "$out" \
+    "server 1: lab 127\.0\.0\.54:443 \(2\.dnscrypt-cert\.lab\.test\) through relay r1 127\.0\.62\.31:443: ok"
+t_match "--check-config: the same server through a refusing relay: FAILED, the relay named" "$out" \
+    "server 1: lab 127\.0\.0\.54:443 [^
+]* through relay r2 127\.0\.62\.32:443: FAILED.  through relay 127\.0\.62\.32:443: refused: the relay does not forward to this server"
+t_match "--check-config: the server counts as usable (one route works)" "$rc $out" '^0 .*1 of 1 server\(s\) usable$'
+t_match "relay r1 carried the certificate query and encrypted queries" "$(cat "$T/relay1.log")" \
+    'kind=plain answer=.*kind=dnscrypt answer='
+n=$(tcpdump -n -r "$T/direct.pcap" 2>/dev/null | wc -l)
+t_eq "nothing went straight to the relayed server (capture: dst 127.0.0.54, not from the relay)" "$n" 0
+
 # ---- dnscrypt-run refuses to start without a configuration ----------------------
 rc=0; out=$(DNSCRYPT_RUN_PRELOAD=$B/libdnscrypt-preload.so DNSCRYPT_RUN_RESOLVE=$RESOLVE \
     "$B/dnscrypt-run" --config "$T/bad.conf" true 2>&1) || rc=$?
