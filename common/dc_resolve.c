@@ -1,5 +1,6 @@
 /* dc_resolve.c - lookups: search list, A/AAAA in parallel, PTR, raw. */
 #include <arpa/inet.h>
+#include <errno.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,6 +8,7 @@
 
 #include "dc_anscache.h"
 #include "dc_ctx.h"
+#include "dc_log.h"
 #include "dc_query.h"
 #include "dc_resolve.h"
 #include "dc_search.h"
@@ -39,6 +41,67 @@ static dc_status lookup_ch(ares_channel ch, const char *name, int family,
 static int no_answer(dc_status st)
 {
 	return st == DC_ETIMEOUT || st == DC_EBADRESP || st == DC_ECONNREFUSED;
+}
+
+/* ---- the debug log (dc_log.h): one line per lookup ---- */
+
+struct lookup_log {
+	struct dc_ctx *ctx;        /* set once the context exists */
+	uint64_t start;
+	const char *how;           /* "from the cache", or NULL */
+};
+
+static const char *family_str(int family)
+{
+	return family == AF_INET ? "A" : family == AF_INET6 ? "AAAA" : "A+AAAA";
+}
+
+/* "via ADDR (PROVIDER)" for the server that answered, else each server's
+ * certificate state. */
+static void servers_str(const struct dc_ctx *c, char *buf, size_t len)
+{
+	const struct dc_diag *d = &c->diag;
+	char addr[64];
+	size_t o = 0;
+
+	buf[0] = '\0';
+	if (d->server >= 0 && d->server < c->cfg.nservers) {
+		dc_stamp_addr_str(&c->cfg.servers[d->server], addr, sizeof(addr));
+		snprintf(buf, len, " via %s (%s, certificate serial %u)", addr,
+			 c->cfg.servers[d->server].provider_name, d->cert_serial[d->server]);
+		return;
+	}
+	for (int i = 0; i < c->cfg.nservers && o < len; i++) {
+		int n;
+		dc_stamp_addr_str(&c->cfg.servers[i], addr, sizeof(addr));
+		n = snprintf(buf + o, len - o, "; server %s: %s", addr,
+			     d->cert_status[i] == DC_OK ? "certificate ok" :
+			     d->cert_status[i] == DC_ECERT ?
+			     dc_cert_check_str((dc_cert_check)d->cert_check[i]) :
+			     dc_strerror(d->cert_status[i]));
+		if (n < 0)
+			break;
+		o += (size_t)n;
+	}
+}
+
+/* what is "NAME A+AAAA", "ADDRESS PTR", ...; detail the answer's summary. */
+static void log_lookup(const struct lookup_log *lg, const char *what,
+		       dc_status rc, const char *detail)
+{
+	char srv[512];
+
+	if (lg->ctx == NULL || !dc_log_enabled(lg->ctx->cfg.log_target))
+		return;
+	if (lg->how)
+		srv[0] = '\0';
+	else
+		servers_str(lg->ctx, srv, sizeof(srv));
+	dc_log(lg->ctx->cfg.log_target, "%s %s: %s%s%s%s in %llu ms",
+	       program_invocation_short_name, what,
+	       rc == DC_OK ? "ok" : dc_strerror(rc), detail ? detail : "",
+	       lg->how ? lg->how : "", srv,
+	       (unsigned long long)(dc_now_ms() - lg->start));
 }
 
 /* UDP for half the time left, then TCP for the rest: a network that drops
@@ -113,7 +176,8 @@ static dc_status lookup_ch(ares_channel ch, const char *name, int family,
 	return st;
 }
 
-dc_status dc_resolve_name(const char *name, int family, struct dc_hostres *out)
+static dc_status resolve_name(const char *name, int family,
+			      struct dc_hostres *out, struct lookup_log *lg)
 {
 	char cand[DC_SEARCH_MAXCAND][DC_NAME_MAX];
 	struct dc_search_state ss;
@@ -132,8 +196,11 @@ dc_status dc_resolve_name(const char *name, int family, struct dc_hostres *out)
 	rc = dc_ctx_get(&ctx);
 	if (rc != DC_OK)
 		return rc;
-	if (ctx->cfg.cache && dc_anscache_get(name, family, out) == DC_OK)
+	lg->ctx = ctx;
+	if (ctx->cfg.cache && dc_anscache_get(name, family, out) == DC_OK) {
+		lg->how = " from the in-process cache";
 		return DC_OK;
+	}
 	/* The budget covers the certificate fetch too. */
 	deadline = start + (uint64_t)ctx->cfg.total_timeout_ms;
 	n = dc_search_candidates(&ctx->search, name, cand, DC_SEARCH_MAXCAND);
@@ -165,7 +232,24 @@ dc_status dc_resolve_name(const char *name, int family, struct dc_hostres *out)
 	return rc;
 }
 
-dc_status dc_resolve_addr(int family, const void *addr, struct dc_hostres *out)
+dc_status dc_resolve_name(const char *name, int family, struct dc_hostres *out)
+{
+	struct lookup_log lg = { NULL, dc_now_ms(), NULL };
+	dc_status rc = resolve_name(name, family, out, &lg);
+
+	if (lg.ctx && dc_log_enabled(lg.ctx->cfg.log_target)) {
+		char what[DC_NAME_MAX + 16], detail[48] = "";
+		snprintf(what, sizeof(what), "%s %s", name, family_str(family));
+		if (rc == DC_OK)
+			snprintf(detail, sizeof(detail), ", %d address%s", out->naddrs,
+				 out->naddrs == 1 ? "" : "es");
+		log_lookup(&lg, what, rc, detail);
+	}
+	return rc;
+}
+
+static dc_status resolve_addr(int family, const void *addr, struct dc_hostres *out,
+			      struct lookup_log *lg)
 {
 	char qname[80];
 	struct dc_qres r;
@@ -180,6 +264,7 @@ dc_status dc_resolve_addr(int family, const void *addr, struct dc_hostres *out)
 	rc = dc_ctx_get(&ctx);
 	if (rc != DC_OK)
 		return rc;
+	lg->ctx = ctx;
 	dc_query_start(ctx->ch, qname, C_IN, T_PTR, &r, &pending);
 	rc = dc_ctx_wait(ctx->ch, &pending,
 			 dc_now_ms() + (uint64_t)ctx->cfg.total_timeout_ms);
@@ -205,6 +290,23 @@ dc_status dc_resolve_addr(int family, const void *addr, struct dc_hostres *out)
 	return rc;
 }
 
+dc_status dc_resolve_addr(int family, const void *addr, struct dc_hostres *out)
+{
+	struct lookup_log lg = { NULL, dc_now_ms(), NULL };
+	dc_status rc = resolve_addr(family, addr, out, &lg);
+
+	if (lg.ctx && dc_log_enabled(lg.ctx->cfg.log_target)) {
+		char a[INET6_ADDRSTRLEN] = "?", what[INET6_ADDRSTRLEN + 8], detail[DC_NAME_MAX + 8] = "";
+		if (family == AF_INET || family == AF_INET6)
+			inet_ntop(family, addr, a, sizeof(a));
+		snprintf(what, sizeof(what), "%s PTR", a);
+		if (rc == DC_OK && out->name)
+			snprintf(detail, sizeof(detail), ", %s", out->name);
+		log_lookup(&lg, what, rc, detail);
+	}
+	return rc;
+}
+
 static void copy_answer(const struct dc_qres *r, uint8_t *ans, size_t anscap,
 			size_t *anslen)
 {
@@ -212,8 +314,9 @@ static void copy_answer(const struct dc_qres *r, uint8_t *ans, size_t anscap,
 	memcpy(ans, r->abuf, r->alen < anscap ? r->alen : anscap);
 }
 
-dc_status dc_resolve_raw(const char *name, int dnsclass, int type, int search,
-			 uint8_t *ans, size_t anscap, size_t *anslen)
+static dc_status resolve_raw(const char *name, int dnsclass, int type, int search,
+			     uint8_t *ans, size_t anscap, size_t *anslen,
+			     struct lookup_log *lg)
 {
 	char cand[DC_SEARCH_MAXCAND][DC_NAME_MAX];
 	struct dc_search_state ss;
@@ -226,6 +329,7 @@ dc_status dc_resolve_raw(const char *name, int dnsclass, int type, int search,
 	rc = dc_ctx_get(&ctx);
 	if (rc != DC_OK)
 		return rc;
+	lg->ctx = ctx;
 	deadline = dc_now_ms() + (uint64_t)ctx->cfg.total_timeout_ms;
 	if (search)
 		n = dc_search_candidates(&ctx->search, name, cand, DC_SEARCH_MAXCAND);
@@ -254,8 +358,23 @@ dc_status dc_resolve_raw(const char *name, int dnsclass, int type, int search,
 	return dc_search_final(&ss);
 }
 
-dc_status dc_resolve_msg(const uint8_t *msg, size_t len, uint8_t *ans,
-			 size_t anscap, size_t *anslen)
+dc_status dc_resolve_raw(const char *name, int dnsclass, int type, int search,
+			 uint8_t *ans, size_t anscap, size_t *anslen)
+{
+	struct lookup_log lg = { NULL, dc_now_ms(), NULL };
+	dc_status rc = resolve_raw(name, dnsclass, type, search, ans, anscap, anslen, &lg);
+
+	if (lg.ctx && dc_log_enabled(lg.ctx->cfg.log_target)) {
+		char what[DC_NAME_MAX + 48];
+		snprintf(what, sizeof(what), "%s class %d type %d (%s)", name ? name : "",
+			 dnsclass, type, search ? "with the search list" : "as given");
+		log_lookup(&lg, what, rc, NULL);
+	}
+	return rc;
+}
+
+static dc_status resolve_msg(const uint8_t *msg, size_t len, uint8_t *ans,
+			     size_t anscap, size_t *anslen, struct lookup_log *lg)
 {
 	struct dc_qres r;
 	struct dc_ctx *ctx;
@@ -266,6 +385,7 @@ dc_status dc_resolve_msg(const uint8_t *msg, size_t len, uint8_t *ans,
 	rc = dc_ctx_get(&ctx);
 	if (rc != DC_OK)
 		return rc;
+	lg->ctx = ctx;
 	dc_query_start_msg(ctx->ch, msg, len, &r, &pending);
 	rc = dc_ctx_wait(ctx->ch, &pending,
 			 dc_now_ms() + (uint64_t)ctx->cfg.total_timeout_ms);
@@ -276,5 +396,28 @@ dc_status dc_resolve_msg(const uint8_t *msg, size_t len, uint8_t *ans,
 		note_server(ctx);
 	}
 	dc_qres_free(&r);
+	return rc;
+}
+
+dc_status dc_resolve_msg(const uint8_t *msg, size_t len, uint8_t *ans,
+			 size_t anscap, size_t *anslen)
+{
+	struct lookup_log lg = { NULL, dc_now_ms(), NULL };
+	dc_status rc = resolve_msg(msg, len, ans, anscap, anslen, &lg);
+
+	if (lg.ctx && dc_log_enabled(lg.ctx->cfg.log_target)) {
+		char what[DC_NAME_MAX + 48] = "a message (res_send)", detail[32] = "";
+		char *qname = NULL;
+		long nl;
+		/* The question's name, if the caller's message has one. */
+		if (len > 12 && ((msg[4] << 8) | msg[5]) > 0 &&
+		    ares_expand_name(msg + 12, msg, (int)len, &qname, &nl) == ARES_SUCCESS) {
+			snprintf(what, sizeof(what), "%s (res_send)", qname);
+			ares_free_string(qname);
+		}
+		if (rc == DC_OK && *anslen >= 12)
+			snprintf(detail, sizeof(detail), ", rcode %d", ans[3] & 0x0f);
+		log_lookup(&lg, what, rc, detail);
+	}
 	return rc;
 }

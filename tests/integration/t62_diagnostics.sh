@@ -277,6 +277,90 @@ t_match "relay r1 carried the certificate query and encrypted queries" "$(cat "$
 n=$(tcpdump -n -r "$T/direct.pcap" 2>/dev/null | wc -l)
 t_eq "nothing went straight to the relayed server (capture: dst 127.0.0.54, not from the relay)" "$n" 0
 
+# ---- the debug log -------------------------------------------------------------
+LOG=$T/lookups.log
+logconf() { # NAME STAMP EXTRA... -> a config logging to $LOG
+    local f=$T/$1.conf s=$2
+    shift 2
+    { echo "server $s"; echo "cert-cache none"; echo "search none"; echo "log $LOG"
+      for l in "$@"; do echo "$l"; done; } >"$f"
+    echo "$f"
+}
+c=$(logconf log-es2 "$STAMP_ES2" "cache no")
+"$RESOLVE" -c "$c" a4.lab.test >/dev/null 2>&1
+"$RESOLVE" -c "$c" -x 127.20.0.1 >/dev/null 2>&1
+"$RESOLVE" -c "$c" mx.lab.test MX >/dev/null 2>&1
+"$RESOLVE" -c "$c" nosuch.lab.test >/dev/null 2>&1
+L=$(cat "$LOG" 2>/dev/null)
+t_diag "$L"
+t_eq "log FILE: created 0600" "$(stat -c %a "$LOG" 2>&1)" 600
+t_match "log: a lookup, its outcome, the server and its certificate, the time" "$L" \
+    'Z nss-dnscrypt\[[0-9]+\]: dnscrypt-resolve a4\.lab\.test A\+AAAA: ok, 1 address via 127\.0\.0\.54:443 \(2\.dnscrypt-cert\.lab\.test, certificate serial 1\) in [0-9]+ ms'
+t_match "log: a reverse lookup" "$L" 'dnscrypt-resolve 127\.20\.0\.1 PTR: ok, a4\.lab\.test via 127\.0\.0\.54:443'
+t_match "log: a typed query" "$L" 'dnscrypt-resolve mx\.lab\.test class 1 type 15 \(with the search list\): ok via'
+t_match "log: NXDOMAIN" "$L" 'dnscrypt-resolve nosuch\.lab\.test A\+AAAA: name does not exist \(NXDOMAIN\)'
+: >"$LOG"
+c=$(logconf log-silent "${STAMP[no-answer]}" "cache no" "total-timeout 800")
+"$RESOLVE" -c "$c" a4.lab.test >/dev/null 2>&1
+t_match "log: a failure, with each server's state" "$(cat "$LOG")" \
+    "a4\.lab\.test A\+AAAA: timed out waiting for a valid DNSCrypt answer; server ${ADDR[no-answer]//./\\.}: certificate ok in [0-9]+ ms"
+: >"$LOG"
+c=$(logconf log-nss "$STAMP_ES2")
+out=$(NSS_DNSCRYPT_CONF=$c with_nss "$LAB/nsswitch.conf.dnscrypt" "$LAB/resolv.conf.dead" \
+      python3 -c 'import socket
+for i in range(2): print(socket.getaddrinfo("both.lab.test", 80, socket.AF_INET, socket.SOCK_STREAM)[0][4][0])' 2>"$T/py.err")
+t_eq "through the NSS module: the program's output is only its own" "$out|$(cat "$T/py.err")" $'127.20.0.2\n127.20.0.2|'
+L=$(cat "$LOG")
+t_match "log: the module's lookups, named by program" "$L" 'python3 both\.lab\.test A: ok, 1 address via 127\.0\.0\.54:443'
+t_match "log: the second one came from the in-process cache" "$L" 'python3 both\.lab\.test A: ok, 1 address from the in-process cache in [0-9]+ ms'
+n=$(wc -l <"$LOG")
+NSS_DNSCRYPT_CONF=$LAB/es2.conf with_nss "$LAB/nsswitch.conf.dnscrypt" "$LAB/resolv.conf.dead" \
+    getent ahosts a4.lab.test >/dev/null 2>&1
+t_eq "no log keyword: nothing logged" "$(wc -l <"$LOG")" "$n"
+printf 'server %s\nlog relative.log\n' "$STAMP_ES2" >"$T/badlog.conf"
+rc=0; out=$("$RESOLVE" -c "$T/badlog.conf" --check-config --offline 2>&1) || rc=$?
+t_eq "log with a relative path: a configuration error" "$rc $out" \
+    "3 dnscrypt-resolve: $T/badlog.conf:2: log must be 'none', 'syslog' or an absolute path, got 'relative.log'"
+ln -s "$T/target.log" "$T/link.log"
+c=$(logconf log-link "$STAMP_ES2")
+sed -i "s|^log .*|log $T/link.log|" "$c"
+"$RESOLVE" -c "$c" a4.lab.test >/dev/null 2>&1
+t_ok "log through a symbolic link: not followed" test ! -e "$T/target.log"
+
+# syslog: a receiver on /dev/log in a private mount namespace (an overlay
+# on /dev, so that the socket can be made there).
+c=$(logconf log-syslog "$STAMP_ES2")
+sed -i 's|^log .*|log syslog|' "$c"
+cat >"$T/syslog.sh" <<'SYSLOG'
+T=$1 C=$2
+. "$REPO/tests/integration/lib.sh"
+mkdir -p "$T/dev.up" "$T/dev.work"
+mount -t overlay overlay -o "lowerdir=/dev,upperdir=$T/dev.up,workdir=$T/dev.work" /dev || exit 1
+rm -f /dev/log
+python3 - "$T/syslog.got" <<'PY' &
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind("/dev/log")
+s.settimeout(5)
+with open(sys.argv[1], "wb") as f:
+    try:
+        while True:
+            f.write(s.recv(4096) + b"\n")
+            f.flush()
+    except OSError:
+        pass
+PY
+for _ in $(seq 50); do [ -S /dev/log ] && break; sleep 0.05; done
+NSS_DNSCRYPT_CONF=$C with_nss "$LAB/nsswitch.conf.dnscrypt" "$LAB/resolv.conf.dead" getent ahosts a6.lab.test
+sleep 0.2
+kill %1
+SYSLOG
+out=$(unshare -m --propagation private bash "$T/syslog.sh" "$T" "$c" 2>&1)
+t_match "log syslog: getent's output is its own" "$out" '^::1 +STREAM a6\.lab\.test'
+t_match "log syslog: one datagram per lookup to /dev/log, user.debug, tag nss-dnscrypt[pid]" \
+    "$(cat "$T/syslog.got" 2>&1)" \
+    '^<15>[A-Z][a-z]{2} [ 0-9][0-9] [0-9:]{8} nss-dnscrypt\[[0-9]+\]: getent a6\.lab\.test A\+AAAA: ok, 1 address via 127\.0\.0\.54:443'
+
 # ---- dnscrypt-run refuses to start without a configuration ----------------------
 rc=0; out=$(DNSCRYPT_RUN_PRELOAD=$B/libdnscrypt-preload.so DNSCRYPT_RUN_RESOLVE=$RESOLVE \
     "$B/dnscrypt-run" --config "$T/bad.conf" true 2>&1) || rc=$?
