@@ -10,6 +10,7 @@ MULTIARCH := $(shell $(CC) -print-multiarch 2>/dev/null)
 LIBDIR  ?= $(if $(filter /usr,$(PREFIX)),/lib/$(MULTIARCH),$(PREFIX)/lib)
 SYSCONFDIR ?= /etc
 BINDIR  ?= $(PREFIX)/bin
+SBINDIR ?= $(PREFIX)/sbin
 MANDIR  ?= $(PREFIX)/share/man
 
 # SAN=1 builds everything with ASan+UBSan into build-san/.
@@ -36,7 +37,7 @@ WARN    := -Wall -Wextra -Wshadow -Wpointer-arith -Wstrict-prototypes \
            -Wmissing-prototypes -Wformat=2 -Wno-unused-parameter
 DC_CPPFLAGS := -D_GNU_SOURCE -Icommon
 DC_CFLAGS   := -std=gnu11 -fPIC -fvisibility=hidden -pthread $(WARN) $(SANFLAGS)
-ALL_CFLAGS  := $(DC_CPPFLAGS) $(DC_CFLAGS) $(CFLAGS)
+ALL_CFLAGS  := $(DC_CPPFLAGS) $(CPPFLAGS) $(DC_CFLAGS) $(CFLAGS)
 SO_LDFLAGS  := -shared -pthread -Wl,--exclude-libs,ALL -Wl,-z,nodelete \
                -Wl,-z,relro -Wl,-z,now -Wl,--no-undefined $(SANFLAGS) $(LDFLAGS)
 
@@ -55,7 +56,8 @@ NSS_LIB     := $(B)/libnss_dnscrypt.so.2
 PRELOAD_LIB := $(B)/libdnscrypt-preload.so
 TOOLS       := $(B)/dnscrypt-resolve $(B)/dnscrypt-lists
 
-.PHONY: all check check-san check-valgrind fuzz bench install uninstall clean demo units
+.PHONY: all check check-san check-valgrind fuzz bench install uninstall clean demo units \
+        check-man
 all: $(B)/libdc.a $(NSS_LIB) $(PRELOAD_LIB) $(TOOLS) $(B)/dnscrypt-run
 
 $(B)/%.o: %.c $(wildcard common/*.h nss/*.h preload/*.h tests/unit/*.h)
@@ -87,7 +89,14 @@ $(B)/dnscrypt-lists: $(B)/tools/dnscrypt-lists.o $(B)/libdc.a
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) -o $@ $^ $(STATIC_LIBS) -pthread $(SANFLAGS) $(LDFLAGS)
 
-$(B)/dnscrypt-run: tools/dnscrypt-run.in
+# dnscrypt-run carries LIBDIR and SYSCONFDIR: rebuilt when they change
+# (make, then make install PREFIX=/usr).
+PATHS_STAMP := $(B)/.paths
+PATHS_NOW   := $(LIBDIR) $(SYSCONFDIR)
+$(shell mkdir -p $(B) && { [ "$$(cat $(PATHS_STAMP) 2>/dev/null)" = "$(PATHS_NOW)" ] || \
+	echo "$(PATHS_NOW)" >$(PATHS_STAMP); })
+
+$(B)/dnscrypt-run: tools/dnscrypt-run.in $(PATHS_STAMP)
 	@mkdir -p $(dir $@)
 	$(Q)sed -e 's|@LIBDIR@|$(LIBDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' $< > $@ && chmod 755 $@
 
@@ -122,25 +131,49 @@ bench: all units
 demo: all
 	$(Q)B=$(B) scripts/demo.sh
 
+# The module goes where glibc looks for NSS modules: /lib/<multiarch> with
+# PREFIX=/usr, else $(PREFIX)/lib (found through ld.so.cache: ldconfig runs
+# when installing as root without DESTDIR).  The module reads
+# /etc/nss-dnscrypt.conf whatever SYSCONFDIR is; an existing configuration
+# is never overwritten, and uninstall removes it only if it is still the
+# shipped one.
+MANPAGES := $(sort $(wildcard man/*.[158]))
+SHIPPED_CONF := nss-dnscrypt.conf
+
 install: all
-	install -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(BINDIR) $(DESTDIR)$(SYSCONFDIR) \
-	    $(DESTDIR)$(LIBDIR)/nss-dnscrypt $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8
+	install -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(LIBDIR)/nss-dnscrypt $(DESTDIR)$(BINDIR) \
+	    $(DESTDIR)$(SBINDIR) $(DESTDIR)$(SYSCONFDIR) \
+	    $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8
 	install -m 644 $(NSS_LIB) $(DESTDIR)$(LIBDIR)/libnss_dnscrypt.so.2
 	install -m 644 $(PRELOAD_LIB) $(DESTDIR)$(LIBDIR)/nss-dnscrypt/libdnscrypt-preload.so
 	install -m 755 $(TOOLS) $(B)/dnscrypt-run $(DESTDIR)$(BINDIR)/
+	install -m 755 scripts/nss-dnscrypt-enable $(DESTDIR)$(SBINDIR)/nss-dnscrypt-enable
 	test -e $(DESTDIR)$(SYSCONFDIR)/nss-dnscrypt.conf || \
-	    install -m 644 nss-dnscrypt.conf $(DESTDIR)$(SYSCONFDIR)/nss-dnscrypt.conf
-	for m in man/*.[158]; do [ -e "$$m" ] || continue; s=$${m##*.}; \
+	    install -m 644 $(SHIPPED_CONF) $(DESTDIR)$(SYSCONFDIR)/nss-dnscrypt.conf
+	for m in $(MANPAGES); do s=$${m##*.}; \
 	    install -m 644 $$m $(DESTDIR)$(MANDIR)/man$$s/; done
+	if [ -z "$(DESTDIR)" ] && [ "$$(id -u)" = 0 ]; then ldconfig || true; fi
 
 uninstall:
 	rm -f $(DESTDIR)$(LIBDIR)/libnss_dnscrypt.so.2 \
 	    $(DESTDIR)$(LIBDIR)/nss-dnscrypt/libdnscrypt-preload.so \
 	    $(DESTDIR)$(BINDIR)/dnscrypt-resolve $(DESTDIR)$(BINDIR)/dnscrypt-lists \
-	    $(DESTDIR)$(BINDIR)/dnscrypt-run
+	    $(DESTDIR)$(BINDIR)/dnscrypt-run $(DESTDIR)$(SBINDIR)/nss-dnscrypt-enable
 	-rmdir $(DESTDIR)$(LIBDIR)/nss-dnscrypt
-	for m in man/*.[158]; do [ -e "$$m" ] || continue; s=$${m##*.}; \
+	for m in $(MANPAGES); do s=$${m##*.}; \
 	    rm -f $(DESTDIR)$(MANDIR)/man$$s/$${m##*/}; done
+	if cmp -s $(SHIPPED_CONF) $(DESTDIR)$(SYSCONFDIR)/nss-dnscrypt.conf; then \
+	    rm -f $(DESTDIR)$(SYSCONFDIR)/nss-dnscrypt.conf; \
+	elif [ -e $(DESTDIR)$(SYSCONFDIR)/nss-dnscrypt.conf ]; then \
+	    echo "kept $(DESTDIR)$(SYSCONFDIR)/nss-dnscrypt.conf (changed since installed)"; fi
+	if [ -z "$(DESTDIR)" ] && [ "$$(id -u)" = 0 ]; then ldconfig || true; fi
+
+# Every man page renders without a warning.
+check-man:
+	$(Q)rc=0; for m in $(MANPAGES); do \
+	    w=$$(MANWIDTH=80 man --warnings -l $$m 2>&1 >/dev/null); \
+	    if [ -n "$$w" ]; then echo "$$m:"; echo "$$w"; rc=1; fi; done; \
+	    [ $$rc = 0 ] && echo "$(words $(MANPAGES)) man pages, no warnings"; exit $$rc
 
 clean:
 	rm -rf build build-san build-fuzz
