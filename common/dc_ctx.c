@@ -523,10 +523,13 @@ static dc_status wait_loop(ares_channel ch, const int *pending, uint64_t deadlin
 		}
 		bm = ares_getsock(ch, socks, ARES_GETSOCK_MAXNUM);
 		for (int i = 0; i < ARES_GETSOCK_MAXNUM; i++) {
+			/* ARES_GETSOCK_WRITABLE shifts an int 1 by up to 31
+			 * (undefined): test the bits unsigned. */
+			unsigned ubm = (unsigned)bm;
 			short ev = 0;
-			if (ARES_GETSOCK_READABLE(bm, i))
+			if (ubm & (1u << i))
 				ev |= POLLIN;
-			if (ARES_GETSOCK_WRITABLE(bm, i))
+			if (ubm & (1u << (i + ARES_GETSOCK_MAXNUM)))
 				ev |= POLLOUT;
 			if (!ev)
 				continue;
