@@ -57,7 +57,7 @@ PRELOAD_LIB := $(B)/libdnscrypt-preload.so
 TOOLS       := $(B)/dnscrypt-resolve $(B)/dnscrypt-lists
 
 .PHONY: all check check-san check-valgrind fuzz bench install uninstall clean demo units \
-        check-man
+        check-man deb deb-check
 all: $(B)/libdc.a $(NSS_LIB) $(PRELOAD_LIB) $(TOOLS) $(B)/dnscrypt-run
 
 $(B)/%.o: %.c $(wildcard common/*.h nss/*.h preload/*.h tests/unit/*.h)
@@ -174,6 +174,14 @@ check-man:
 	    w=$$(MANWIDTH=80 man --warnings -l $$m 2>&1 >/dev/null); \
 	    if [ -n "$$w" ]; then echo "$$m:"; echo "$$w"; rc=1; fi; done; \
 	    [ $$rc = 0 ] && echo "$(words $(MANPAGES)) man pages, no warnings"; exit $$rc
+
+# Debian packages into ../ (dpkg-buildpackage), and their test on their own
+# (tests/integration/t63_deb.sh, which make check runs too).
+deb:
+	dpkg-buildpackage -us -uc -b
+
+deb-check: all units
+	$(Q)B=$(B) tests/run.sh t63_deb
 
 clean:
 	rm -rf build build-san build-fuzz
