@@ -26,6 +26,12 @@
 # queries to the listener only) and checked with pcapcheck.py as
 # zz_capture.sh checks the suite's: no plaintext but the certificate
 # query, nothing but DNSCrypt, UDP queries padded to 256 bytes.
+# Under ASan (make check-san) part 2 is skipped: the allocator of gcc 12's
+# ASan runtime is not fork-safe (a child forked while another thread holds
+# one of its locks deadlocks in malloc; t23's nss_threads does), and
+# hard_cancel runs with ASAN_OPTIONS=use_sigaltstack=0 (ASan reports a
+# stack-buffer-overflow in its own thread teardown after any pthread_cancel
+# of a thread with instrumented frames: a false positive of the runtime).
 # Left out, because the library fails them as of this writing (reproduce
 # with the same programs): "hard_cancel cert" (a thread cancelled while
 # fetching the certificate leaves a socket open), "hard_cancel random"
@@ -159,6 +165,10 @@ print("child_key_before %d" % (before.get(child, 0) if child else 0))
 EOF
 }
 
+# A sanitizer build (make check-san): the test programs carry the runtime.
+ASAN_BUILD=
+ldd "$B/tests/hard_fork" 2>/dev/null | grep -q libasan && ASAN_BUILD=1
+
 # heavy DIR: parts 1 and 2, inside the nested lab; every result goes to a
 # file in DIR (the outer script turns them into TAP).
 heavy() {
@@ -189,6 +199,7 @@ heavy() {
         fi
     done
 
+    [ -z "$ASAN_BUILD" ] || return 0
     if [ -n "$cap" ] && ! start_capture "$d/fork.pcap" \
         '(udp and dst host 127.0.0.54 and dst port 443) or (udp and dst port 9)'; then
         echo "tcpdump did not start: $(cat "$d/fork.pcap.log")" >"$d/fork.capture-error"
@@ -282,9 +293,14 @@ for c in nocache cache; do
 done
 
 # ---- 2. fork in the middle of lookups, nonces on the wire (nested lab) --------
-POUT=$(cat "$H/fork.out" 2>/dev/null)
-prog_lines hard_fork "$(cat "$H/fork.rc" 2>/dev/null || echo 99)"
-if capture_tap fork fork; then
+if [ -n "$ASAN_BUILD" ]; then
+    t_skip "fork in the middle of lookups" \
+        "ASan build: gcc 12's ASan allocator is not fork-safe (the child can deadlock in malloc)"
+else
+    POUT=$(cat "$H/fork.out" 2>/dev/null)
+    prog_lines hard_fork "$(cat "$H/fork.rc" 2>/dev/null || echo 99)"
+fi
+if [ -z "$ASAN_BUILD" ] && capture_tap fork fork; then
     out=$(cat "$H/fork.nonces" 2>/dev/null)
     get() { sed -n "s/^$1 //p" <<<"$out" | head -n 1; }
     count() { sed -n "s/^COUNT $1 //p" <<<"$POUT" | head -n 1; }
@@ -331,7 +347,8 @@ else
     read -r _ _ hstamp _ <"$T/hostile.info"
     printf 'server %s\ncert-cache none\n' "$hstamp" >"$T/silent.conf"
     printf 'server %s\ncert-cache none\ntotal-timeout 300\n' "$hstamp" >"$T/warm.conf"
-    prog "hard_cancel answer" with_nss "$NSSW" "$DEAD" "$B/tests/hard_cancel" answer \
+    ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}use_sigaltstack=0 \
+        prog "hard_cancel answer" with_nss "$NSSW" "$DEAD" "$B/tests/hard_cancel" answer \
         "$T/nocache.conf" "$T/silent.conf" 20 "$T/warm.conf"
     # a 300 ms warm-up, 20 cancels 20-60 ms into their lookups, 20 lookups
     if [ "$PMS" -lt 10000 ]; then

@@ -273,6 +273,7 @@ int main(int argc, char **argv)
 			printf("PASS child: descriptors %d right after the fork and after its lookups\n", f0);
 		printf("COUNT child %d\n", done);
 		fflush(stdout);
+		free(w);
 		_exit(s0 != 0 || errors || f1 != f0 || s1 != 0 ? 1 : 0);
 	}
 	/* parent */
