@@ -46,18 +46,6 @@ struct keyword {
 	const char *unit;
 };
 
-__attribute__((format(printf, 3, 4)))
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err == NULL || errlen == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
-
 /* "name:line: reason" */
 __attribute__((format(printf, 2, 3)))
 static dc_status perr(struct parser *p, const char *fmt, ...)
@@ -68,7 +56,7 @@ static dc_status perr(struct parser *p, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	set_err(p->err, p->errlen, "%s:%d: %s", p->name, p->line, msg);
+	dc_set_err(p->err, p->errlen, "%s:%d: %s", p->name, p->line, msg);
 	return DC_ECONFIG;
 }
 
@@ -630,7 +618,7 @@ static dc_status parse_all(struct parser *p, const char *text, size_t len)
 	const char *nl;
 
 	if (len > DC_CONFIG_MAX_SIZE) {
-		set_err(p->err, p->errlen, "%s: file is larger than %d KiB",
+		dc_set_err(p->err, p->errlen, "%s: file is larger than %d KiB",
 			p->name, DC_CONFIG_MAX_SIZE / 1024);
 		return DC_ECONFIG;
 	}
@@ -678,7 +666,7 @@ static void err_errno(char *err, size_t errlen, const char *path, int e)
 {
 	char buf[128];
 
-	set_err(err, errlen, "%s: %s", path, strerror_r(e, buf, sizeof buf));
+	dc_set_err(err, errlen, "%s: %s", path, strerror_r(e, buf, sizeof buf));
 }
 
 dc_status dc_config_check_owner(const char *path, int fd, char *err, size_t errlen)
@@ -690,15 +678,15 @@ dc_status dc_config_check_owner(const char *path, int fd, char *err, size_t errl
 		return DC_ECONFIG;
 	}
 	if (st.st_mode & S_IWOTH) {
-		set_err(err, errlen, "%s is writable by others; refusing it", path);
+		dc_set_err(err, errlen, "%s is writable by others; refusing it", path);
 		return DC_ECONFIG;
 	}
 	if (st.st_mode & S_IWGRP) {
-		set_err(err, errlen, "%s is writable by its group; refusing it", path);
+		dc_set_err(err, errlen, "%s is writable by its group; refusing it", path);
 		return DC_ECONFIG;
 	}
 	if (st.st_uid != 0) {
-		set_err(err, errlen, "%s is owned by uid %lu, not root; refusing it",
+		dc_set_err(err, errlen, "%s is owned by uid %lu, not root; refusing it",
 			path, (unsigned long)st.st_uid);
 		return DC_ECONFIG;
 	}
@@ -719,17 +707,17 @@ static dc_status read_fd(int fd, const char *path, char **text, size_t *len,
 		return DC_ECONFIG;
 	}
 	if (!S_ISREG(st.st_mode)) {
-		set_err(err, errlen, "%s: not a regular file", path);
+		dc_set_err(err, errlen, "%s: not a regular file", path);
 		return DC_ECONFIG;
 	}
 	if (st.st_size > DC_CONFIG_MAX_SIZE) {
-		set_err(err, errlen, "%s: file is larger than %d KiB", path,
+		dc_set_err(err, errlen, "%s: file is larger than %d KiB", path,
 			DC_CONFIG_MAX_SIZE / 1024);
 		return DC_ECONFIG;
 	}
 	buf = malloc(DC_CONFIG_MAX_SIZE + 1);
 	if (buf == NULL) {
-		set_err(err, errlen, "%s: out of memory", path);
+		dc_set_err(err, errlen, "%s: out of memory", path);
 		return DC_ENOMEM;
 	}
 	/* one byte more than allowed, to see a file that grew meanwhile */
@@ -789,7 +777,7 @@ dc_status dc_config_load(const char *path, struct dc_config *cfg,
 		err[0] = '\0';
 	if (path == NULL) {
 		dc_config_init(cfg);
-		set_err(err, errlen, "no configuration file given");
+		dc_set_err(err, errlen, "no configuration file given");
 		return DC_ECONFIG;
 	}
 	return load_file(path, 0, cfg, err, errlen, &open_errno);
@@ -804,17 +792,17 @@ static dc_status env_server(const char *text, struct dc_config *cfg,
 	uint64_t need;
 
 	if (dc_stamp_parse(text, &st, why, sizeof why) != DC_OK) {
-		set_err(err, errlen, "%s: %s", DC_CONFIG_ENV_SERVER, why);
+		dc_set_err(err, errlen, "%s: %s", DC_CONFIG_ENV_SERVER, why);
 		return DC_ECONFIG;
 	}
 	if (st.kind != DC_STAMP_DNSCRYPT) {
-		set_err(err, errlen, "%s: a relay stamp (0x81) cannot be used as a server",
+		dc_set_err(err, errlen, "%s: a relay stamp (0x81) cannot be used as a server",
 			DC_CONFIG_ENV_SERVER);
 		return DC_ECONFIG;
 	}
 	need = dc_config_required_props(cfg);
 	if ((st.props & need) != need) {
-		set_err(err, errlen, "%s: the server lacks a property the require-* "
+		dc_set_err(err, errlen, "%s: the server lacks a property the require-* "
 			"options ask for", DC_CONFIG_ENV_SERVER);
 		return DC_ECONFIG;
 	}
@@ -852,17 +840,17 @@ dc_status dc_config_load_default(struct dc_config *cfg, char *err, size_t errlen
 		if (open_errno == ENOENT && server != NULL) {
 			dc_config_init(cfg);
 		} else if (open_errno == ENOENT) {
-			set_err(err, errlen, "no configuration: %s", why);
+			dc_set_err(err, errlen, "no configuration: %s", why);
 			return DC_ECONFIG;
 		} else {
-			set_err(err, errlen, "%s", why);
+			dc_set_err(err, errlen, "%s", why);
 			return rc;
 		}
 	}
 	if (server != NULL && env_server(server, cfg, err, errlen) != DC_OK)
 		return DC_ECONFIG;
 	if (cfg->nservers == 0) {
-		set_err(err, errlen, "no server configured in %s", path);
+		dc_set_err(err, errlen, "no server configured in %s", path);
 		return DC_ECONFIG;
 	}
 	return DC_OK;

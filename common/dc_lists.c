@@ -11,18 +11,6 @@
 #define SIG_B64_BIN      (2 + DC_MINISIGN_KEYID_LEN + 64)
 #define PK_B64_BIN       (2 + DC_MINISIGN_KEYID_LEN + 32)
 
-__attribute__((format(printf, 3, 4)))
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err == NULL || errlen == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
-
 /* minisign shows a key id as the little-endian 64-bit number in hex. */
 static void keyid_str(const uint8_t id[DC_MINISIGN_KEYID_LEN], char out[17])
 {
@@ -60,7 +48,7 @@ dc_status dc_minisign_pk_parse(const char *text, struct dc_minisign_pk *out,
 
 	memset(out, 0, sizeof(*out));
 	if (text == NULL) {
-		set_err(err, errlen, "no public key");
+		dc_set_err(err, errlen, "no public key");
 		return DC_EPARSE;
 	}
 	while (is_blank(*text))
@@ -69,12 +57,12 @@ dc_status dc_minisign_pk_parse(const char *text, struct dc_minisign_pk *out,
 	while (n > 0 && is_blank(text[n - 1]))
 		n--;
 	if (b64_exact(text, n, bin, sizeof(bin)) != 0) {
-		set_err(err, errlen, "public key: not a minisign public key "
+		dc_set_err(err, errlen, "public key: not a minisign public key "
 			"(base64 of %d bytes, \"RW...\")", PK_B64_BIN);
 		return DC_EPARSE;
 	}
 	if (bin[0] != 'E' || bin[1] != 'd') {
-		set_err(err, errlen, "public key: unsupported algorithm (not Ed25519)");
+		dc_set_err(err, errlen, "public key: unsupported algorithm (not Ed25519)");
 		return DC_EPARSE;
 	}
 	memcpy(out->keyid, bin + 2, DC_MINISIGN_KEYID_LEN);
@@ -113,27 +101,27 @@ dc_status dc_minisig_parse(const char *text, size_t len, struct dc_minisig *out,
 
 	memset(out, 0, sizeof(*out));
 	if (text == NULL || len > DC_MINISIG_MAX_SIZE) {
-		set_err(err, errlen, "signature file: larger than %d bytes", DC_MINISIG_MAX_SIZE);
+		dc_set_err(err, errlen, "signature file: larger than %d bytes", DC_MINISIG_MAX_SIZE);
 		return DC_EPARSE;
 	}
 	if (memchr(text, '\0', len) != NULL) {
-		set_err(err, errlen, "signature file: NUL byte");
+		dc_set_err(err, errlen, "signature file: NUL byte");
 		return DC_EPARSE;
 	}
 	for (i = 0; i < 4; i++) {
 		if (!next_line(text, len, &pos, &l[i], &n[i])) {
-			set_err(err, errlen, "signature file: %d line%s, minisign writes 4",
+			dc_set_err(err, errlen, "signature file: %d line%s, minisign writes 4",
 				i, i == 1 ? "" : "s");
 			return DC_EPARSE;
 		}
 	}
 	if (n[0] < up || memcmp(l[0], UNTRUSTED_PREFIX, up) != 0) {
-		set_err(err, errlen, "signature file: line 1 does not start with "
+		dc_set_err(err, errlen, "signature file: line 1 does not start with "
 			"\"" UNTRUSTED_PREFIX "\"");
 		return DC_EPARSE;
 	}
 	if (b64_exact(l[1], n[1], bin, sizeof(bin)) != 0) {
-		set_err(err, errlen, "signature file: line 2 is not the base64 of a "
+		dc_set_err(err, errlen, "signature file: line 2 is not the base64 of a "
 			"%d-byte signature", SIG_B64_BIN);
 		return DC_EPARSE;
 	}
@@ -142,32 +130,32 @@ dc_status dc_minisig_parse(const char *text, size_t len, struct dc_minisig *out,
 	} else if (bin[0] == 'E' && bin[1] == 'D') {
 		out->prehashed = 1;
 	} else {
-		set_err(err, errlen, "signature file: unknown signature algorithm "
+		dc_set_err(err, errlen, "signature file: unknown signature algorithm "
 			"0x%02x%02x (not \"Ed\" or \"ED\")", bin[0], bin[1]);
 		return DC_EPARSE;
 	}
 	memcpy(out->keyid, bin + 2, DC_MINISIGN_KEYID_LEN);
 	memcpy(out->sig, bin + 2 + DC_MINISIGN_KEYID_LEN, 64);
 	if (n[2] < tp || memcmp(l[2], TRUSTED_PREFIX, tp) != 0) {
-		set_err(err, errlen, "signature file: line 3 does not start with "
+		dc_set_err(err, errlen, "signature file: line 3 does not start with "
 			"\"" TRUSTED_PREFIX "\"");
 		return DC_EPARSE;
 	}
 	if (n[2] - tp > DC_MINISIG_COMMENT_MAX) {
-		set_err(err, errlen, "signature file: trusted comment longer than %d bytes",
+		dc_set_err(err, errlen, "signature file: trusted comment longer than %d bytes",
 			DC_MINISIG_COMMENT_MAX);
 		return DC_EPARSE;
 	}
 	memcpy(out->trusted, l[2] + tp, n[2] - tp);
 	out->trusted[n[2] - tp] = '\0';
 	if (b64_exact(l[3], n[3], out->global_sig, 64) != 0) {
-		set_err(err, errlen, "signature file: line 4 is not the base64 of a "
+		dc_set_err(err, errlen, "signature file: line 4 is not the base64 of a "
 			"64-byte signature");
 		return DC_EPARSE;
 	}
 	for (; pos < len; pos++) {
 		if (!is_blank(text[pos])) {
-			set_err(err, errlen, "signature file: text after the fourth line");
+			dc_set_err(err, errlen, "signature file: text after the fourth line");
 			return DC_EPARSE;
 		}
 	}
@@ -185,14 +173,14 @@ dc_status dc_minisig_verify(const struct dc_minisign_pk *pk,
 	int bad;
 
 	if (sodium_init() < 0) {
-		set_err(err, errlen, "libsodium could not be initialised");
+		dc_set_err(err, errlen, "libsodium could not be initialised");
 		return DC_EBADRESP;
 	}
 	if (memcmp(sig->keyid, pk->keyid, DC_MINISIGN_KEYID_LEN) != 0) {
 		char a[17], b[17];
 		keyid_str(sig->keyid, a);
 		keyid_str(pk->keyid, b);
-		set_err(err, errlen, "signed by key id %s, but the public key's id is %s", a, b);
+		dc_set_err(err, errlen, "signed by key id %s, but the public key's id is %s", a, b);
 		return DC_EBADRESP;
 	}
 	if (sig->prehashed) {
@@ -202,19 +190,19 @@ dc_status dc_minisig_verify(const struct dc_minisign_pk *pk,
 		bad = crypto_sign_verify_detached(sig->sig, data, len, pk->pk);
 	}
 	if (bad) {
-		set_err(err, errlen, "the signature does not match the file: it was "
+		dc_set_err(err, errlen, "the signature does not match the file: it was "
 			"modified, or signed with another key");
 		return DC_EBADRESP;
 	}
 	tlen = strnlen(sig->trusted, sizeof(sig->trusted));
 	if (tlen > DC_MINISIG_COMMENT_MAX) {
-		set_err(err, errlen, "trusted comment too long");
+		dc_set_err(err, errlen, "trusted comment too long");
 		return DC_EBADRESP;
 	}
 	memcpy(global, sig->sig, 64);
 	memcpy(global + 64, sig->trusted, tlen);
 	if (crypto_sign_verify_detached(sig->global_sig, global, 64 + tlen, pk->pk) != 0) {
-		set_err(err, errlen, "the trusted comment's signature does not verify: "
+		dc_set_err(err, errlen, "the trusted comment's signature does not verify: "
 			"the comment was modified");
 		return DC_EBADRESP;
 	}

@@ -20,18 +20,6 @@ struct reader {
 	size_t off;
 };
 
-__attribute__((format(printf, 3, 4)))
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err == NULL || errlen == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
-
 /* Copy at most 64 bytes of s (n bytes long) to out, printable ASCII only,
  * so that an error message stays one readable line. */
 static void sanitize(const char *s, size_t n, char *out, size_t outlen)
@@ -72,39 +60,39 @@ static dc_status decode_text(const char *text, unsigned char *bin,
 	size_t n, i;
 
 	if (text == NULL || strncmp(text, PREFIX, PREFIX_LEN) != 0) {
-		set_err(err, errlen, "stamp: does not start with \"sdns://\"");
+		dc_set_err(err, errlen, "stamp: does not start with \"sdns://\"");
 		return DC_EPARSE;
 	}
 	b64 = text + PREFIX_LEN;
 	n = strlen(b64);
 	if (n == 0) {
-		set_err(err, errlen, "stamp: nothing after \"sdns://\"");
+		dc_set_err(err, errlen, "stamp: nothing after \"sdns://\"");
 		return DC_EPARSE;
 	}
 	if (n > TEXT_MAX) {
-		set_err(err, errlen, "stamp: too long (%zu characters)", n);
+		dc_set_err(err, errlen, "stamp: too long (%zu characters)", n);
 		return DC_EPARSE;
 	}
 	for (i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)b64[i];
 		if (c == '=') {
-			set_err(err, errlen, "stamp: '=' padding is not allowed");
+			dc_set_err(err, errlen, "stamp: '=' padding is not allowed");
 			return DC_EPARSE;
 		}
 		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
 		      (c >= '0' && c <= '9') || c == '-' || c == '_')) {
 			if (c > 0x20 && c < 0x7f)
-				set_err(err, errlen, "stamp: invalid base64url character '%c' at position %zu",
+				dc_set_err(err, errlen, "stamp: invalid base64url character '%c' at position %zu",
 					c, PREFIX_LEN + i);
 			else
-				set_err(err, errlen, "stamp: invalid byte 0x%02x at position %zu",
+				dc_set_err(err, errlen, "stamp: invalid byte 0x%02x at position %zu",
 					c, PREFIX_LEN + i);
 			return DC_EPARSE;
 		}
 	}
 	if (sodium_base642bin(bin, BIN_MAX, b64, n, NULL, binlen, NULL,
 			      sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0) {
-		set_err(err, errlen, "stamp: invalid base64url length or trailing bits");
+		dc_set_err(err, errlen, "stamp: invalid base64url length or trailing bits");
 		return DC_EPARSE;
 	}
 	return DC_OK;
@@ -117,12 +105,12 @@ static dc_status read_lp(struct reader *r, const unsigned char **val,
 	size_t n;
 
 	if (r->off >= r->len) {
-		set_err(err, errlen, "stamp: truncated before the %s", what);
+		dc_set_err(err, errlen, "stamp: truncated before the %s", what);
 		return DC_EPARSE;
 	}
 	n = r->p[r->off++];
 	if (n > r->len - r->off) {
-		set_err(err, errlen, "stamp: %s is truncated (%zu of %zu bytes)",
+		dc_set_err(err, errlen, "stamp: %s is truncated (%zu of %zu bytes)",
 			what, r->len - r->off, n);
 		return DC_EPARSE;
 	}
@@ -141,13 +129,13 @@ static dc_status parse_port(const char *s, size_t n, unsigned *port,
 	size_t i;
 
 	if (n == 0) {
-		set_err(err, errlen, "stamp: empty port after ':'");
+		dc_set_err(err, errlen, "stamp: empty port after ':'");
 		return DC_EPARSE;
 	}
 	for (i = 0; i < n; i++) {
 		if (s[i] < '0' || s[i] > '9') {
 			sanitize(s, n, shown, sizeof shown);
-			set_err(err, errlen, "stamp: port '%s' is not a decimal number", shown);
+			dc_set_err(err, errlen, "stamp: port '%s' is not a decimal number", shown);
 			return DC_EPARSE;
 		}
 		if (v <= 65535)
@@ -155,7 +143,7 @@ static dc_status parse_port(const char *s, size_t n, unsigned *port,
 	}
 	if (v < 1 || v > 65535) {
 		sanitize(s, n, shown, sizeof shown);
-		set_err(err, errlen, "stamp: port must be 1..65535, got %s", shown);
+		dc_set_err(err, errlen, "stamp: port must be 1..65535, got %s", shown);
 		return DC_EPARSE;
 	}
 	*port = (unsigned)v;
@@ -183,7 +171,7 @@ static dc_status fill_addr(struct dc_stamp *out, int family, const char *host,
 	}
 	if (!ok) {
 		sanitize(host, strlen(host), shown, sizeof shown);
-		set_err(err, errlen, "stamp: '%s' is not an %s address", shown,
+		dc_set_err(err, errlen, "stamp: '%s' is not an %s address", shown,
 			family == AF_INET6 ? "IPv6" : "IPv4");
 		return DC_EPARSE;
 	}
@@ -202,7 +190,7 @@ static dc_status parse_addr(const unsigned char *a, size_t n,
 
 	for (i = 0; i < n; i++) {
 		if (a[i] <= 0x20 || a[i] >= 0x7f) {
-			set_err(err, errlen, "stamp: address contains byte 0x%02x", a[i]);
+			dc_set_err(err, errlen, "stamp: address contains byte 0x%02x", a[i]);
 			return DC_EPARSE;
 		}
 	}
@@ -212,7 +200,7 @@ static dc_status parse_addr(const unsigned char *a, size_t n,
 		const char *close = strchr(buf, ']');
 		if (close == NULL) {
 			sanitize(buf, n, shown, sizeof shown);
-			set_err(err, errlen, "stamp: IPv6 address '%s' lacks the closing ']'", shown);
+			dc_set_err(err, errlen, "stamp: IPv6 address '%s' lacks the closing ']'", shown);
 			return DC_EPARSE;
 		}
 		memcpy(host, buf + 1, (size_t)(close - buf - 1));
@@ -223,7 +211,7 @@ static dc_status parse_addr(const unsigned char *a, size_t n,
 		const char *colon = strchr(buf, ':');
 		if (colon != NULL && strchr(colon + 1, ':') != NULL) {
 			sanitize(buf, n, shown, sizeof shown);
-			set_err(err, errlen, "stamp: IPv6 address '%s' must be in brackets", shown);
+			dc_set_err(err, errlen, "stamp: IPv6 address '%s' must be in brackets", shown);
 			return DC_EPARSE;
 		}
 		i = colon ? (size_t)(colon - buf) : n;
@@ -235,7 +223,7 @@ static dc_status parse_addr(const unsigned char *a, size_t n,
 	if (*rest != '\0') {
 		if (*rest != ':') {
 			sanitize(rest, strlen(rest), shown, sizeof shown);
-			set_err(err, errlen, "stamp: unexpected '%s' after the address", shown);
+			dc_set_err(err, errlen, "stamp: unexpected '%s' after the address", shown);
 			return DC_EPARSE;
 		}
 		if (parse_port(rest + 1, strlen(rest + 1), &port, err, errlen) != DC_OK)
@@ -253,7 +241,7 @@ static dc_status read_addr(struct reader *r, struct dc_stamp *out,
 	if (read_lp(r, &a, &n, "address", err, errlen) != DC_OK)
 		return DC_EPARSE;
 	if (n == 0) {
-		set_err(err, errlen, "stamp: %s stamp has an empty address", kind);
+		dc_set_err(err, errlen, "stamp: %s stamp has an empty address", kind);
 		return DC_EPARSE;
 	}
 	return parse_addr(a, n, out, err, errlen);
@@ -266,7 +254,7 @@ static dc_status parse_dnscrypt(struct reader *r, struct dc_stamp *out,
 	size_t n, i;
 
 	if (r->len - r->off < 8) {
-		set_err(err, errlen, "stamp: truncated in the properties");
+		dc_set_err(err, errlen, "stamp: truncated in the properties");
 		return DC_EPARSE;
 	}
 	/* props: 8 bytes, little-endian */
@@ -278,19 +266,19 @@ static dc_status parse_dnscrypt(struct reader *r, struct dc_stamp *out,
 	if (read_lp(r, &v, &n, "provider public key", err, errlen) != DC_OK)
 		return DC_EPARSE;
 	if (n != sizeof out->provider_pk) {
-		set_err(err, errlen, "stamp: provider public key must be 32 bytes, got %zu", n);
+		dc_set_err(err, errlen, "stamp: provider public key must be 32 bytes, got %zu", n);
 		return DC_EPARSE;
 	}
 	memcpy(out->provider_pk, v, n);
 	if (read_lp(r, &v, &n, "provider name", err, errlen) != DC_OK)
 		return DC_EPARSE;
 	if (n == 0) {
-		set_err(err, errlen, "stamp: provider name is empty");
+		dc_set_err(err, errlen, "stamp: provider name is empty");
 		return DC_EPARSE;
 	}
 	for (i = 0; i < n; i++) {
 		if (v[i] <= 0x20 || v[i] >= 0x7f) {
-			set_err(err, errlen, "stamp: provider name contains byte 0x%02x", v[i]);
+			dc_set_err(err, errlen, "stamp: provider name contains byte 0x%02x", v[i]);
 			return DC_EPARSE;
 		}
 	}
@@ -313,7 +301,7 @@ dc_status dc_stamp_parse(const char *text, struct dc_stamp *out,
 	if (decode_text(text, bin, &r.len, err, errlen) != DC_OK)
 		return DC_EPARSE;
 	if (r.len == 0) {
-		set_err(err, errlen, "stamp: empty");
+		dc_set_err(err, errlen, "stamp: empty");
 		return DC_EPARSE;
 	}
 	memset(&st, 0, sizeof st);
@@ -325,15 +313,15 @@ dc_status dc_stamp_parse(const char *text, struct dc_stamp *out,
 	} else {
 		refused = refused_kind((unsigned)st.kind);
 		if (refused != NULL)
-			set_err(err, errlen, "stamp: %s is not DNSCrypt", refused);
+			dc_set_err(err, errlen, "stamp: %s is not DNSCrypt", refused);
 		else
-			set_err(err, errlen, "stamp: unknown stamp kind 0x%02x", (unsigned)st.kind);
+			dc_set_err(err, errlen, "stamp: unknown stamp kind 0x%02x", (unsigned)st.kind);
 		return DC_EPARSE;
 	}
 	if (rc != DC_OK)
 		return rc;
 	if (r.off != r.len) {
-		set_err(err, errlen, "stamp: %zu unexpected trailing byte(s)", r.len - r.off);
+		dc_set_err(err, errlen, "stamp: %zu unexpected trailing byte(s)", r.len - r.off);
 		return DC_EPARSE;
 	}
 	*out = st;

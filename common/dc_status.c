@@ -1,4 +1,18 @@
+#include <stdarg.h>
+#include <stdio.h>
+
 #include "dc_status.h"
+
+void dc_set_err(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err == NULL || errlen == 0)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+}
 
 const char *dc_strerror(dc_status st)
 {

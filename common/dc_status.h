@@ -28,6 +28,12 @@ typedef enum dc_status {
 	DC_STATUS_MAX
 } dc_status;
 
+#include <stddef.h>
+
+/* Write a one-line message to err (nothing if err is NULL or errlen 0). */
+__attribute__((format(printf, 3, 4)))
+void dc_set_err(char *err, size_t errlen, const char *fmt, ...);
+
 /* A short English description, never NULL. */
 const char *dc_strerror(dc_status st);
 
