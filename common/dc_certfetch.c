@@ -107,6 +107,20 @@ static void store_put(const struct dc_stamp *st, const struct dc_cert *c,
 /* One TXT query over a plain channel; UDP first, or TCP when use_tcp.
  * Through relay when not NULL, the query padded to udp_wire bytes (a
  * relay drops answers longer than the query). */
+struct fetch_chan {
+	ares_channel ch;
+	struct dc_transport *tr;
+};
+
+/* Free the channel, also when the thread is cancelled in its wait. */
+static void fetch_chan_free(void *p)
+{
+	struct fetch_chan *fc = p;
+
+	ares_destroy(fc->ch);
+	dc_transport_cleanup(fc->tr);
+}
+
 static dc_status fetch_once(const struct dc_config *cfg,
 			    const struct dc_stamp *st,
 			    const struct dc_stamp *relay, size_t udp_wire,
@@ -115,6 +129,7 @@ static dc_status fetch_once(const struct dc_config *cfg,
 	const struct dc_stamp *list[1] = { st };
 	struct dc_tserver ts;
 	struct dc_transport tr;
+	struct fetch_chan fc;
 	ares_channel ch;
 	int pending = 0;
 	dc_status rc;
@@ -129,9 +144,11 @@ static dc_status fetch_once(const struct dc_config *cfg,
 	if (rc != DC_OK)
 		return rc;
 	dc_query_start(ch, st->provider_name, DC_NS_C_IN, DC_NS_T_TXT, r, &pending);
+	fc.ch = ch;
+	fc.tr = &tr;
+	pthread_cleanup_push(fetch_chan_free, &fc);
 	rc = dc_ctx_wait(ch, &pending, deadline);
-	ares_destroy(ch);
-	dc_transport_cleanup(&tr);
+	pthread_cleanup_pop(1);
 	if (rc != DC_OK)
 		return rc;
 	return dc_qres_status(r);

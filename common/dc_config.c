@@ -753,8 +753,17 @@ static dc_status load_file(const char *path, int check_owner,
 	dc_config_init(cfg);
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0) {
-		*open_errno = errno;
-		err_errno(err, errlen, path, errno);
+		int e = errno;
+		*open_errno = e;
+		err_errno(err, errlen, path, e);
+		/* Out of descriptors or memory is a passing failure of this
+		 * process, not "not configured": UNAVAIL would let nsswitch
+		 * go on to the next source. */
+		if (e == EMFILE || e == ENFILE || e == ENOMEM || e == EINTR ||
+		    e == EAGAIN) {
+			errno = e;
+			return DC_ESYS;
+		}
 		return DC_ECONFIG;
 	}
 	rc = check_owner ? dc_config_check_owner(path, fd, err, errlen) : DC_OK;

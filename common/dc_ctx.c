@@ -101,6 +101,8 @@ static void do_init(void)
 	init_ok = 1;
 }
 
+__thread int dc_cancel_caller = -1;
+
 uint64_t dc_now_ms(void)
 {
 	struct timespec ts;
@@ -348,8 +350,10 @@ static dc_status ctx_new(struct dc_ctx **out, struct dc_diag *diag)
 	rc = dc_config_load_default(&c->cfg, diag->config_error,
 				    sizeof(diag->config_error));
 	if (rc != DC_OK) {
+		int e = errno;
 		free(c);
-		return DC_ECONFIG;
+		errno = e;
+		return rc == DC_ESYS || rc == DC_ENOMEM ? rc : DC_ECONFIG;
 	}
 	dc_search_init(&c->search, &c->cfg);
 	keypair_get(&kp);
@@ -542,7 +546,17 @@ static dc_status wait_loop(ares_channel ch, const int *pending, uint64_t deadlin
 		maxtv.tv_usec = (suseconds_t)((deadline_ms - now) % 1000) * 1000;
 		tvp = ares_timeout(ch, &maxtv, &tv);
 		ms = (int)(tvp->tv_sec * 1000 + (tvp->tv_usec + 999) / 1000);
-		r = poll(pfd, (nfds_t)n, ms);
+		if (dc_cancel_caller == PTHREAD_CANCEL_ENABLE) {
+			/* The one cancellation point of a lookup: no lock is
+			 * held here; the thread's channels are freed by its
+			 * thread-exit destructor, a certificate fetch's by its
+			 * cleanup handler. */
+			pthread_setcancelstate(PTHREAD_CANCEL_ENABLE, NULL);
+			r = poll(pfd, (nfds_t)n, ms);
+			pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, NULL);
+		} else {
+			r = poll(pfd, (nfds_t)n, ms);
+		}
 		if (r < 0 && errno != EINTR)
 			return DC_ESYS;
 		if (r <= 0) {

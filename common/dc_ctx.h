@@ -69,6 +69,12 @@ void dc_ctx_forget_certs(struct dc_ctx *c);
 /* Diagnostics of this thread's last lookup, or NULL. */
 const struct dc_diag *dc_ctx_last_diag(void);
 
+/* Cancellation: a lookup runs with cancellation disabled (dc_resolve.c
+ * saves the caller's state in dc_cancel_caller) except in dc_ctx_wait's
+ * poll(), where no lock is held; a channel on the stack needs a cleanup
+ * handler (pthread_cleanup_push) around the wait. */
+extern __thread int dc_cancel_caller;
+
 /* Milliseconds on CLOCK_MONOTONIC. */
 uint64_t dc_now_ms(void);
 

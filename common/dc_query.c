@@ -11,6 +11,11 @@ static void query_done(void *arg, int status, int timeouts,
 	struct dc_qres *r = arg;
 
 	(void)timeouts;
+	/* ares_destroy of a channel with queries in flight: only when a
+	 * thread was cancelled in its wait and its context is freed at
+	 * thread exit, when r (on the unwound stack) must not be touched. */
+	if (status == ARES_EDESTRUCTION)
+		return;
 	r->ares_status = status;
 	if (status == ARES_SUCCESS && abuf && alen >= 12) {
 		r->abuf = malloc((size_t)alen);
@@ -56,6 +61,10 @@ static void msg_done(void *arg, int status, int timeouts,
 	struct msg_ctx *m = arg;
 	struct dc_qres *r = m->r;
 
+	if (status == ARES_EDESTRUCTION) {
+		free(m);
+		return;
+	}
 	query_done(r, status, timeouts, abuf, alen);
 	if (r->abuf)
 		memcpy(r->abuf, m->id, 2);

@@ -2,6 +2,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -232,8 +233,33 @@ static dc_status resolve_name(const char *name, int family,
 	return rc;
 }
 
+/* Cancellation is disabled in a lookup: open(), read() or write() inside
+ * it would otherwise end the thread holding a lock, or a socket of a
+ * channel that lives on its stack (the certificate fetch).  Only the wait
+ * for answers on the thread's own channels is a cancellation point (see
+ * dc_ctx_wait). */
+static int nocancel_begin(void)
+{
+	int old = PTHREAD_CANCEL_ENABLE, e = errno;
+
+	pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &old);
+	dc_cancel_caller = old;
+	errno = e;
+	return old;
+}
+
+static void nocancel_end(int old)
+{
+	int e = errno;
+
+	dc_cancel_caller = -1;
+	pthread_setcancelstate(old, NULL);
+	errno = e;
+}
+
 dc_status dc_resolve_name(const char *name, int family, struct dc_hostres *out)
 {
+	int oldc = nocancel_begin();
 	struct lookup_log lg = { NULL, dc_now_ms(), NULL };
 	dc_status rc = resolve_name(name, family, out, &lg);
 
@@ -245,6 +271,7 @@ dc_status dc_resolve_name(const char *name, int family, struct dc_hostres *out)
 				 out->naddrs == 1 ? "" : "es");
 		log_lookup(&lg, what, rc, detail);
 	}
+	nocancel_end(oldc);
 	return rc;
 }
 
@@ -292,6 +319,7 @@ static dc_status resolve_addr(int family, const void *addr, struct dc_hostres *o
 
 dc_status dc_resolve_addr(int family, const void *addr, struct dc_hostres *out)
 {
+	int oldc = nocancel_begin();
 	struct lookup_log lg = { NULL, dc_now_ms(), NULL };
 	dc_status rc = resolve_addr(family, addr, out, &lg);
 
@@ -304,6 +332,7 @@ dc_status dc_resolve_addr(int family, const void *addr, struct dc_hostres *out)
 			snprintf(detail, sizeof(detail), ", %s", out->name);
 		log_lookup(&lg, what, rc, detail);
 	}
+	nocancel_end(oldc);
 	return rc;
 }
 
@@ -361,6 +390,7 @@ static dc_status resolve_raw(const char *name, int dnsclass, int type, int searc
 dc_status dc_resolve_raw(const char *name, int dnsclass, int type, int search,
 			 uint8_t *ans, size_t anscap, size_t *anslen)
 {
+	int oldc = nocancel_begin();
 	struct lookup_log lg = { NULL, dc_now_ms(), NULL };
 	dc_status rc = resolve_raw(name, dnsclass, type, search, ans, anscap, anslen, &lg);
 
@@ -370,6 +400,7 @@ dc_status dc_resolve_raw(const char *name, int dnsclass, int type, int search,
 			 dnsclass, type, search ? "with the search list" : "as given");
 		log_lookup(&lg, what, rc, NULL);
 	}
+	nocancel_end(oldc);
 	return rc;
 }
 
@@ -402,6 +433,7 @@ static dc_status resolve_msg(const uint8_t *msg, size_t len, uint8_t *ans,
 dc_status dc_resolve_msg(const uint8_t *msg, size_t len, uint8_t *ans,
 			 size_t anscap, size_t *anslen)
 {
+	int oldc = nocancel_begin();
 	struct lookup_log lg = { NULL, dc_now_ms(), NULL };
 	dc_status rc = resolve_msg(msg, len, ans, anscap, anslen, &lg);
 
@@ -419,5 +451,6 @@ dc_status dc_resolve_msg(const uint8_t *msg, size_t len, uint8_t *ans,
 			snprintf(detail, sizeof(detail), ", rcode %d", ans[3] & 0x0f);
 		log_lookup(&lg, what, rc, detail);
 	}
+	nocancel_end(oldc);
 	return rc;
 }
