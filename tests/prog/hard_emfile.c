@@ -13,9 +13,9 @@
  * 3. getaddrinfo in the main thread (a context already made: it needs a
  *    socket and cannot have one) must return EAI_AGAIN or EAI_SYSTEM with
  *    errno EMFILE, within 5 s.  With "thread", the same in a new thread
- *    (its context cannot even open the configuration file).  That case
- *    fails as of this writing (EAI_NONAME: an EMFILE from open() is
- *    taken for "not configured", UNAVAIL) and is not run by the suite.
+ *    (its context cannot even open the configuration file: that must be a
+ *    passing system error, not "not configured", which is UNAVAIL and
+ *    would let nsswitch go on to the next source).
  * 4. The filler descriptors are closed and the limit restored: lookups in
  *    the main thread and in a new thread are exact, and the count is the
  *    baseline again.
