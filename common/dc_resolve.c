@@ -140,6 +140,16 @@ static void note_server(struct dc_ctx *ctx)
 	}
 }
 
+/* Frees the answers of a lookup_ch, also when the thread is cancelled
+ * in its wait (one answer may have come already). */
+static void qres_pair_free(void *p)
+{
+	struct dc_qres *r = p;
+
+	dc_qres_free(&r[0]);
+	dc_qres_free(&r[1]);
+}
+
 /* Ask for one candidate name; fills out (also on some failures: see
  * dc_hostres.answered). */
 static dc_status lookup_ch(ares_channel ch, const char *name, int family,
@@ -149,13 +159,16 @@ static dc_status lookup_ch(ares_channel ch, const char *name, int family,
 	dc_status s[2], st, w;
 	int types[2], n = 0, pending = 0;
 
+	memset(r, 0, sizeof(r));
 	if (family != AF_INET6)
 		types[n++] = T_A;
 	if (family != AF_INET)
 		types[n++] = T_AAAA;
 	for (int i = 0; i < n; i++)
 		dc_query_start(ch, name, C_IN, types[i], &r[i], &pending);
+	pthread_cleanup_push(qres_pair_free, r);
 	w = dc_ctx_wait(ch, &pending, deadline);
+	pthread_cleanup_pop(0);
 	for (int i = 0; i < n; i++)
 		s[i] = dc_qres_status(&r[i]);
 	if (n == 1) {
