@@ -5,22 +5,31 @@
  *
  *   hard_fork NTHREADS LOOKUPS
  *
- * 1. The main thread resolves once (module, context, certificate).
- * 2. NTHREADS threads resolve LOOKUPS bench names each.  Once NTHREADS
- *    lookups are done, the main thread sends the datagram "hard-fork-mark"
- *    to 127.0.0.1:9 (so the capture can tell queries before the fork from
- *    those after), counts its sockets and forks.
+ * 1. The main thread resolves once with getaddrinfo (module loaded,
+ *    context, certificate).
+ * 2. NTHREADS threads resolve LOOKUPS bench names each.  All of them have
+ *    made their first lookup (and so their context) before the fork
+ *    (barrier); once NTHREADS more lookups are done, the main thread sends
+ *    the datagram "hard-fork-mark" to 127.0.0.1:9 (so the capture can
+ *    tell queries before the fork from those after), counts its sockets
+ *    and forks.
  * 3. Child: no socket connected to the resolver (port 443) may be open
  *    right after the fork (the parent's in-flight lookups' sockets are
  *    closed by the library's fork handler; glibc's own sockets of
  *    getaddrinfo calls in other threads, netlink and sorting probes, are
  *    not counted); NTHREADS new threads x LOOKUPS lookups, every answer
  *    exact; the descriptor count after them equals the one right after
- *    the fork, with no resolver socket open.  The child calls the
- *    module's _nss_dnscrypt_gethostbyname4_r (looked up in the parent)
- *    rather than getaddrinfo: glibc's own locks (check_pf.c's, taken for
- *    RFC 3484 sorting) may be held by a parent thread that does not exist
- *    in the child, and that would test glibc's fork safety, not ours.
+ *    the fork, with no resolver socket open.
+ * Every lookup of the threads, in both processes, calls the module's
+ * _nss_dnscrypt_gethostbyname4_r (looked up after the first getaddrinfo)
+ * rather than getaddrinfo: glibc's own locks, which fork does not reset
+ * (resolv_conf.c's, taken by every getaddrinfo in __resolv_context_get;
+ * check_pf.c's, for RFC 3484 sorting), may be held by a parent thread that
+ * does not exist in the child, which would then hang - glibc's fork
+ * safety, not ours.  The module takes resolv_conf.c's lock too, through
+ * res_ninit when it makes a context, hence the barrier: no parent thread
+ * may be making its context at fork time (a child then hangs in its own
+ * first context; tests/prog/hard_fork.c is not the place to show it).
  * 4. Parent: its threads finish exactly, then NTHREADS more threads x
  *    LOOKUPS lookups (while the child is resolving too), exact.
  * Prints "COUNT parent-before N", "COUNT parent-after N", "COUNT child N":
@@ -40,10 +49,12 @@
 
 static int nthreads, lookups;
 static int completed;
+static pthread_barrier_t first;   /* the first batch: contexts made */
+static int use_barrier;
 
 typedef enum nss_status (*gbn4_fn)(const char *, struct gaih_addrtuple **,
 				   char *, size_t, int *, int *, int32_t *);
-static gbn4_fn gbn4;     /* set in the child: resolve through the module */
+static gbn4_fn gbn4;     /* the module's entry point, after the first lookup */
 
 /* Sockets connected to port 443 (the resolver's), by inode. */
 static int resolver_socket(unsigned long inode)
@@ -133,7 +144,7 @@ static int check_direct(int n, char *got, size_t gotlen)
 
 struct worker {
 	pthread_t th;
-	int base, done, errors;
+	int base, done, errors, barrier;
 	char first_error[512];
 };
 
@@ -143,14 +154,15 @@ static void *work(void *arg)
 	char got[1024];
 
 	for (int i = 0; i < lookups; i++) {
-		if ((gbn4 ? check_direct(w->base + i, got, sizeof(got))
-			  : hard_check_bench(w->base + i, got, sizeof(got))) != 0) {
+		if (check_direct(w->base + i, got, sizeof(got)) != 0) {
 			if (!w->errors)
 				snprintf(w->first_error, sizeof(w->first_error), "%.400s", got);
 			w->errors++;
 		}
 		w->done++;
 		__atomic_add_fetch(&completed, 1, __ATOMIC_SEQ_CST);
+		if (i == 0 && w->barrier)
+			pthread_barrier_wait(&first);
 	}
 	return NULL;
 }
@@ -160,6 +172,7 @@ static void start(struct worker *w, int base)
 	for (int i = 0; i < nthreads; i++) {
 		memset(&w[i], 0, sizeof(w[i]));
 		w[i].base = base + i * lookups;
+		w[i].barrier = use_barrier;
 		if (pthread_create(&w[i].th, NULL, work, &w[i]) != 0) {
 			printf("FAIL pthread_create: %s\n", strerror(errno));
 			exit(1);
@@ -203,7 +216,6 @@ int main(int argc, char **argv)
 	char got[1024];
 	int before_mark, done = 0, errors, fds_parent, socks_parent, fails = 0;
 	pid_t child;
-	gbn4_fn direct;
 	void *h;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -220,15 +232,19 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	h = dlopen("libnss_dnscrypt.so.2", RTLD_LAZY | RTLD_NOLOAD);
-	direct = h ? (gbn4_fn)dlsym(h, "_nss_dnscrypt_gethostbyname4_r") : NULL;
-	if (!direct) {
+	gbn4 = h ? (gbn4_fn)dlsym(h, "_nss_dnscrypt_gethostbyname4_r") : NULL;
+	if (!gbn4) {
 		printf("FAIL libnss_dnscrypt.so.2 is not loaded after a lookup\n");
 		return 1;
 	}
 	fds_parent = count_fds(&socks_parent);
+	pthread_barrier_init(&first, NULL, (unsigned)nthreads + 1);
+	use_barrier = 1;
 	start(w, 0);
+	use_barrier = 0;
+	pthread_barrier_wait(&first);
 	for (int i = 0; i < 100000; i++) {
-		if (__atomic_load_n(&completed, __ATOMIC_SEQ_CST) >= nthreads)
+		if (__atomic_load_n(&completed, __ATOMIC_SEQ_CST) >= 2 * nthreads)
 			break;
 		usleep(100);
 	}
@@ -252,7 +268,6 @@ int main(int argc, char **argv)
 		int s0, f0, s1, f1;
 
 		f0 = count_fds(&s0);
-		gbn4 = direct;
 		/* the parent's threads do not exist here: only new ones */
 		start(w, 2000);
 		errors = join(w, &done);
