@@ -331,6 +331,31 @@ static void plan(struct dc_ctx *c, time_t now)
 		c->order[0] = -1;       /* try again next time */
 }
 
+/* Search settings come from glibc's res_ninit, which takes a lock of
+ * glibc's that fork does not reset: in a forked child a thread that no
+ * longer exists may hold it.  So a child reuses what its parent read. */
+static struct dc_search g_search;
+static pid_t g_search_pid;
+
+static void search_settings(struct dc_search *s, const struct dc_config *cfg)
+{
+	pid_t me = getpid();
+	int reuse;
+
+	pthread_mutex_lock(&g_lock);
+	reuse = g_search_pid != 0 && g_search_pid != me;
+	if (reuse)
+		*s = g_search;
+	pthread_mutex_unlock(&g_lock);
+	if (reuse)
+		return;
+	dc_search_init(s, cfg);
+	pthread_mutex_lock(&g_lock);
+	g_search = *s;
+	g_search_pid = me;
+	pthread_mutex_unlock(&g_lock);
+}
+
 static dc_status ctx_new(struct dc_ctx **out, struct dc_diag *diag)
 {
 	const struct dc_stamp *servers[DC_MAX_SERVERS];
@@ -355,7 +380,7 @@ static dc_status ctx_new(struct dc_ctx **out, struct dc_diag *diag)
 		errno = e;
 		return rc == DC_ESYS || rc == DC_ENOMEM ? rc : DC_ECONFIG;
 	}
-	dc_search_init(&c->search, &c->cfg);
+	search_settings(&c->search, &c->cfg);
 	keypair_get(&kp);
 	for (int i = 0; i < c->cfg.nservers; i++) {
 		const struct dc_config *cf = &c->cfg;
