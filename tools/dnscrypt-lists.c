@@ -135,7 +135,7 @@ int main(int argc, char **argv)
 	size_t listlen, siglen;
 	unsigned want = 0;
 	long max = -1;
-	int nnames = 0, verify_only = 0, c;
+	int nnames = 0, verify_only = 0, c, rc = 0;
 	unsigned long printed = 0, dnscrypt = 0, other = 0, bad = 0, filtered = 0, over = 0;
 
 	while ((c = getopt_long(argc, argv, "m:k:46n:h", opts, NULL)) != -1) {
@@ -190,7 +190,8 @@ int main(int argc, char **argv)
 	}
 	if (read_file(path, LIST_MAX_SIZE, &list, &listlen) != 0) {
 		fprintf(stderr, "dnscrypt-lists: %s: %s\n", path, strerror(errno));
-		return 3;
+		rc = 3;
+		goto done;
 	}
 	if (read_file(sigpath, DC_MINISIG_MAX_SIZE, &sigtext, &siglen) != 0) {
 		if (errno == ENOENT)
@@ -200,23 +201,27 @@ int main(int argc, char **argv)
 		else
 			fprintf(stderr, "dnscrypt-lists: %s: %s; refusing the list\n",
 				sigpath, strerror(errno));
-		return 2;
+		rc = 2;
+		goto done;
 	}
 	if (dc_minisig_parse(sigtext, siglen, &sig, err, sizeof(err)) != DC_OK) {
 		fprintf(stderr, "dnscrypt-lists: %s: %s; refusing the list\n", sigpath, err);
-		return 2;
+		rc = 2;
+		goto done;
 	}
 	if (dc_minisig_verify(&pk, &sig, (const uint8_t *)list, listlen, err, sizeof(err)) != DC_OK) {
 		fprintf(stderr, "dnscrypt-lists: %s: BAD SIGNATURE: %s; refusing the list\n",
 			path, err);
-		return 2;
+		rc = 2;
+		goto done;
 	}
 	if (verify_only) {
 		printf("%s: signature OK (%s, key %.12s...)\ntrusted comment: ",
 		       path, sig.prehashed ? "prehashed ED" : "legacy Ed", key);
 		print_clean(sig.trusted);
 		putchar('\n');
-		return 0;
+		rc = 0;
+		goto done;
 	}
 	printf("# from %s, signature verified (key %s)\n# trusted comment: ",
 	       base(path), key);
@@ -280,8 +285,10 @@ int main(int argc, char **argv)
 		fprintf(stderr, "dnscrypt-lists: note: nss-dnscrypt.conf takes at most %d "
 			"servers; narrow the choice with --name or --max %d\n",
 			DC_MAX_SERVERS, DC_MAX_SERVERS);
+	rc = printed ? 0 : 1;
+done:
 	free(list);
 	free(sigtext);
 	free(sigbuf);
-	return printed ? 0 : 1;
+	return rc;
 }
