@@ -172,28 +172,42 @@ static dc_status name_and_stamp(struct parser *p, const struct keyword *kw,
 	return DC_OK;
 }
 
+/* The common part of "server" and "relay": [NAME] STAMP of the given kind,
+ * within max entries, the name not given before among names[0..n). */
+static dc_status named_stamp(struct parser *p, const struct keyword *kw,
+			     char **argv, int argc, int kind, const char *wrong_kind,
+			     char (*names)[DC_CFG_NAME_MAX + 1], int n, int max,
+			     struct dc_stamp *st)
+{
+	const char *name = NULL, *text = NULL;
+	char why[256];
+
+	if (name_and_stamp(p, kw, argv, argc, &name, &text) != DC_OK)
+		return DC_ECONFIG;
+	if (n >= max)
+		return perr(p, "too many %ss (at most %d)", kw->name, max);
+	if (dc_stamp_parse(text, st, why, sizeof why) != DC_OK)
+		return perr(p, "%s", why);
+	if (st->kind != kind)
+		return perr(p, "%s", wrong_kind);
+	for (int i = 0; name && i < n; i++)
+		if (strcmp(names[i], name) == 0)
+			return perr(p, "a %s named '%s' was given before", kw->name, name);
+	if (name)
+		memcpy(names[n], name, strlen(name) + 1);
+	return DC_OK;
+}
+
 static dc_status kw_server(struct parser *p, const struct keyword *kw,
 			   char **argv, int argc)
 {
 	struct dc_config *c = p->cfg;
-	const char *name, *text;
 	struct dc_stamp st;
-	char why[256];
-	int i;
 
-	if (name_and_stamp(p, kw, argv, argc, &name, &text) != DC_OK)
+	if (named_stamp(p, kw, argv, argc, DC_STAMP_DNSCRYPT,
+			"a relay stamp (0x81) cannot be used as a server",
+			c->server_name, c->nservers, DC_MAX_SERVERS, &st) != DC_OK)
 		return DC_ECONFIG;
-	if (c->nservers >= DC_MAX_SERVERS)
-		return perr(p, "too many servers (at most %d)", DC_MAX_SERVERS);
-	if (dc_stamp_parse(text, &st, why, sizeof why) != DC_OK)
-		return perr(p, "%s", why);
-	if (st.kind != DC_STAMP_DNSCRYPT)
-		return perr(p, "a relay stamp (0x81) cannot be used as a server");
-	for (i = 0; name && i < c->nservers; i++)
-		if (strcmp(c->server_name[i], name) == 0)
-			return perr(p, "a server named '%s' was given before", name);
-	if (name)
-		memcpy(c->server_name[c->nservers], name, strlen(name) + 1);
 	c->servers[c->nservers++] = st;
 	return DC_OK;
 }
@@ -202,24 +216,12 @@ static dc_status kw_relay(struct parser *p, const struct keyword *kw,
 			  char **argv, int argc)
 {
 	struct dc_config *c = p->cfg;
-	const char *name, *text;
 	struct dc_stamp st;
-	char why[256];
-	int i;
 
-	if (name_and_stamp(p, kw, argv, argc, &name, &text) != DC_OK)
+	if (named_stamp(p, kw, argv, argc, DC_STAMP_RELAY,
+			"a DNSCrypt server stamp (0x01) cannot be used as a relay",
+			c->relay_name, c->nrelays, DC_MAX_RELAYS, &st) != DC_OK)
 		return DC_ECONFIG;
-	if (c->nrelays >= DC_MAX_RELAYS)
-		return perr(p, "too many relays (at most %d)", DC_MAX_RELAYS);
-	if (dc_stamp_parse(text, &st, why, sizeof why) != DC_OK)
-		return perr(p, "%s", why);
-	if (st.kind != DC_STAMP_RELAY)
-		return perr(p, "a DNSCrypt server stamp (0x01) cannot be used as a relay");
-	for (i = 0; name && i < c->nrelays; i++)
-		if (strcmp(c->relay_name[i], name) == 0)
-			return perr(p, "a relay named '%s' was given before", name);
-	if (name)
-		memcpy(c->relay_name[c->nrelays], name, strlen(name) + 1);
 	p->relay_line[c->nrelays] = p->line;
 	c->relays[c->nrelays++] = st;
 	return DC_OK;
