@@ -30,7 +30,7 @@ struct dc_diag {
 };
 
 struct dc_ctx {
-	pid_t pid;
+	unsigned fork_gen;                 /* g_fork_gen when made */
 	struct dc_config cfg;
 	struct dc_search search;
 	ares_channel ch;                   /* UDP (or TCP with tcp-only) */
@@ -65,6 +65,9 @@ dc_status dc_ctx_get(struct dc_ctx **out);
 /* After a lookup that got no valid answer: the certificate may have been
  * rotated, so fetch it again before the next one. */
 void dc_ctx_forget_certs(struct dc_ctx *c);
+
+/* The context's TCP channel, made on first use; NULL when out of memory. */
+ares_channel dc_ctx_tcp_channel(struct dc_ctx *c);
 
 /* Diagnostics of this thread's last lookup, or NULL. */
 const struct dc_diag *dc_ctx_last_diag(void);

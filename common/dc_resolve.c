@@ -112,6 +112,7 @@ static dc_status lookup_one(struct dc_ctx *ctx, const char *name, int family,
 			    uint64_t deadline, struct dc_hostres *out)
 {
 	uint64_t now = dc_now_ms();
+	ares_channel tcp;
 	dc_status st;
 
 	if (ctx->cfg.tcp_only || now >= deadline)
@@ -121,7 +122,10 @@ static dc_status lookup_one(struct dc_ctx *ctx, const char *name, int family,
 		return st;
 	dc_hostres_free(out);
 	dc_hostres_init(out);
-	return lookup_ch(ctx->ch_tcp, name, family, deadline, out);
+	tcp = dc_ctx_tcp_channel(ctx);
+	if (!tcp)
+		return DC_ENOMEM;
+	return lookup_ch(tcp, name, family, deadline, out);
 }
 
 /* The server whose authenticated answer came last (the transport knows;

@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/uio.h>
 #include <fcntl.h>
 #include <time.h>
@@ -51,6 +52,13 @@ struct dc_tsock {
 	int server;                  /* index in transport->servers, -1 plain */
 	const struct dc_stamp *relay; /* connected to this relay, or NULL */
 	unsigned gen;                /* fork generation it was opened in */
+	int domain;                  /* the family c-ares asked for */
+	int family;                  /* the socket's own (a relay's may differ) */
+	dev_t dev;                   /* identity of our socket (fstat), so */
+	ino_t ino;                   /* that a reused number is noticed */
+	int foreign;                 /* the number is no longer ours */
+	int connected;               /* to peer (UDP, kept across parking) */
+	struct sockaddr_storage peer;
 	unsigned sent, answered;     /* queries sealed, answers authenticated */
 	struct dc_pending pending[DC_PENDING];
 	unsigned next_slot;
@@ -153,6 +161,35 @@ static void reg_close(int fd, unsigned gen)
 	pthread_mutex_unlock(&reg_lock);
 }
 
+/* Drop fd from the registry without closing it: the program closed our
+ * socket and the number now names something of its own. */
+static void reg_forget(int fd, unsigned gen)
+{
+	pthread_mutex_lock(&reg_lock);
+	if (gen == reg_gen) {
+		for (size_t i = 0; i < reg_n; i++) {
+			if (reg_fds[i] == fd) {
+				reg_fds[i] = reg_fds[--reg_n];
+				break;
+			}
+		}
+	}
+	pthread_mutex_unlock(&reg_lock);
+}
+
+/* Held around c-ares's channel set-up, which opens /dev/urandom without
+ * close-on-exec for a moment: no fork() (whose prepare handler takes this
+ * lock) can copy that descriptor into a child. */
+void dc_transport_fork_block(void)
+{
+	pthread_mutex_lock(&reg_lock);
+}
+
+void dc_transport_fork_unblock(void)
+{
+	pthread_mutex_unlock(&reg_lock);
+}
+
 void dc_transport_atfork_prepare(void)
 {
 	pthread_mutex_lock(&reg_lock);
@@ -186,6 +223,27 @@ static uint64_t now_us(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+static void sock_identify(struct dc_tsock *s)
+{
+	struct stat st;
+
+	if (fstat(s->fd, &st) == 0) {
+		s->dev = st.st_dev;
+		s->ino = st.st_ino;
+	}
+}
+
+/* Still the socket we made?  A program may close every descriptor it did
+ * not open (daemons do) and get our number back from open(); a socket's
+ * inode is unique while it lives. */
+static int sock_still_ours(const struct dc_tsock *s)
+{
+	struct stat st;
+
+	return s->gen == reg_gen && fstat(s->fd, &st) == 0 &&
+	       st.st_dev == s->dev && st.st_ino == s->ino;
 }
 
 static struct dc_tsock *find_sock(struct dc_transport *t, int fd)
@@ -325,7 +383,22 @@ static int ephemeral_session(const struct dc_tserver *srv, struct dc_session *ou
 
 /* Seal one DNS message for s's server and record its nonce (and the
  * session it was sealed with). */
-static int seal(struct dc_tserver *srv, struct dc_tsock *s, const uint8_t *q,
+/* Client nonces come from a small pool refilled by one getrandom() rather
+ * than one system call per query.  The pool lives in the transport, which
+ * a forked child never reuses (dc_ctx remakes its context). */
+static void next_nonce(struct dc_transport *t, uint8_t nonce[DC_NONCE_HALF])
+{
+	if (t->nonce_left < DC_NONCE_HALF) {
+		randombytes_buf(t->nonce_pool, sizeof(t->nonce_pool));
+		t->nonce_left = sizeof(t->nonce_pool);
+	}
+	t->nonce_left -= DC_NONCE_HALF;
+	memcpy(nonce, t->nonce_pool + t->nonce_left, DC_NONCE_HALF);
+	sodium_memzero(t->nonce_pool + t->nonce_left, DC_NONCE_HALF);
+}
+
+static int seal(struct dc_transport *t, struct dc_tserver *srv,
+		struct dc_tsock *s, const uint8_t *q,
 		size_t qlen, size_t min_wire, uint8_t *out, size_t cap,
 		size_t *outlen)
 {
@@ -347,7 +420,7 @@ static int seal(struct dc_tserver *srv, struct dc_tsock *s, const uint8_t *q,
 		sess = &eph;
 	}
 	padded = dc_pad_len(qlen, min_wire);
-	randombytes_buf(nonce, sizeof(nonce));
+	next_nonce(t, nonce);
 	if (dc_encrypt_query(sess, nonce, q, qlen, padded, out, cap, outlen) != DC_OK) {
 		errno = EMSGSIZE;
 		goto out;
@@ -380,7 +453,7 @@ static int wrap(struct dc_transport *t, struct dc_tserver *srv,
 		off = DC_RELAY_HDR_LEN;
 	}
 	if (t->encrypt) {
-		if (seal(srv, s, q, qlen, min_wire, out + off, cap - off, &n) != 0)
+		if (seal(t, srv, s, q, qlen, min_wire, out + off, cap - off, &n) != 0)
 			return -1;
 	} else {
 		if (qlen > cap - off || qlen > DC_MAX_DNS_MSG) {
@@ -395,6 +468,73 @@ static int wrap(struct dc_transport *t, struct dc_tserver *srv,
 	return 0;
 }
 
+/* ---- parked UDP sockets ----
+ * c-ares 1.18 closes every socket when no query is pending, so each lookup
+ * would pay socket(), an ephemeral port for connect() and close(), and we
+ * a fresh nonce table.  ARES_FLAG_STAYOPEN would keep TCP connections
+ * too, which a server closes when idle (a wasted try, and a "silent"
+ * server).  So an encrypting transport parks the UDP sockets c-ares closes
+ * and hands them back on its next socket() call: after checking that the
+ * number is still our socket, and reading off what came in meanwhile
+ * (late answers, a pending ICMP error).  A fixed source port costs nothing
+ * here: every answer is authenticated. */
+#define DC_PARK_MAX 2
+
+static void sock_free(struct dc_tsock *s);
+
+static void drain(int fd)
+{
+	int saved = errno;
+	char b;
+
+	for (int i = 0; i < 64; i++) {
+		if (recv(fd, &b, 1, MSG_DONTWAIT | MSG_TRUNC) < 0 &&
+		    (errno == EAGAIN || errno == EWOULDBLOCK))
+			break;
+	}
+	errno = saved;
+}
+
+static int park(struct dc_transport *t, struct dc_tsock *s)
+{
+	if (!t->encrypt || s->type != SOCK_DGRAM || s->foreign ||
+	    s->gen != reg_gen || !s->connected || t->nparked >= DC_PARK_MAX)
+		return 0;
+	for (int i = 0; i < DC_PENDING; i++)
+		if (s->pending[i].used)
+			sodium_memzero(&s->pending[i], sizeof(s->pending[i]));
+	s->next_slot = 0;
+	s->sent = s->answered = 0;
+	s->server = -1;
+	s->relay = NULL;
+	s->next = t->parked;
+	t->parked = s;
+	t->nparked++;
+	return 1;
+}
+
+static struct dc_tsock *unpark(struct dc_transport *t, int domain)
+{
+	struct dc_tsock **pp = &t->parked, *s;
+
+	while ((s = *pp) != NULL) {
+		if (s->domain != domain) {
+			pp = &s->next;
+			continue;
+		}
+		*pp = s->next;
+		t->nparked--;
+		if (sock_still_ours(s)) {
+			drain(s->fd);
+			return s;
+		}
+		/* Not ours any more: forget it, never close it. */
+		reg_forget(s->fd, s->gen);
+		sock_free(s);
+	}
+	return NULL;
+}
+
 /* ---- the c-ares socket functions ---- */
 
 static ares_socket_t t_socket(int domain, int type, int protocol, void *ud)
@@ -403,6 +543,12 @@ static ares_socket_t t_socket(int domain, int type, int protocol, void *ud)
 	struct dc_tsock *s;
 	int fd, one = 1;
 
+	if (type == SOCK_DGRAM && t->encrypt &&
+	    (s = unpark(t, domain)) != NULL) {
+		s->next = t->socks;
+		t->socks = s;
+		return s->fd;
+	}
 	s = calloc(1, sizeof(*s));
 	if (!s) {
 		errno = ENOMEM;
@@ -417,6 +563,8 @@ static ares_socket_t t_socket(int domain, int type, int protocol, void *ud)
 		(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	s->fd = fd;
 	s->type = type;
+	s->domain = s->family = domain;
+	sock_identify(s);
 	s->server = -1;
 	s->next = t->socks;
 	t->socks = s;
@@ -459,7 +607,10 @@ static int t_close(ares_socket_t fd, void *ud)
 		t->on_silence(t->hook_arg, s->server);
 	/* After a fork the child closed it already; never close a number
 	 * that may by now belong to someone else. */
-	reg_close(fd, s->gen);
+	if (park(t, s))
+		return 0;
+	if (!s->foreign)
+		reg_close(fd, s->gen);
 	sock_free(s);
 	return 0;
 }
@@ -493,14 +644,27 @@ static int t_connect(ares_socket_t fd, const struct sockaddr *sa,
 		return -1;
 	}
 	if (s->server >= 0 && t->servers[s->server].relay) {
-		const struct dc_stamp *r = t->servers[s->server].relay;
-		if (r->addr.sa.sa_family != sa->sa_family &&
-		    reg_replace(fd, r->addr.sa.sa_family, s->type, s->gen) != 0)
-			return -1;
-		s->relay = r;
-		return connect(fd, &r->addr.sa, r->addrlen);
+		s->relay = t->servers[s->server].relay;
+		sa = &s->relay->addr.sa;
+		salen = s->relay->addrlen;
 	}
-	return connect(fd, sa, salen);
+	/* A parked UDP socket connected there already. */
+	if (s->connected && same_sockaddr(sa, (struct sockaddr *)&s->peer))
+		return 0;
+	s->connected = 0;
+	if (sa->sa_family != s->family) {
+		if (reg_replace(fd, sa->sa_family, s->type, s->gen) != 0)
+			return -1;
+		s->family = sa->sa_family;
+		sock_identify(s);
+	}
+	if (connect(fd, sa, salen) != 0)
+		return -1;
+	if (s->type == SOCK_DGRAM && salen <= sizeof(s->peer)) {
+		memcpy(&s->peer, sa, salen);
+		s->connected = 1;
+	}
+	return 0;
 }
 
 static ares_ssize_t udp_send(struct dc_transport *t, struct dc_tsock *s,
@@ -838,10 +1002,18 @@ void dc_transport_attach(struct dc_transport *t, ares_channel ch)
 
 void dc_transport_cleanup(struct dc_transport *t)
 {
+	while (t->parked) {
+		struct dc_tsock *s = t->parked;
+		t->parked = s->next;
+		s->next = t->socks;
+		t->socks = s;
+	}
+	t->nparked = 0;
 	while (t->socks) {
 		struct dc_tsock *s = t->socks;
 		t->socks = s->next;
-		reg_close(s->fd, s->gen);
+		if (!s->foreign)
+			reg_close(s->fd, s->gen);
 		sock_free(s);
 	}
 }

@@ -42,6 +42,10 @@ struct dc_transport {
 	int nservers;
 	size_t udp_max;             /* cap for udp_wire growth */
 	struct dc_tsock *socks;
+	struct dc_tsock *parked;    /* closed by c-ares, kept for reuse */
+	int nparked;
+	uint8_t nonce_pool[DC_NONCE_HALF * 16];
+	size_t nonce_left;
 	int last_errno;             /* last socket error seen (diagnostics) */
 	int last_server;            /* server of the last authenticated answer, -1 */
 	/* The owner's hooks (dc_ctx), all optional:
@@ -72,6 +76,8 @@ void dc_transport_cleanup(struct dc_transport *t);
 /* Process-wide registry of the descriptors the transports opened, so that
  * a child process can close the ones in use by other threads at fork time.
  * dc_transport_atfork_* are called from dc_ctx's pthread_atfork handlers. */
+void dc_transport_fork_block(void);
+void dc_transport_fork_unblock(void);
 void dc_transport_atfork_prepare(void);
 void dc_transport_atfork_parent(void);
 void dc_transport_atfork_child(void);

@@ -410,6 +410,10 @@ fi
 NSS_DNSCRYPT_CONF=$T/nocache.conf prog hard_emfile \
     with_nss "$NSSW" "$DEAD" "$B/tests/hard_emfile" thread
 
+# ---- 5. the kept UDP socket and a program that closes descriptors ------------------
+NSS_DNSCRYPT_CONF=$T/nocache.conf prog hard_fdreuse \
+    with_nss "$NSSW" "$DEAD" "$B/tests/hard_fdreuse"
+
 t1=$EPOCHREALTIME
 t_diag "t70 took $(( (${t1/[.,]/} - ${t0/[.,]/}) / 1000 )) ms"
 t_done

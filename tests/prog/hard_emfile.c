@@ -10,9 +10,11 @@
  *    descriptors are counted: the baseline.
  * 2. RLIMIT_NOFILE's soft limit is lowered to baseline + 8 and /dev/null
  *    opened until open() fails with EMFILE.
- * 3. getaddrinfo in the main thread (a context already made: it needs a
- *    socket and cannot have one) must return EAI_AGAIN or EAI_SYSTEM with
- *    errno EMFILE, within 5 s.  With "thread", the same in a new thread
+ * 3. getaddrinfo in the main thread (a context already made, which keeps
+ *    its UDP socket between lookups) must give the exact answer without a
+ *    new descriptor, or fail cleanly as below.  With "thread", a new thread
+ *    (which needs descriptors) must return EAI_AGAIN or EAI_SYSTEM with
+ *    errno EMFILE, within 5 s
  *    (its context cannot even open the configuration file: that must be a
  *    passing system error, not "not configured", which is UNAVAIL and
  *    would let nsswitch go on to the next source).
@@ -45,6 +47,8 @@ static void *lookup(void *arg)
 	return NULL;
 }
 
+#define BENCH17 "bench-17.lab.test 127.22.0.18,::ffff:127.22.0.18"
+
 static int expect_fail(const char *what, struct res *r)
 {
 	int ok = (r->rc == EAI_AGAIN || (r->rc == EAI_SYSTEM && r->err == EMFILE)) &&
@@ -56,6 +60,17 @@ static int expect_fail(const char *what, struct res *r)
 	if (!ok && r->rc == 0)
 		printf("DIAG it answered: %s\n", r->got);
 	return !ok;
+}
+
+/* A context made before the limit: its kept socket may still answer. */
+static int expect_kept(const char *what, struct res *r)
+{
+	if (r->rc == 0 && strcmp(r->got, BENCH17) == 0 && r->secs < 5.0) {
+		printf("PASS EMFILE, %s: exact answer through the kept socket in %.3f s\n",
+		       what, r->secs);
+		return 0;
+	}
+	return expect_fail(what, r);
 }
 
 int main(int argc, char **argv)
@@ -90,7 +105,7 @@ int main(int argc, char **argv)
 
 	memset(&r, 0, sizeof(r));
 	lookup(&r);
-	fails += expect_fail("main thread (context made before)", &r);
+	fails += expect_kept("main thread (context made before)", &r);
 
 	if (argc > 1 && strcmp(argv[1], "thread") == 0) {
 		memset(&r, 0, sizeof(r));
@@ -101,7 +116,7 @@ int main(int argc, char **argv)
 	/* once more: a failed lookup changed nothing */
 	memset(&r, 0, sizeof(r));
 	lookup(&r);
-	fails += expect_fail("main thread, again", &r);
+	fails += expect_kept("main thread, again", &r);
 
 	while (nfill > 0)
 		close(fill[--nfill]);
@@ -109,14 +124,14 @@ int main(int argc, char **argv)
 
 	memset(&r, 0, sizeof(r));
 	lookup(&r);
-	if (strcmp(r.got, "bench-17.lab.test 127.22.0.18,::ffff:127.22.0.18") != 0)
+	if (strcmp(r.got, BENCH17) != 0)
 		printf("FAIL after the limit was raised, main thread: %s\n", r.got), fails++;
 	else
 		printf("PASS after the limit was raised, the main thread resolves again\n");
 	memset(&r, 0, sizeof(r));
 	pthread_create(&th, NULL, lookup, &r);
 	pthread_join(th, NULL);
-	if (strcmp(r.got, "bench-17.lab.test 127.22.0.18,::ffff:127.22.0.18") != 0)
+	if (strcmp(r.got, BENCH17) != 0)
 		printf("FAIL after the limit was raised, new thread: %s\n", r.got), fails++;
 	else
 		printf("PASS after the limit was raised, a new thread resolves\n");
