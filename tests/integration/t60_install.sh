@@ -272,7 +272,7 @@ for m in "$REPO"/man/*.[158]; do
 done
 page() { MANWIDTH=200 man -l "$REPO/man/$1" 2>/dev/null | sed 's/‐/-/g'; }
 conf5=$(page nss-dnscrypt.conf.5)
-kws=$(sed -n '/^static const struct keyword keywords\[\]/,/^};/p' "$REPO/common/dc_config.c" |
+kws=$(sed -n '/^static const struct dc_cfg_keyword keywords\[\]/,/^};/p' "$REPO/common/dc_config.c" |
       grep -oE '^\s*(\{ |[A-Z_]+\()"[a-z-]+"' | grep -oE '"[a-z-]+"' | tr -d '"')
 missing=
 for k in $kws; do grep -qE "^ {7}([a-z-]+, )*$k(,| |$)" <<<"$conf5" || missing+=" $k"; done

@@ -1,0 +1,217 @@
+/* dc_config_load.c - reading the configuration: a file (cloexec, bounded
+ * in size, and for the default system path owned by root and writable by
+ * no one else) handed to dc_config_parse, and the configuration of this
+ * process: $NSS_DNSCRYPT_CONF or the default path, then a server from
+ * $NSS_DNSCRYPT_SERVER.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "dc_config.h"
+
+static void err_errno(char *err, size_t errlen, const char *path, int e)
+{
+	char buf[128];
+
+	dc_set_err(err, errlen, "%s: %s", path, strerror_r(e, buf, sizeof buf));
+}
+
+dc_status dc_config_check_owner(const char *path, int fd, char *err, size_t errlen)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) != 0) {
+		err_errno(err, errlen, path, errno);
+		return DC_ECONFIG;
+	}
+	if (st.st_mode & S_IWOTH) {
+		dc_set_err(err, errlen, "%s is writable by others; refusing it", path);
+		return DC_ECONFIG;
+	}
+	if (st.st_mode & S_IWGRP) {
+		dc_set_err(err, errlen, "%s is writable by its group; refusing it", path);
+		return DC_ECONFIG;
+	}
+	if (st.st_uid != 0) {
+		dc_set_err(err, errlen, "%s is owned by uid %lu, not root; refusing it",
+			path, (unsigned long)st.st_uid);
+		return DC_ECONFIG;
+	}
+	return DC_OK;
+}
+
+/* Read at most DC_CONFIG_MAX_SIZE bytes of a regular file into *text. */
+static dc_status read_fd(int fd, const char *path, char **text, size_t *len,
+			 char *err, size_t errlen)
+{
+	struct stat st;
+	size_t got = 0;
+	ssize_t r;
+	char *buf;
+
+	if (fstat(fd, &st) != 0) {
+		err_errno(err, errlen, path, errno);
+		return DC_ECONFIG;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		dc_set_err(err, errlen, "%s: not a regular file", path);
+		return DC_ECONFIG;
+	}
+	if (st.st_size > DC_CONFIG_MAX_SIZE) {
+		dc_set_err(err, errlen, "%s: file is larger than %d KiB", path,
+			DC_CONFIG_MAX_SIZE / 1024);
+		return DC_ECONFIG;
+	}
+	buf = malloc(DC_CONFIG_MAX_SIZE + 1);
+	if (buf == NULL) {
+		dc_set_err(err, errlen, "%s: out of memory", path);
+		return DC_ENOMEM;
+	}
+	/* one byte more than allowed, to see a file that grew meanwhile */
+	while (got <= DC_CONFIG_MAX_SIZE) {
+		r = read(fd, buf + got, DC_CONFIG_MAX_SIZE + 1 - got);
+		if (r == 0)
+			break;
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			err_errno(err, errlen, path, errno);
+			free(buf);
+			return DC_ECONFIG;
+		}
+		got += (size_t)r;
+	}
+	*text = buf;
+	*len = got;
+	return DC_OK;
+}
+
+/* *open_errno is set to the errno of a failed open, else 0. */
+static dc_status load_file(const char *path, int check_owner,
+			   struct dc_config *cfg, char *err, size_t errlen,
+			   int *open_errno)
+{
+	char *text = NULL;
+	size_t len = 0;
+	dc_status rc;
+	int fd;
+
+	*open_errno = 0;
+	dc_config_init(cfg);
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0) {
+		int e = errno;
+		*open_errno = e;
+		err_errno(err, errlen, path, e);
+		/* Out of descriptors or memory is a passing failure of this
+		 * process, not "not configured": UNAVAIL would let nsswitch
+		 * go on to the next source. */
+		if (e == EMFILE || e == ENFILE || e == ENOMEM || e == EINTR ||
+		    e == EAGAIN) {
+			errno = e;
+			return DC_ESYS;
+		}
+		return DC_ECONFIG;
+	}
+	rc = check_owner ? dc_config_check_owner(path, fd, err, errlen) : DC_OK;
+	if (rc == DC_OK)
+		rc = read_fd(fd, path, &text, &len, err, errlen);
+	close(fd);
+	if (rc == DC_OK) {
+		rc = dc_config_parse(text, len, path, cfg, err, errlen);
+		free(text);
+	}
+	return rc;
+}
+
+dc_status dc_config_load(const char *path, struct dc_config *cfg,
+			 char *err, size_t errlen)
+{
+	int open_errno;
+
+	if (err != NULL && errlen > 0)
+		err[0] = '\0';
+	if (path == NULL) {
+		dc_config_init(cfg);
+		dc_set_err(err, errlen, "no configuration file given");
+		return DC_ECONFIG;
+	}
+	return load_file(path, 0, cfg, err, errlen, &open_errno);
+}
+
+/* $NSS_DNSCRYPT_SERVER replaces the file's servers. */
+static dc_status env_server(const char *text, struct dc_config *cfg,
+			    char *err, size_t errlen)
+{
+	struct dc_stamp st;
+	char why[256];
+	uint64_t need;
+
+	if (dc_stamp_parse(text, &st, why, sizeof why) != DC_OK) {
+		dc_set_err(err, errlen, "%s: %s", DC_CONFIG_ENV_SERVER, why);
+		return DC_ECONFIG;
+	}
+	if (st.kind != DC_STAMP_DNSCRYPT) {
+		dc_set_err(err, errlen, "%s: a relay stamp (0x81) cannot be used as a server",
+			DC_CONFIG_ENV_SERVER);
+		return DC_ECONFIG;
+	}
+	need = dc_config_required_props(cfg);
+	if ((st.props & need) != need) {
+		dc_set_err(err, errlen, "%s: the server lacks a property the require-* "
+			"options ask for", DC_CONFIG_ENV_SERVER);
+		return DC_ECONFIG;
+	}
+	for (int i = 0; i < DC_MAX_SERVERS; i++) {
+		memset(&cfg->servers[i], 0, sizeof cfg->servers[i]);
+		cfg->server_name[i][0] = '\0';
+		cfg->nvia[i] = 0;
+	}
+	cfg->servers[0] = st;
+	cfg->nservers = 1;
+	/* the file's named routes name servers that are gone; "route *"
+	 * still holds */
+	memcpy(cfg->via[0], cfg->via_default, sizeof cfg->via[0]);
+	cfg->nvia[0] = cfg->nvia_default;
+	return DC_OK;
+}
+
+dc_status dc_config_load_default(struct dc_config *cfg, char *err, size_t errlen)
+{
+	const char *path = secure_getenv(DC_CONFIG_ENV);
+	const char *server = secure_getenv(DC_CONFIG_ENV_SERVER);
+	char why[512];
+	int from_env = path != NULL && path[0] != '\0';
+	int open_errno;
+	dc_status rc;
+
+	if (err != NULL && errlen > 0)
+		err[0] = '\0';
+	if (!from_env)
+		path = DC_CONFIG_DEFAULT_PATH;
+	if (server != NULL && server[0] == '\0')
+		server = NULL;
+	rc = load_file(path, !from_env, cfg, why, sizeof why, &open_errno);
+	if (rc != DC_OK) {
+		if (open_errno == ENOENT && server != NULL) {
+			dc_config_init(cfg);
+		} else if (open_errno == ENOENT) {
+			dc_set_err(err, errlen, "no configuration: %s", why);
+			return DC_ECONFIG;
+		} else {
+			dc_set_err(err, errlen, "%s", why);
+			return rc;
+		}
+	}
+	if (server != NULL && env_server(server, cfg, err, errlen) != DC_OK)
+		return DC_ECONFIG;
+	if (cfg->nservers == 0) {
+		dc_set_err(err, errlen, "no server configured in %s", path);
+		return DC_ECONFIG;
+	}
+	return DC_OK;
+}
