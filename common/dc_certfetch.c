@@ -43,6 +43,15 @@ void dc_certstore_atfork_child(void) { pthread_mutex_init(&store_lock, NULL); }
 
 void dc_ctx_keypair(struct dc_keypair *kp);
 
+/* Entries are filled in order, then replaced round robin: only the first
+ * store_used() can match, and a lookup touches no more of the 48 KB
+ * array than that (every page of it touched is a page fault in a new
+ * process). */
+static int store_used(void)
+{
+	return store_next < DC_STORE_SIZE ? (int)store_next : DC_STORE_SIZE;
+}
+
 static int entry_matches(const struct store_entry *e, const struct dc_stamp *st)
 {
 	return e->used && memcmp(e->provider_pk, st->provider_pk, 32) == 0 &&
@@ -55,7 +64,7 @@ static int store_get(const struct dc_stamp *st, time_t now, struct dc_cert *out)
 	int found = 0;
 
 	pthread_mutex_lock(&store_lock);
-	for (int i = 0; i < DC_STORE_SIZE; i++) {
+	for (int i = 0; i < store_used(); i++) {
 		struct store_entry *e = &store[i];
 		if (!entry_matches(e, st))
 			continue;
@@ -74,7 +83,7 @@ void dc_certstore_forget(const struct dc_stamp *st);
 void dc_certstore_forget(const struct dc_stamp *st)
 {
 	pthread_mutex_lock(&store_lock);
-	for (int i = 0; i < DC_STORE_SIZE; i++)
+	for (int i = 0; i < store_used(); i++)
 		if (entry_matches(&store[i], st))
 			store[i].fetched = 0;
 	pthread_mutex_unlock(&store_lock);
@@ -86,7 +95,7 @@ static void store_put(const struct dc_stamp *st, const struct dc_cert *c,
 	struct store_entry *e = NULL;
 
 	pthread_mutex_lock(&store_lock);
-	for (int i = 0; i < DC_STORE_SIZE; i++) {
+	for (int i = 0; i < store_used(); i++) {
 		if (entry_matches(&store[i], st)) {
 			e = &store[i];
 			break;
