@@ -12,7 +12,6 @@ answer and prints "rcode NAME", "tc 0|1" and one line per answer record.
 Exit status: 0 on an answer, 1 on any failure (message on stderr).
 """
 import ctypes
-import ctypes.util
 import os
 import socket
 import struct
@@ -21,25 +20,14 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import labdns  # noqa: E402
+import labnet  # noqa: E402
 import labtool  # noqa: E402
+from labnet import sodium  # noqa: E402
 
 RCODES = {0: "NOERROR", 1: "FORMERR", 2: "SERVFAIL", 3: "NXDOMAIN",
           4: "NOTIMP", 5: "REFUSED"}
 TYPES = {"A": 1, "NS": 2, "CNAME": 5, "SOA": 6, "PTR": 12, "MX": 15,
          "TXT": 16, "AAAA": 28, "SRV": 33}
-
-_so = None
-
-
-def sodium():
-    global _so
-    if _so is None:
-        name = ctypes.util.find_library("sodium") or "libsodium.so.23"
-        _so = ctypes.CDLL(name)
-        if _so.sodium_init() < 0:
-            raise OSError("sodium_init failed")
-    return _so
-
 
 def verify(cert, provider_pk):
     so = sodium()
@@ -112,19 +100,11 @@ class Box:
 
 def main(argv):
     args = argv[1:]
-    tcp = False
-    want_es = None
-    size = 512
-    while args and args[0].startswith("--"):
-        opt = args.pop(0)
-        if opt == "--tcp":
-            tcp = True
-        elif opt == "--es":
-            want_es = int(args.pop(0))
-        elif opt == "--size":
-            size = int(args.pop(0))
-        else:
-            sys.exit(__doc__)
+    opts = labnet.take_options(args, __doc__, valued=("--es", "--size"),
+                               flags=("--tcp",))
+    tcp = opts.get("--tcp", False)
+    want_es = int(opts["--es"]) if "--es" in opts else None
+    size = int(opts.get("--size", 512))
     if len(args) not in (5, 6):
         sys.exit(__doc__)
     host, port, pk_hex, provider, qname = args[:5]
@@ -135,7 +115,7 @@ def main(argv):
     cmsg = labtool.query(host, port, provider, labdns.T_TXT)
     box = Box(pick(labdns.certs_from_answer(cmsg), pk, want_es))
     q = labdns.build_query(qname, qtype, edns_size=1232 if not tcp else None)
-    fam = labtool.family(host)
+    fam = labnet.family(host)
     if tcp:
         n = len(q) + 1
         padded = n + (-n % 64)
@@ -144,14 +124,8 @@ def main(argv):
         s.settimeout(2)
         s.connect((host, port))
         s.sendall(struct.pack(">H", len(pkt)) + pkt)
-        buf = b""
-        while len(buf) < 2 or len(buf) < 2 + struct.unpack(">H", buf[:2])[0]:
-            chunk = s.recv(65535)
-            if not chunk:
-                raise OSError("connection closed")
-            buf += chunk
+        data = labnet.recv_frame(s)
         s.close()
-        data = buf[2:2 + struct.unpack(">H", buf[:2])[0]]
     else:
         padded = max(size - 68, len(q) + 1)
         padded += -padded % 64

@@ -62,10 +62,8 @@ FILE receives one line per event ("ADDR:PORT udp|tcp query serial=S ...").
 Runs until killed (SIGTERM/SIGINT).
 """
 import ctypes
-import ctypes.util
 import os
 import random
-import signal
 import socket
 import struct
 import sys
@@ -74,7 +72,9 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import labdns  # noqa: E402
+import labnet  # noqa: E402
 import labtool  # noqa: E402
+from labnet import log, sodium  # noqa: E402
 
 RESP_MAGIC = b"r6fnvWj8"
 MODES = ("ok garbage wrong-magic wrong-client-nonce bad-mac malformed-dns "
@@ -82,18 +82,6 @@ MODES = ("ok garbage wrong-magic wrong-client-nonce bad-mac malformed-dns "
          "tcp-dribble udp-drop-all cert-expired cert-not-yet-valid "
          "cert-bad-signature cert-unknown-es cert-with-extensions cert-several "
          "cert-rotate cert-rotate-expire").split()
-
-_so = None
-
-
-def sodium():
-    global _so
-    if _so is None:
-        _so = ctypes.CDLL(ctypes.util.find_library("sodium") or "libsodium.so.23")
-        if _so.sodium_init() < 0:
-            raise OSError("sodium_init failed")
-    return _so
-
 
 def sign_keypair():
     pk, sk = ctypes.create_string_buffer(32), ctypes.create_string_buffer(64)
@@ -111,18 +99,6 @@ def sign(msg, sk):
     sig = ctypes.create_string_buffer(64)
     sodium().crypto_sign_detached(sig, None, msg, ctypes.c_ulonglong(len(msg)), sk)
     return sig.raw
-
-
-LOG_LOCK = threading.Lock()
-LOG = None
-
-
-def log(*words):
-    line = "%.3f %s\n" % (time.time(), " ".join(str(w) for w in words))
-    with LOG_LOCK:
-        if LOG:
-            LOG.write(line)
-            LOG.flush()
 
 
 class Cert:
@@ -527,27 +503,17 @@ class Listener:
 
     # ---- sockets ----
     def bind(self):
-        fam = socket.AF_INET6 if ":" in self.host else socket.AF_INET
-        self.udp = socket.socket(fam, socket.SOCK_DGRAM)
-        self.udp.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self.udp.bind((self.host, self.port))
-        self.tcp = socket.socket(fam, socket.SOCK_STREAM)
-        self.tcp.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self.tcp.bind((self.host, self.port))
-        self.tcp.listen(64)
+        self.udp, self.tcp = labnet.bind_udp_tcp(self.host, self.port)
 
     def start(self):
         if self.mode.startswith("cert-rotate"):
             log(self.addr, "rotates at %.3f" % (
                 self.rotate_at if self.mode == "cert-rotate" else self.certs[0].end + 1))
         if self.mode != "udp-drop-all":
-            threading.Thread(target=self.udp_loop, daemon=True).start()
-        threading.Thread(target=self.tcp_loop, daemon=True).start()
-
-    def udp_loop(self):
-        while True:
-            data, peer = self.udp.recvfrom(65535)
-            threading.Thread(target=self.udp_one, args=(data, peer), daemon=True).start()
+            threading.Thread(target=labnet.udp_loop, args=(self.udp, self.udp_one),
+                             daemon=True).start()
+        threading.Thread(target=labnet.tcp_loop, args=(self.tcp, self.tcp_conn, True),
+                         daemon=True).start()
 
     def udp_one(self, data, peer):
         try:
@@ -573,24 +539,14 @@ class Listener:
         except Exception as e:  # keep serving whatever happens
             log(self.addr, "udp error:", repr(e))
 
-    def tcp_loop(self):
-        while True:
-            conn, _ = self.tcp.accept()
-            conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-            threading.Thread(target=self.tcp_conn, args=(conn,), daemon=True).start()
-
-    def tcp_conn(self, conn):
+    def tcp_conn(self, conn, _peer):
         wlock = threading.Lock()
         buf = b""
         try:
             while True:
-                while len(buf) < 2 or len(buf) < 2 + struct.unpack(">H", buf[:2])[0]:
-                    chunk = conn.recv(65535)
-                    if not chunk:
-                        return
-                    buf += chunk
-                n = struct.unpack(">H", buf[:2])[0]
-                data, buf = buf[2:2 + n], buf[2 + n:]
+                data, buf = labnet.read_frame(conn, buf)
+                if data is None:
+                    return
                 kind, x = self.classify(data, "tcp")
                 if kind == "cert":
                     log(self.addr, "tcp cert query")
@@ -625,7 +581,7 @@ class Server:
 
     def forward(self, q):
         """Plain DNS q to the upstream (UDP, TCP on TC); None on failure."""
-        fam = socket.AF_INET6 if ":" in self.up[0] else socket.AF_INET
+        fam = labnet.family(self.up[0])
         for _ in range(3):
             s = socket.socket(fam, socket.SOCK_DGRAM)
             s.settimeout(1)
@@ -646,13 +602,7 @@ class Server:
             try:
                 s.connect(self.up)
                 s.sendall(struct.pack(">H", len(q)) + q)
-                buf = b""
-                while len(buf) < 2 or len(buf) < 2 + struct.unpack(">H", buf[:2])[0]:
-                    chunk = s.recv(65535)
-                    if not chunk:
-                        raise OSError("upstream closed")
-                    buf += chunk
-                return buf[2:2 + struct.unpack(">H", buf[:2])[0]]
+                return labnet.recv_frame(s)
             except OSError:
                 continue
             finally:
@@ -662,29 +612,16 @@ class Server:
 
 
 def main(argv):
-    global LOG
     args = argv[1:]
-    info = certdir = None
-    upstream, provider = "127.0.0.10:53", "2.dnscrypt-cert.lab.test"
-    while args and args[0].startswith("--"):
-        opt = args.pop(0)
-        if not args:
-            sys.exit(__doc__)
-        val = args.pop(0)
-        if opt == "--info":
-            info = val
-        elif opt == "--log":
-            LOG = open(val, "a")
-        elif opt == "--certdir":
-            certdir = val
-        elif opt == "--upstream":
-            upstream = val
-        elif opt == "--provider":
-            provider = val
-        else:
-            sys.exit(__doc__)
+    opts = labnet.take_options(args, __doc__, valued=(
+        "--info", "--log", "--certdir", "--upstream", "--provider"))
     if not args:
         sys.exit(__doc__)
+    if "--log" in opts:
+        labnet.open_log(opts["--log"])
+    info, certdir = opts.get("--info"), opts.get("--certdir")
+    upstream = opts.get("--upstream", "127.0.0.10:53")
+    provider = opts.get("--provider", "2.dnscrypt-cert.lab.test")
     random.seed()
     server = Server(upstream, provider)
     listeners = [Listener(spec, server) for spec in args]
@@ -700,19 +637,9 @@ def main(argv):
                     f.write(c.raw)
     for li in listeners:
         li.start()
-    if info:
-        tmp = info + ".tmp"
-        with open(tmp, "w") as f:
-            f.writelines(lines)
-        os.rename(tmp, info)
-    else:
-        sys.stdout.writelines(lines)
-        sys.stdout.flush()
+    labnet.write_info(info, lines)
     log("started", len(listeners), "listeners")
-    signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
-    signal.signal(signal.SIGINT, lambda *_: os._exit(0))
-    while True:
-        signal.pause()
+    labnet.run_until_killed()
 
 
 if __name__ == "__main__":

@@ -25,6 +25,7 @@ import os
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import labdns  # noqa: E402
+import labnet  # noqa: E402
 import labzones  # noqa: E402
 
 
@@ -42,13 +43,9 @@ def stamp(addr, pk, provider, props=0x07):
     return "sdns://" + base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-def family(host):
-    return socket.AF_INET6 if ":" in host else socket.AF_INET
-
-
 def query(host, port, name, qtype, timeout=1.0):
     q = labdns.build_query(name, qtype, rd=False)
-    s = socket.socket(family(host), socket.SOCK_DGRAM)
+    s = socket.socket(labnet.family(host), socket.SOCK_DGRAM)
     s.settimeout(timeout)
     try:
         s.sendto(q, (host, port))
@@ -61,21 +58,15 @@ def query(host, port, name, qtype, timeout=1.0):
     msg = labdns.parse(data)
     if not msg["tc"]:
         return msg
-    s = socket.socket(family(host), socket.SOCK_STREAM)
+    s = socket.socket(labnet.family(host), socket.SOCK_STREAM)
     s.settimeout(timeout)
     try:
         s.connect((host, port))
         s.sendall(struct.pack(">H", len(q)) + q)
-        buf = b""
-        while len(buf) < 2 or len(buf) < 2 + struct.unpack(">H", buf[:2])[0]:
-            chunk = s.recv(65535)
-            if not chunk:
-                raise OSError("connection closed")
-            buf += chunk
+        data = labnet.recv_frame(s)
     finally:
         s.close()
-    n = struct.unpack(">H", buf[:2])[0]
-    return labdns.parse(buf[2:2 + n])
+    return labdns.parse(data)
 
 
 def main(argv):

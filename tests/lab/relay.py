@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """An Anonymized DNSCrypt relay for the tests (ANONYMIZED-DNSCRYPT.txt;
-stdlib only).  No Debian package ships one.
+stdlib only, with labnet.py).  No Debian package ships one.
 
 usage: relay.py [--info FILE] [--log FILE] [--no-cert] [--allow ADDR:PORT]...
                 LISTEN
@@ -36,29 +36,20 @@ where RESULT is "answer=M", "refused: WHY", "dropped: WHY" or
 import base64
 import ipaddress
 import os
-import signal
 import socket
 import struct
 import sys
 import threading
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import labnet  # noqa: E402
+from labnet import log  # noqa: E402
+
 MAGIC = b"\xff" * 8 + b"\x00\x00"
 HDR_LEN = 28
 RESP_MAGIC = b"r6fnvWj8"
 UPSTREAM_TIMEOUT = 2.0
-
-LOG_LOCK = threading.Lock()
-LOG = None
-
-
-def log(*words):
-    line = "%.3f %s\n" % (time.time(), " ".join(str(w) for w in words))
-    with LOG_LOCK:
-        if LOG:
-            LOG.write(line)
-            LOG.flush()
-
 
 def split_addr(s):
     host, _, port = s.rpartition(":")
@@ -95,16 +86,10 @@ class Relay:
         self.host, self.port = split_addr(listen)
         self.listen = listen
         self.allow = {norm(*split_addr(a)) for a in allow}
-        self.fam = socket.AF_INET6 if ":" in self.host else socket.AF_INET
+        self.fam = labnet.family(self.host)
 
     def bind(self):
-        self.udp = socket.socket(self.fam, socket.SOCK_DGRAM)
-        self.udp.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self.udp.bind((self.host, self.port))
-        self.tcp = socket.socket(self.fam, socket.SOCK_STREAM)
-        self.tcp.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self.tcp.bind((self.host, self.port))
-        self.tcp.listen(64)
+        self.udp, self.tcp = labnet.bind_udp_tcp(self.host, self.port)
 
     def check(self, pkt):
         """(target, inner, kind) or raise ValueError with the reason."""
@@ -134,7 +119,7 @@ class Relay:
     def forward(self, target, inner):
         """The target's answer over UDP, or (None, why)."""
         host, port = target
-        fam = socket.AF_INET6 if ":" in host else socket.AF_INET
+        fam = labnet.family(host)
         s = socket.socket(fam, socket.SOCK_DGRAM)
         try:
             if fam == self.fam:
@@ -174,12 +159,6 @@ class Relay:
         return ans
 
     # ---- sockets ----
-    def udp_loop(self):
-        while True:
-            pkt, peer = self.udp.recvfrom(65535)
-            threading.Thread(target=self.udp_one, args=(pkt, peer),
-                             daemon=True).start()
-
     def udp_one(self, pkt, peer):
         try:
             out = self.handle("udp", fmt(peer[0], peer[1]), pkt)
@@ -188,23 +167,13 @@ class Relay:
         except Exception as e:  # keep serving whatever happens
             log("udp error:", repr(e))
 
-    def tcp_loop(self):
-        while True:
-            conn, peer = self.tcp.accept()
-            threading.Thread(target=self.tcp_conn, args=(conn, peer),
-                             daemon=True).start()
-
     def tcp_conn(self, conn, peer):
         buf = b""
         try:
             while True:
-                while len(buf) < 2 or len(buf) < 2 + struct.unpack(">H", buf[:2])[0]:
-                    chunk = conn.recv(65535)
-                    if not chunk:
-                        return
-                    buf += chunk
-                n = struct.unpack(">H", buf[:2])[0]
-                pkt, buf = buf[2:2 + n], buf[2 + n:]
+                pkt, buf = labnet.read_frame(conn, buf)
+                if pkt is None:
+                    return
                 out = self.handle("tcp", fmt(peer[0], peer[1]), pkt)
                 if out is None:
                     continue
@@ -218,47 +187,21 @@ class Relay:
 
 
 def main(argv):
-    global LOG
     args = argv[1:]
-    info = None
-    allow = []
-    no_cert = False
-    while args and args[0].startswith("--"):
-        opt = args.pop(0)
-        if opt == "--no-cert":
-            no_cert = True
-            continue
-        if not args:
-            sys.exit(__doc__)
-        val = args.pop(0)
-        if opt == "--info":
-            info = val
-        elif opt == "--log":
-            LOG = open(val, "a")
-        elif opt == "--allow":
-            allow.append(val)
-        else:
-            sys.exit(__doc__)
+    opts = labnet.take_options(args, __doc__, valued=("--info", "--log"),
+                               flags=("--no-cert",), repeated=("--allow",))
     if len(args) != 1:
         sys.exit(__doc__)
-    r = Relay(args[0], allow, no_cert)
+    if "--log" in opts:
+        labnet.open_log(opts["--log"])
+    info = opts.get("--info")
+    r = Relay(args[0], opts["--allow"], opts.get("--no-cert", False))
     r.bind()
-    threading.Thread(target=r.udp_loop, daemon=True).start()
-    threading.Thread(target=r.tcp_loop, daemon=True).start()
-    line = "%s %s\n" % (args[0], relay_stamp(args[0]))
-    if info:
-        tmp = info + ".tmp"
-        with open(tmp, "w") as f:
-            f.write(line)
-        os.rename(tmp, info)
-    else:
-        sys.stdout.write(line)
-        sys.stdout.flush()
+    threading.Thread(target=labnet.udp_loop, args=(r.udp, r.udp_one), daemon=True).start()
+    threading.Thread(target=labnet.tcp_loop, args=(r.tcp, r.tcp_conn), daemon=True).start()
+    labnet.write_info(info, ["%s %s\n" % (args[0], relay_stamp(args[0]))])
     log("started on", args[0], "allowing", " ".join(sorted(fmt(*a) for a in r.allow)) or "nothing")
-    signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
-    signal.signal(signal.SIGINT, lambda *_: os._exit(0))
-    while True:
-        signal.pause()
+    labnet.run_until_killed()
 
 
 if __name__ == "__main__":
