@@ -39,43 +39,20 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "prog_util.h"
+
 static const char *eai_name(int rc)
 {
-	switch (rc) {
-	case 0: return "0";
-	case EAI_BADFLAGS: return "EAI_BADFLAGS";
-	case EAI_NONAME: return "EAI_NONAME";
-	case EAI_AGAIN: return "EAI_AGAIN";
-	case EAI_FAIL: return "EAI_FAIL";
-	case EAI_FAMILY: return "EAI_FAMILY";
-	case EAI_SOCKTYPE: return "EAI_SOCKTYPE";
-	case EAI_SERVICE: return "EAI_SERVICE";
-	case EAI_MEMORY: return "EAI_MEMORY";
-	case EAI_SYSTEM: return "EAI_SYSTEM";
-	case EAI_OVERFLOW: return "EAI_OVERFLOW";
-	case EAI_NODATA: return "EAI_NODATA";
-	case EAI_ADDRFAMILY: return "EAI_ADDRFAMILY";
-	case EAI_INPROGRESS: return "EAI_INPROGRESS";
-	case EAI_CANCELED: return "EAI_CANCELED";
-	case EAI_NOTCANCELED: return "EAI_NOTCANCELED";
-	case EAI_ALLDONE: return "EAI_ALLDONE";
-	case EAI_INTR: return "EAI_INTR";
-	case EAI_IDN_ENCODE: return "EAI_IDN_ENCODE";
-	default: return "EAI_?";
-	}
+	const char *n = prog_eai_name(rc);
+
+	return rc == 0 ? "0" : n ? n : "EAI_?";
 }
 
 static const char *herr_name(int h)
 {
-	switch (h) {
-	case NETDB_INTERNAL: return "NETDB_INTERNAL";
-	case NETDB_SUCCESS: return "NETDB_SUCCESS";
-	case HOST_NOT_FOUND: return "HOST_NOT_FOUND";
-	case TRY_AGAIN: return "TRY_AGAIN";
-	case NO_RECOVERY: return "NO_RECOVERY";
-	case NO_DATA: return "NO_DATA";
-	default: return "H_?";
-	}
+	const char *n = prog_herr_name(h);
+
+	return n ? n : "H_?";
 }
 
 static const char *fam_name(int af)
@@ -173,22 +150,10 @@ static void do_gai(const char *name, int af, int flags, const char *serv,
 		printf(" errno=%s", strerror(e));
 	for (struct addrinfo *r = rc == 0 ? res : NULL; r; r = r->ai_next) {
 		char buf[INET6_ADDRSTRLEN];
-		int port = 0;
-		unsigned scope = 0;
+		unsigned port, scope;
 
-		if (r->ai_family == AF_INET) {
-			struct sockaddr_in *s = (struct sockaddr_in *)r->ai_addr;
-			addr_str(AF_INET, &s->sin_addr, buf, sizeof(buf));
-			port = ntohs(s->sin_port);
-		} else if (r->ai_family == AF_INET6) {
-			struct sockaddr_in6 *s = (struct sockaddr_in6 *)r->ai_addr;
-			addr_str(AF_INET6, &s->sin6_addr, buf, sizeof(buf));
-			port = ntohs(s->sin6_port);
-			scope = s->sin6_scope_id;
-		} else {
-			snprintf(buf, sizeof(buf), "?");
-		}
-		printf(" ; %s %s port=%d scope=%u %s proto=%d addrlen=%u canon=%s",
+		prog_ai_addr(r, buf, sizeof(buf), &port, &scope);
+		printf(" ; %s %s port=%u scope=%u %s proto=%d addrlen=%u canon=%s",
 		       fam_name(r->ai_family), buf, port, scope,
 		       sock_name(r->ai_socktype), r->ai_protocol,
 		       (unsigned)r->ai_addrlen,
@@ -277,7 +242,7 @@ static int do_ghbn2(const char *name, int af, unsigned char first[16])
 static void do_reverse(int af, const void *a)
 {
 	char host[NI_MAXHOST], serv[NI_MAXSERV];
-	socklen_t alen = af == AF_INET ? 4 : 16;
+	socklen_t alen = af == AF_INET ? 4 : 16, sl;
 	struct sockaddr_storage ss;
 	struct hostent *h;
 	int rc;
@@ -294,23 +259,10 @@ static void do_reverse(int af, const void *a)
 
 	do_r("gethostbyaddr_r", NULL, a, af);
 
-	memset(&ss, 0, sizeof(ss));
-	if (af == AF_INET) {
-		struct sockaddr_in *s = (struct sockaddr_in *)&ss;
-		s->sin_family = AF_INET;
-		s->sin_port = htons(80);
-		memcpy(&s->sin_addr, a, 4);
-	} else {
-		struct sockaddr_in6 *s = (struct sockaddr_in6 *)&ss;
-		s->sin6_family = AF_INET6;
-		s->sin6_port = htons(80);
-		memcpy(&s->sin6_addr, a, 16);
-	}
+	sl = prog_sockaddr(af, a, 80, &ss);
 	for (size_t i = 0; i < sizeof(niflags) / sizeof(niflags[0]); i++) {
 		host[0] = serv[0] = 0;
-		rc = getnameinfo((struct sockaddr *)&ss,
-				 af == AF_INET ? sizeof(struct sockaddr_in) :
-						 sizeof(struct sockaddr_in6),
+		rc = getnameinfo((struct sockaddr *)&ss, sl,
 				 host, sizeof(host), serv, sizeof(serv), niflags[i]);
 		key("getnameinfo %s", niname[i]);
 		printf("%s host=%s serv=%s\n", eai_name(rc), rc ? "-" : host,

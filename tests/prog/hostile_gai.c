@@ -26,35 +26,20 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "prog_util.h"
+
 static const char *eai_name(int rc)
 {
-	switch (rc) {
-	case EAI_BADFLAGS: return "EAI_BADFLAGS";
-	case EAI_NONAME: return "EAI_NONAME";
-	case EAI_AGAIN: return "EAI_AGAIN";
-	case EAI_FAIL: return "EAI_FAIL";
-	case EAI_FAMILY: return "EAI_FAMILY";
-	case EAI_SOCKTYPE: return "EAI_SOCKTYPE";
-	case EAI_SERVICE: return "EAI_SERVICE";
-	case EAI_MEMORY: return "EAI_MEMORY";
-	case EAI_SYSTEM: return "EAI_SYSTEM";
-	case EAI_OVERFLOW: return "EAI_OVERFLOW";
-	case EAI_NODATA: return "EAI_NODATA";
-	case EAI_ADDRFAMILY: return "EAI_ADDRFAMILY";
-	default: return "EAI_?";
-	}
+	const char *n = prog_eai_name(rc);
+
+	return n ? n : "EAI_?";
 }
 
 static const char *herr_name(int h)
 {
-	switch (h) {
-	case NETDB_INTERNAL: return "NETDB_INTERNAL";
-	case HOST_NOT_FOUND: return "HOST_NOT_FOUND";
-	case TRY_AGAIN: return "TRY_AGAIN";
-	case NO_RECOVERY: return "NO_RECOVERY";
-	case NO_DATA: return "NO_DATA";
-	default: return "H_?";
-	}
+	const char *n = prog_herr_name(h);
+
+	return n ? n : "H_?";
 }
 
 static const char *errno_name(int e)
@@ -100,13 +85,9 @@ static void lookup_gai(const char *name, char *out, size_t n)
 	else
 		off = (size_t)snprintf(out, n, "%s", eai_name(rc));
 	for (struct addrinfo *r = rc == 0 ? res : NULL; r && off < n; r = r->ai_next) {
-		char buf[INET6_ADDRSTRLEN] = "?";
-		if (r->ai_family == AF_INET)
-			inet_ntop(AF_INET, &((struct sockaddr_in *)r->ai_addr)->sin_addr,
-				  buf, sizeof(buf));
-		else if (r->ai_family == AF_INET6)
-			inet_ntop(AF_INET6, &((struct sockaddr_in6 *)r->ai_addr)->sin6_addr,
-				  buf, sizeof(buf));
+		char buf[INET6_ADDRSTRLEN];
+
+		prog_ai_addr(r, buf, sizeof(buf), NULL, NULL);
 		off += (size_t)snprintf(out + off, n - off, " %s", buf);
 	}
 	if (rc == 0)

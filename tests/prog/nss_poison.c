@@ -60,6 +60,8 @@
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 
+#include "prog_util.h"
+
 #define POISON 0xa5
 #define GUARD 64
 #define BIG 65536
@@ -116,15 +118,9 @@ static const char *st_name(enum nss_status st)
 
 static const char *herr_name(int h)
 {
-	switch (h) {
-	case NETDB_INTERNAL: return "NETDB_INTERNAL";
-	case NETDB_SUCCESS: return "NETDB_SUCCESS";
-	case HOST_NOT_FOUND: return "HOST_NOT_FOUND";
-	case TRY_AGAIN: return "TRY_AGAIN";
-	case NO_RECOVERY: return "NO_RECOVERY";
-	case NO_DATA: return "NO_DATA";
-	default: return "H_?";
-	}
+	const char *n = prog_herr_name(h);
+
+	return n ? n : "H_?";
 }
 
 static int parse_call(const char *s, struct call *c)

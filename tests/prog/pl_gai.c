@@ -24,6 +24,8 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "prog_util.h"
+
 struct gcase {
 	const char *node, *serv;
 	int family, socktype, protocol, flags;
@@ -117,25 +119,16 @@ static struct gcase cases[] = {
 static const char *eai_name(int rc)
 {
 	static char buf[48];
+	const char *n = prog_eai_name(rc);
 
-	switch (rc) {
-	case 0:              return "0";
-	case EAI_BADFLAGS:   return "EAI_BADFLAGS";
-	case EAI_NONAME:     return "EAI_NONAME";
-	case EAI_AGAIN:      return "EAI_AGAIN";
-	case EAI_FAIL:       return "EAI_FAIL";
-	case EAI_FAMILY:     return "EAI_FAMILY";
-	case EAI_SOCKTYPE:   return "EAI_SOCKTYPE";
-	case EAI_SERVICE:    return "EAI_SERVICE";
-	case EAI_MEMORY:     return "EAI_MEMORY";
-	case EAI_OVERFLOW:   return "EAI_OVERFLOW";
-	case EAI_NODATA:     return "EAI_NODATA";
-	case EAI_ADDRFAMILY: return "EAI_ADDRFAMILY";
-	case EAI_IDN_ENCODE: return "EAI_IDN_ENCODE";
-	case EAI_SYSTEM:
+	if (rc == 0)
+		return "0";
+	if (rc == EAI_SYSTEM) {
 		snprintf(buf, sizeof buf, "EAI_SYSTEM(%s)", strerrorname_np(errno));
 		return buf;
 	}
+	if (n)
+		return n;
 	snprintf(buf, sizeof buf, "EAI_%d", rc);
 	return buf;
 }
@@ -212,21 +205,10 @@ static void run(const struct gcase *c)
 	if (rc != 0)
 		return;
 	for (ai = res; ai; ai = ai->ai_next) {
-		char addr[INET6_ADDRSTRLEN + 16] = "?";
-		unsigned port = 0, scope = 0;
+		char addr[INET6_ADDRSTRLEN + 16];
+		unsigned port, scope;
 
-		if (ai->ai_family == AF_INET) {
-			struct sockaddr_in *sin = (struct sockaddr_in *)ai->ai_addr;
-
-			inet_ntop(AF_INET, &sin->sin_addr, addr, sizeof addr);
-			port = ntohs(sin->sin_port);
-		} else if (ai->ai_family == AF_INET6) {
-			struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ai->ai_addr;
-
-			inet_ntop(AF_INET6, &sin6->sin6_addr, addr, sizeof addr);
-			port = ntohs(sin6->sin6_port);
-			scope = sin6->sin6_scope_id;
-		}
+		prog_ai_addr(ai, addr, sizeof addr, &port, &scope);
 		printf("  %s %s %d %s %u len=%u", fam_name(ai->ai_family),
 		       sock_name(ai->ai_socktype), ai->ai_protocol, addr, port,
 		       (unsigned)ai->ai_addrlen);

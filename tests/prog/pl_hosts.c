@@ -19,6 +19,8 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "prog_util.h"
+
 static const char *const names[] = {
 	"a4.lab.test", "alias1.lab.test", "both.lab.test", "two4.lab.test",
 	"a6.lab.test", "nx.lab.test", "nodata.lab.test", "many4.lab.test",
@@ -39,15 +41,10 @@ static const struct { int af; const char *addr; } addrs[] = {
 static const char *herr_name(int h)
 {
 	static char buf[32];
+	const char *n = prog_herr_name(h);
 
-	switch (h) {
-	case NETDB_INTERNAL: return "NETDB_INTERNAL";
-	case NETDB_SUCCESS:  return "NETDB_SUCCESS";
-	case HOST_NOT_FOUND: return "HOST_NOT_FOUND";
-	case TRY_AGAIN:      return "TRY_AGAIN";
-	case NO_RECOVERY:    return "NO_RECOVERY";
-	case NO_DATA:        return "NO_DATA";
-	}
+	if (n)
+		return n;
 	snprintf(buf, sizeof buf, "%d", h);
 	return buf;
 }
@@ -148,26 +145,13 @@ static void by_addr(int af, const char *text)
 static void name_info(int af, const char *text, int port, int flags, const char *fl)
 {
 	struct sockaddr_storage ss;
+	unsigned char a[16] = { 0 };
 	char host[NI_MAXHOST] = "", serv[NI_MAXSERV] = "";
 	socklen_t sl;
 	int rc;
 
-	memset(&ss, 0, sizeof ss);
-	if (af == AF_INET) {
-		struct sockaddr_in *s = (struct sockaddr_in *)&ss;
-
-		s->sin_family = AF_INET;
-		s->sin_port = htons((unsigned short)port);
-		inet_pton(AF_INET, text, &s->sin_addr);
-		sl = sizeof *s;
-	} else {
-		struct sockaddr_in6 *s = (struct sockaddr_in6 *)&ss;
-
-		s->sin6_family = AF_INET6;
-		s->sin6_port = htons((unsigned short)port);
-		inet_pton(AF_INET6, text, &s->sin6_addr);
-		sl = sizeof *s;
-	}
+	inet_pton(af, text, a);
+	sl = prog_sockaddr(af, a, (unsigned)port, &ss);
 	rc = getnameinfo((struct sockaddr *)&ss, sl, host, sizeof host, serv,
 			 sizeof serv, flags);
 	printf("getnameinfo %s %d flags=%s: %s host=%s serv=%s\n", text, port, fl,

@@ -46,6 +46,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "prog_util.h"
+
 #ifdef OLD_RES_SYMVER
 __asm__(".symver res_query,__res_query@GLIBC_2.2.5");
 __asm__(".symver res_search,__res_search@GLIBC_2.2.5");
@@ -91,15 +93,10 @@ static const char *const default_cases[] = {
 static const char *herr_name(int h)
 {
 	static char buf[32];
+	const char *n = prog_herr_name(h);
 
-	switch (h) {
-	case NETDB_INTERNAL: return "NETDB_INTERNAL";
-	case NETDB_SUCCESS:  return "NETDB_SUCCESS";
-	case HOST_NOT_FOUND: return "HOST_NOT_FOUND";
-	case TRY_AGAIN:      return "TRY_AGAIN";
-	case NO_RECOVERY:    return "NO_RECOVERY";
-	case NO_DATA:        return "NO_DATA";
-	}
+	if (n)
+		return n;
 	snprintf(buf, sizeof buf, "%d", h);
 	return buf;
 }
