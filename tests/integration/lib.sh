@@ -33,6 +33,18 @@
 #   lab_addrconfig v4|v6|both|none
 #                         set the host addresses glibc's AI_ADDRCONFIG sees
 #                         (default both; restore "both" when you are done)
+#
+# Captures (tcpdump on the loopback):
+#   capture PCAP FILTER CMD...
+#                         run CMD (its output into PCAP.out, its exit status
+#                         into PCAP.rc) while the packets FILTER selects are
+#                         captured into PCAP
+#   cap_start PCAP HOST   capture everything sent to HOST into PCAP, until
+#                         cap_stop; fails where tcpdump cannot run (a user
+#                         namespace, not installed)
+#   cap_stop              stop once all that was sent is in PCAP (a marker
+#                         datagram to HOST port 9), print how many of the
+#                         captured packets went to port 53
 
 # shellcheck source=SCRIPTDIR/../lab/ns.sh
 . "${REPO:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}/tests/lab/ns.sh"
@@ -145,4 +157,49 @@ lab_pid() {
 
 lab_tmp() {
     mktemp -d "$LAB/$1.XXXXXX"
+}
+
+capture() {
+    local f=$1 filter=$2 pid
+    shift 2
+    tcpdump --immediate-mode -i lo -n -U -w "$f" "$filter" 2>"$f.err" & pid=$!
+    for _ in $(seq 50); do grep -q listening "$f.err" && break; sleep 0.1; done
+    "$@" >"$f.out" 2>&1
+    echo $? >"$f.rc"
+    sleep 0.5
+    kill -INT "$pid"; wait "$pid" 2>/dev/null
+}
+
+CAP_PID=
+cap_start() {
+    CAP_PID=
+    CAP_FILE=$1 CAP_HOST=$2
+    [ -z "${DC_LAB_USERNS:-}" ] || return 1
+    command -v tcpdump >/dev/null || return 1
+    rm -f "$CAP_FILE" "$CAP_FILE.err"
+    tcpdump -i lo -n -U -w "$CAP_FILE" "dst host $CAP_HOST" 2>"$CAP_FILE.err" &
+    CAP_PID=$!
+    lab_pid "$CAP_PID" tcpdump
+    for _ in $(seq 100); do
+        grep -q 'listening on' "$CAP_FILE.err" 2>/dev/null && return 0
+        kill -0 "$CAP_PID" 2>/dev/null || break
+        sleep 0.05
+    done
+    kill "$CAP_PID" 2>/dev/null
+    CAP_PID=
+    return 1
+}
+
+cap_stop() {
+    [ -n "$CAP_PID" ] || return 1
+    local m=cap-end-$RANDOM$RANDOM
+    for _ in $(seq 100); do
+        echo "$m" 2>/dev/null >"/dev/udp/$CAP_HOST/9"
+        grep -qaF "$m" "$CAP_FILE" && break
+        sleep 0.05
+    done
+    kill -INT "$CAP_PID" 2>/dev/null
+    wait "$CAP_PID" 2>/dev/null
+    CAP_PID=
+    tcpdump -r "$CAP_FILE" -n 'dst port 53' 2>/dev/null | wc -l
 }

@@ -12,25 +12,17 @@ mkdir -m 755 "$CC"
 printf 'server %s\ncert-cache %s\n' "$STAMP_ES2" "$CC" >"$T/c.conf"
 export NSS_DNSCRYPT_CONF=$T/c.conf
 
-capture() { # FILE CMD...: run CMD while capturing traffic to 127.0.0.54
-    local f=$1 pid
-    shift
-    tcpdump --immediate-mode -i lo -n -U -w "$f" 'host 127.0.0.54' 2>"$f.err" & pid=$!
-    for _ in $(seq 50); do grep -q listening "$f.err" && break; sleep 0.1; done
-    "$@" >"$f.out" 2>&1
-    sleep 0.5
-    kill -INT "$pid"; wait "$pid" 2>/dev/null
-}
 packets() { tcpdump -n -r "$1" 2>/dev/null | wc -l; }
 
-capture "$T/cold.pcap" "$B/dnscrypt-resolve" -4 a4.lab.test
+# capture (lib.sh): the traffic to and from 127.0.0.54
+capture "$T/cold.pcap" 'host 127.0.0.54' "$B/dnscrypt-resolve" -4 a4.lab.test
 files=$(ls "$CC")
 t_match "a fetch writes one certificate file" "$files" '^[0-9a-f]{32}\.cert$'
 f=$CC/$files
 t_eq "file is 0644, owned by root" "$(stat -c '%a %u' "$f")" "644 0"
 t_eq "cold: certificate query + answer + query + answer" "$(packets "$T/cold.pcap")" 4
 
-capture "$T/warm.pcap" "$B/dnscrypt-resolve" -4 a4.lab.test
+capture "$T/warm.pcap" 'host 127.0.0.54' "$B/dnscrypt-resolve" -4 a4.lab.test
 t_match "warm: the certificate comes from the disk cache" "$(cat "$T/warm.pcap.out")" 'from the disk cache'
 t_eq "warm: one round trip, no plaintext packet" "$(packets "$T/warm.pcap")" 2
 
@@ -41,7 +33,7 @@ for kind in corrupt truncated planted; do
     truncated) head -c 100 "$f" >"$f.t" && mv "$f.t" "$f" ;;
     planted) head -c 124 /dev/urandom >"$f" ;;
     esac
-    capture "$T/$kind.pcap" "$B/dnscrypt-resolve" -4 a4.lab.test
+    capture "$T/$kind.pcap" 'host 127.0.0.54' "$B/dnscrypt-resolve" -4 a4.lab.test
     t_match "$kind file: lookup still works" "$(cat "$T/$kind.pcap.out")" '127\.20\.0\.1'
     t_eq "$kind file: costs one fetch (4 packets)" "$(packets "$T/$kind.pcap")" 4
     t_eq "$kind file: replaced by the valid certificate" \

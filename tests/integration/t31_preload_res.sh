@@ -48,39 +48,6 @@ viarun() { # RESOLV CMD...
         DNSCRYPT_RUN_PRELOAD="$PRELOAD" "$B/dnscrypt-run" --config "$LAB/es2.conf" "$@"
 }
 
-# tcpdump of everything sent to 127.0.0.99 (where the dead resolv.conf
-# points).  cap_stop prints the number of packets to its port 53.
-CAP_PID=
-cap_start() {
-    CAP_PID=
-    [ -z "${DC_LAB_USERNS:-}" ] || return 1
-    command -v tcpdump >/dev/null || return 1
-    tcpdump -i lo -n -U -w "$T/dead.pcap" 'dst host 127.0.0.99' 2>"$T/tcpdump.err" &
-    CAP_PID=$!
-    lab_pid "$CAP_PID" tcpdump
-    for _ in $(seq 100); do
-        grep -q 'listening on' "$T/tcpdump.err" 2>/dev/null && return 0
-        kill -0 "$CAP_PID" 2>/dev/null || break
-        sleep 0.05
-    done
-    kill "$CAP_PID" 2>/dev/null
-    CAP_PID=
-    return 1
-}
-cap_stop() {
-    [ -n "$CAP_PID" ] || return 1
-    # A marker datagram (port 9), so that everything before it is written.
-    for _ in $(seq 100); do
-        echo t31-marker 2>/dev/null >/dev/udp/127.0.0.99/9
-        grep -qa t31-marker "$T/dead.pcap" && break
-        sleep 0.05
-    done
-    kill -INT "$CAP_PID" 2>/dev/null
-    wait "$CAP_PID" 2>/dev/null
-    CAP_PID=
-    tcpdump -r "$T/dead.pcap" -n 'dst port 53' 2>/dev/null | wc -l
-}
-
 # ---- the old-symbol build --------------------------------------------------
 RQ_OLD=$T/res_query_old
 if gcc -std=gnu11 -O2 -Wall -Wextra -DOLD_RES_SYMVER -o "$RQ_OLD" \
@@ -132,7 +99,8 @@ for r in "${RUNS[@]}"; do
     i=$((i + 1))
 done
 
-cap_start && capturing=1 || capturing=0
+# everything sent to 127.0.0.99, where the dead resolv.conf points (lib.sh)
+cap_start "$T/dead.pcap" 127.0.0.99 && capturing=1 || capturing=0
 i=0
 for r in "${RUNS[@]}"; do
     IFS='|' read -r label suf args <<<"$r"

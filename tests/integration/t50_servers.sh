@@ -78,17 +78,6 @@ state() {
     [ -r "$1/servers.state" ] || return 0
     tail -n +2 "$1/servers.state" | awk '{ print $2, $3, $4 }'
 }
-# capture FILE HOSTS CMD...: the packets of CMD to/from HOSTS (tcpdump filter)
-capture() {
-    local f=$1 filter=$2 pid
-    shift 2
-    tcpdump --immediate-mode -i lo -n -U -w "$f" "$filter" 2>"$f.err" & pid=$!
-    for _ in $(seq 50); do grep -q listening "$f.err" && break; sleep 0.1; done
-    "$@" >"$f.out" 2>&1
-    echo $? >"$f.rc"
-    sleep 0.3
-    kill -INT "$pid"; wait "$pid" 2>/dev/null
-}
 packets() { tcpdump -n -r "$1" 2>/dev/null | wc -l; }
 
 # ---- 1. a server killed in the middle of a process's lookups ----------------

@@ -68,17 +68,8 @@ conf() {
     echo "$f"
 }
 lines() { grep -c -- "$2" "$T/$1.log" 2>/dev/null; }
-capture() { # FILE CMD...: CMD's loopback packets to/from the relays and servers
-    local f=$1 pid
-    shift
-    tcpdump --immediate-mode -i lo -n -U -w "$f" \
-        'host 127.0.0.54 or host 127.0.0.55 or net 127.0.51.0/24 or port 8443' 2>"$f.err" & pid=$!
-    for _ in $(seq 50); do grep -q listening "$f.err" && break; sleep 0.1; done
-    "$@" >"$f.out" 2>&1
-    echo $? >"$f.rc"
-    sleep 0.3
-    kill -INT "$pid"; wait "$pid" 2>/dev/null
-}
+# capture's filter (lib.sh): CMD's packets to/from the relays and servers
+CAP='host 127.0.0.54 or host 127.0.0.55 or net 127.0.51.0/24 or port 8443'
 # analyse PCAP: what went to the relays and to the server (key value lines)
 analyse() {
     python3 - "$1" <<'EOF'
@@ -149,7 +140,7 @@ get() { sed -n "s/^$1 //p" <<<"$2"; }
 
 # ---- 1. UDP through R1 ---------------------------------------------------------
 CU=$(conf udp "$STAMP_ES2" R1)
-capture "$T/udp.pcap" "$RESOLVE" -c "$CU" -4 a4.lab.test
+capture "$T/udp.pcap" "$CAP" "$RESOLVE" -c "$CU" -4 a4.lab.test
 t_match "through the relay over UDP: the lookup works" "$(cat "$T/udp.pcap.out")" '127\.20\.0\.1'
 t_ok "... the relay forwarded the certificate query" grep -q "udp .* -> 127.0.0.54:443 .* kind=plain answer=" "$T/R1.log"
 t_ok "... and the DNSCrypt query" grep -q "udp .* -> 127.0.0.54:443 .* kind=dnscrypt answer=" "$T/R1.log"
@@ -176,7 +167,7 @@ t_ok "... the relay forwarded to [::1]:8443" grep -q "udp .* -> \[::1\]:8443 .* 
 
 # ---- 2. TCP through R1 -----------------------------------------------------------
 CT=$(conf tcp "$STAMP_ES2" R1 "tcp-only yes")
-capture "$T/tcp.pcap" "$RESOLVE" -c "$CT" both.lab.test
+capture "$T/tcp.pcap" "$CAP" "$RESOLVE" -c "$CT" both.lab.test
 t_match "through the relay over TCP (tcp-only): the lookup works" "$(cat "$T/tcp.pcap.out")" '127\.20\.0\.2'
 t_ok "... the relay got the DNSCrypt queries over TCP" grep -q "tcp .* -> 127.0.0.54:443 .* kind=dnscrypt answer=" "$T/R1.log"
 a=$(analyse "$T/tcp.pcap")
@@ -193,7 +184,7 @@ t_match "getent through the module and the relay" "$out" '127\.20\.0\.2 '
 # ---- 3. a relay that refuses the target --------------------------------------
 CR=$(conf refused "$STAMP_ES2" R2)
 s0=${EPOCHREALTIME/[.,]/}
-capture "$T/refused.pcap" "$RESOLVE" -c "$CR" -4 a4.lab.test
+capture "$T/refused.pcap" "$CAP" "$RESOLVE" -c "$CR" -4 a4.lab.test
 ms=$(((${EPOCHREALTIME/[.,]/} - s0) / 1000))
 t_eq "relay refusing the target: the lookup fails (exit 2)" "$(cat "$T/refused.pcap.rc")" 2
 t_ok "... the relay logged its refusal" grep -q "refused: target 127.0.0.54:443 not allowed" "$T/R2.log"
@@ -203,7 +194,7 @@ t_eq "... and without direct-cert-fallback nothing went to the server" \
 t_diag "refused lookup took $ms ms (the relay answers refusals at once)"
 
 CRF=$(conf refused-fallback "$STAMP_ES2" R2 "direct-cert-fallback yes")
-capture "$T/refused-fb.pcap" "$RESOLVE" -c "$CRF" -4 a4.lab.test
+capture "$T/refused-fb.pcap" "$CAP" "$RESOLVE" -c "$CRF" -4 a4.lab.test
 t_eq "with direct-cert-fallback: still no lookup (queries go through the relay only)" \
     "$(cat "$T/refused-fb.pcap.rc")" 2
 a=$(analyse "$T/refused-fb.pcap")
@@ -217,7 +208,7 @@ out=$("$RESOLVE" -c "$CN" -4 a4.lab.test 2>&1)
 t_eq "relay refusing certificate queries, no direct-cert-fallback: no lookup" "$?" 2
 t_ok "... the relay refused the plain query" grep -q "refused: plain query" "$T/R3.log"
 CNF=$(conf nocert-fallback "$STAMP_ES2" R3 "direct-cert-fallback yes")
-capture "$T/nocert-fb.pcap" "$RESOLVE" -c "$CNF" -4 a4.lab.test
+capture "$T/nocert-fb.pcap" "$CAP" "$RESOLVE" -c "$CNF" -4 a4.lab.test
 t_match "... with direct-cert-fallback yes: the lookup works" "$(cat "$T/nocert-fb.pcap.out")" '127\.20\.0\.1'
 t_ok "... the query went through the relay" grep -q "udp .* -> 127.0.0.54:443 .* kind=dnscrypt answer=" "$T/R3.log"
 a=$(analyse "$T/nocert-fb.pcap")

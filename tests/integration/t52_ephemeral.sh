@@ -17,15 +17,7 @@ conf() { # NAME EXTRA...
     for l in "$@"; do echo "$l" >>"$f"; done
     echo "$f"
 }
-capture() { # FILE CMD...
-    local f=$1 pid
-    shift
-    tcpdump --immediate-mode -i lo -n -U -w "$f" 'host 127.0.0.54 and port 443' 2>"$f.err" & pid=$!
-    for _ in $(seq 50); do grep -q listening "$f.err" && break; sleep 0.1; done
-    "$@" >"$f.out" 2>&1
-    sleep 0.3
-    kill -INT "$pid"; wait "$pid" 2>/dev/null
-}
+CAP='host 127.0.0.54 and port 443'   # capture's filter (lib.sh)
 # keys PCAP: "QUERIES DISTINCT_KEYS" of the DNSCrypt queries to the server
 keys() {
     python3 - "$1" <<'EOF'
@@ -74,7 +66,7 @@ loop() { # CONF
 }
 
 CE=$(conf eph "ephemeral-keys yes")
-capture "$T/eph.pcap" loop "$CE"
+capture "$T/eph.pcap" "$CAP" loop "$CE"
 t_match "ephemeral-keys yes: lookups work" "$(cat "$T/eph.pcap.out")" '127\.20\.0\.2 '
 k=$(keys "$T/eph.pcap")
 t_diag "queries, distinct client keys: $k"
@@ -83,7 +75,7 @@ t_ok "... six queries (A and AAAA of three names) in one process" test "$nq" -ge
 t_eq "... each with a client public key of its own" "$nk" "$nq"
 
 CO=$(conf once)
-capture "$T/once.pcap" loop "$CO"
+capture "$T/once.pcap" "$CAP" loop "$CO"
 t_match "without the option: lookups work" "$(cat "$T/once.pcap.out")" '127\.20\.0\.2 '
 k=$(keys "$T/once.pcap")
 t_diag "queries, distinct client keys: $k"
@@ -92,7 +84,7 @@ t_ok "... six queries" test "$nq" -ge 6
 t_eq "... all with the process's one key" "$nk" 1
 
 CT=$(conf tcp "ephemeral-keys yes" "tcp-only yes")
-capture "$T/tcp.pcap" loop "$CT"
+capture "$T/tcp.pcap" "$CAP" loop "$CT"
 t_match "ephemeral-keys over TCP: lookups work" "$(cat "$T/tcp.pcap.out")" '127\.20\.0\.2 '
 k=$(keys "$T/tcp.pcap")
 t_diag "queries, distinct client keys: $k"
