@@ -33,6 +33,22 @@
 #   lab_addrconfig v4|v6|both|none
 #                         set the host addresses glibc's AI_ADDRCONFIG sees
 #                         (default both; restore "both" when you are done)
+#   lab_stamp ADDR:PORT [PK_FILE]
+#                         the sdns:// stamp of a DNSCrypt server there, with
+#                         the lab's provider key (or the 32 bytes in
+#                         PK_FILE) and $PROVIDER_NAME
+#   lab_confs DIR NAME... write DIR/NAME.conf ("cert-cache none") for each
+#                         NAME: udp (the es2 listener), tcp (es1, tcp-only),
+#                         v6 ([::1]:8443), dead (127.0.0.99:443, where
+#                         nothing listens; total-timeout 1000), wrong (the
+#                         es2 listener under a random provider key;
+#                         total-timeout 2000)
+#   lab_silent_server ADDR PORT DIR
+#                         start a server that binds UDP and TCP on ADDR:PORT
+#                         and never reads nor answers; DIR/silent.up appears
+#                         once it is bound (its output: DIR/silent.out).
+#                         Sets SILENT_PID, records it with lab_pid and lists
+#                         ADDR:PORT in $LAB/extra-listeners (zz_capture.sh)
 #
 # Captures (tcpdump on the loopback):
 #   capture PCAP FILTER CMD...
@@ -157,6 +173,48 @@ lab_pid() {
 
 lab_tmp() {
     mktemp -d "$LAB/$1.XXXXXX"
+}
+
+lab_stamp() {
+    python3 "$REPO/tests/lab/labtool.py" stamp "$1" "${2:-$LAB/dnscrypt/provider.pub}" "$PROVIDER_NAME"
+}
+
+lab_confs() {
+    local dir=$1 name
+    shift
+    for name in "$@"; do
+        case $name in
+        udp) printf 'server %s\ncert-cache none\n' "$STAMP_ES2" ;;
+        tcp) printf 'server %s\ncert-cache none\ntcp-only yes\n' "$STAMP_ES1" ;;
+        v6) printf 'server %s\ncert-cache none\n' "$STAMP_V6" ;;
+        dead) printf 'server %s\ncert-cache none\ntotal-timeout 1000\n' "$(lab_stamp 127.0.0.99:443)" ;;
+        wrong)
+            head -c 32 /dev/urandom >"$dir/wrong.pub"
+            printf 'server %s\ncert-cache none\ntotal-timeout 2000\n' \
+                "$(lab_stamp 127.0.0.54:443 "$dir/wrong.pub")"
+            ;;
+        *) echo "lab_confs: no configuration named $name" >&2; return 1 ;;
+        esac >"$dir/$name.conf"
+    done
+}
+
+lab_silent_server() {
+    python3 - "$1" "$2" "$3/silent.up" >"$3/silent.out" 2>&1 <<'EOF' &
+import socket, sys, time
+addr, port = sys.argv[1], int(sys.argv[2])
+u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+u.bind((addr, port))
+t = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+t.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+t.bind((addr, port))
+t.listen(64)
+open(sys.argv[3], "w").write("up\n")
+while True:
+    time.sleep(3600)
+EOF
+    SILENT_PID=$!
+    lab_pid "$SILENT_PID" python3
+    echo "$1:$2" >>"$LAB/extra-listeners"
 }
 
 capture() {

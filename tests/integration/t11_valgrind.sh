@@ -10,11 +10,7 @@ command -v valgrind >/dev/null || { t_skip "valgrind" "not installed"; t_done; }
 T=$(lab_tmp t11)
 VG=(valgrind -q --error-exitcode=99 --leak-check=full
     --errors-for-leak-kinds=definite,indirect)
-printf 'server %s\ncert-cache none\n' "$STAMP_ES2" >"$T/udp.conf"
-printf 'server %s\ncert-cache none\ntcp-only yes\n' "$STAMP_ES1" >"$T/tcp.conf"
-DEAD=$(python3 "$REPO/tests/lab/labtool.py" stamp 127.0.0.99:443 \
-    "$LAB/dnscrypt/provider.pub" "$PROVIDER_NAME")
-printf 'server %s\ncert-cache none\ntotal-timeout 1000\n' "$DEAD" >"$T/dead.conf"
+lab_confs "$T" udp tcp dead
 
 vg() { # DESC WANT_RC CONF ARGS...
     local desc=$1 want=$2 conf=$3 rc=0 out

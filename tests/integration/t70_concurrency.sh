@@ -360,29 +360,15 @@ fi
 kill "$HPID" 2>/dev/null
 wait "$HPID" 2>/dev/null
 
-# A server that reads nothing and answers nothing, on UDP and TCP.
-python3 - 127.0.70.2 443 "$T/silent.up" >"$T/silent.out" 2>&1 <<'EOF' &
-import socket, sys, time
-addr, port = sys.argv[1], int(sys.argv[2])
-u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-u.bind((addr, port))
-t = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-t.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-t.bind((addr, port))
-t.listen(64)
-open(sys.argv[3], "w").write("up\n")
-while True:
-    time.sleep(3600)
-EOF
-SPID=$!
-lab_pid "$SPID" python3
-echo 127.0.70.2:443 >>"$LAB/extra-listeners"   # certificate queries only
+# A server that reads nothing and answers nothing, on UDP and TCP (it is
+# sent certificate queries only).
+lab_silent_server 127.0.70.2 443 "$T"
+SPID=$SILENT_PID
 for _ in $(seq 100); do [ -s "$T/silent.up" ] && break; sleep 0.05; done
 if [ ! -s "$T/silent.up" ]; then
     t_fail "a silent server starts" "$(cat "$T/silent.out")"
 else
-    NOCERT=$(python3 "$REPO/tests/lab/labtool.py" stamp 127.0.70.2:443 \
-        "$LAB/dnscrypt/provider.pub" "$PROVIDER_NAME")
+    NOCERT=$(lab_stamp 127.0.70.2:443)
     printf 'server %s\ncert-cache none\n' "$NOCERT" >"$T/nocert.conf"
     prog "hard_cancel cert" with_nss "$NSSW" "$DEAD" "$B/tests/hard_cancel" cert \
         "$T/nocache.conf" "$T/nocert.conf" 10

@@ -65,15 +65,7 @@ done
 [ "$n" -gt 0 ] || t_fail "unit tests built in $SB/tests"
 
 # ---- dnscrypt-resolve -----------------------------------------------------------
-printf 'server %s\ncert-cache none\n' "$STAMP_ES2" >"$T/udp.conf"
-printf 'server %s\ncert-cache none\ntcp-only yes\n' "$STAMP_ES1" >"$T/tcp.conf"
-printf 'server %s\ncert-cache none\n' "$STAMP_V6" >"$T/v6.conf"
-DEADSTAMP=$(python3 "$REPO/tests/lab/labtool.py" stamp 127.0.0.99:443 \
-    "$LAB/dnscrypt/provider.pub" "$PROVIDER_NAME")
-printf 'server %s\ncert-cache none\ntotal-timeout 1000\n' "$DEADSTAMP" >"$T/dead.conf"
-head -c 32 /dev/urandom >"$T/wrong.pub"
-WRONG=$(python3 "$REPO/tests/lab/labtool.py" stamp 127.0.0.54:443 "$T/wrong.pub" "$PROVIDER_NAME")
-printf 'server %s\ncert-cache none\ntotal-timeout 2000\n' "$WRONG" >"$T/wrong.conf"
+lab_confs "$T" udp tcp v6 dead wrong
 
 # resolve DESC WANT_RC CONF ARGS...: $SB's and $B's dnscrypt-resolve -q.
 resolve() {

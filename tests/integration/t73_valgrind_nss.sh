@@ -32,14 +32,7 @@ t0=$EPOCHREALTIME
 VG=(valgrind -q --error-exitcode=99 --leak-check=full
     --errors-for-leak-kinds=definite,indirect
     --suppressions="$REPO/tests/valgrind.supp" --log-file="$T/vg.%p")
-printf 'server %s\ncert-cache none\n' "$STAMP_ES2" >"$T/udp.conf"
-printf 'server %s\ncert-cache none\ntcp-only yes\n' "$STAMP_ES1" >"$T/tcp.conf"
-DEADSTAMP=$(python3 "$REPO/tests/lab/labtool.py" stamp 127.0.0.99:443 \
-    "$LAB/dnscrypt/provider.pub" "$PROVIDER_NAME")
-printf 'server %s\ncert-cache none\ntotal-timeout 1000\n' "$DEADSTAMP" >"$T/dead.conf"
-head -c 32 /dev/urandom >"$T/wrong.pub"
-WRONG=$(python3 "$REPO/tests/lab/labtool.py" stamp 127.0.0.54:443 "$T/wrong.pub" "$PROVIDER_NAME")
-printf 'server %s\ncert-cache none\ntotal-timeout 2000\n' "$WRONG" >"$T/wrong.conf"
+lab_confs "$T" udp tcp dead wrong
 
 # The valgrind logs of the last command (one per process), minus blank
 # lines; empty when valgrind had nothing to say.
@@ -126,23 +119,8 @@ if [ -n "${VALGRIND:-}" ]; then
     HPID=$!
     lab_pid "$HPID" python3
     echo 127.0.73.1:443 >>"$LAB/extra-listeners"   # for zz_capture.sh
-    # a server that reads nothing and answers nothing, on UDP and TCP
-    python3 - 127.0.73.2 443 "$T/silent.up" >"$T/silent.out" 2>&1 <<'EOF' &
-import socket, sys, time
-addr, port = sys.argv[1], int(sys.argv[2])
-u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-u.bind((addr, port))
-t = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-t.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-t.bind((addr, port))
-t.listen(64)
-open(sys.argv[3], "w").write("up\n")
-while True:
-    time.sleep(3600)
-EOF
-    SPID=$!
-    lab_pid "$SPID" python3
-    echo 127.0.73.2:443 >>"$LAB/extra-listeners"
+    lab_silent_server 127.0.73.2 443 "$T"   # reads nothing, answers nothing
+    SPID=$SILENT_PID
     for _ in $(seq 100); do
         [ -s "$T/hostile.info" ] && [ -s "$T/silent.up" ] && break
         sleep 0.05
@@ -153,8 +131,7 @@ EOF
         read -r _ _ hstamp _ <"$T/hostile.info"
         printf 'server %s\ncert-cache none\n' "$hstamp" >"$T/silent.conf"
         printf 'server %s\ncert-cache none\ntotal-timeout 300\n' "$hstamp" >"$T/warm.conf"
-        NOCERT=$(python3 "$REPO/tests/lab/labtool.py" stamp 127.0.73.2:443 \
-            "$LAB/dnscrypt/provider.pub" "$PROVIDER_NAME")
+        NOCERT=$(lab_stamp 127.0.73.2:443)
         printf 'server %s\ncert-cache none\n' "$NOCERT" >"$T/nocert.conf"
         vgprog "hard_cancel answer" -- "$B/tests/hard_cancel" answer \
             "$T/nocache.conf" "$T/silent.conf" 5 "$T/warm.conf"
