@@ -49,6 +49,11 @@
 #                         once it is bound (its output: DIR/silent.out).
 #                         Sets SILENT_PID, records it with lab_pid and lists
 #                         ADDR:PORT in $LAB/extra-listeners (zz_capture.sh)
+#   lab_overlay_root DIR NAME DESC
+#                         in a private mount namespace: make /usr, /etc and
+#                         /var writable copies (overlays whose upper layers
+#                         are on a tmpfs NAME mounted on DIR), then t_pass
+#                         DESC; on failure t_fail and t_done
 #
 # Captures (tcpdump on the loopback):
 #   capture PCAP FILTER CMD...
@@ -215,6 +220,18 @@ EOF
     SILENT_PID=$!
     lab_pid "$SILENT_PID" python3
     echo "$1:$2" >>"$LAB/extra-listeners"
+}
+
+lab_overlay_root() {
+    local d
+    mkdir -p "$1"
+    mount -t tmpfs "$2" "$1" || { t_fail "tmpfs for the overlays"; t_done; }
+    for d in usr etc var; do
+        mkdir -p "$1/$d.up" "$1/$d.work"
+        mount -t overlay overlay -o "lowerdir=/$d,upperdir=$1/$d.up,workdir=$1/$d.work" "/$d" ||
+            { t_fail "overlay on /$d"; t_done; }
+    done
+    t_pass "$3"
 }
 
 capture() {

@@ -90,13 +90,7 @@ set -u
 . "$REPO/tests/integration/lib.sh"
 T=$1 MA=$2 SAN=$3
 mk() { make -s -C "$REPO" SAN="$SAN" "$@"; }
-mount -t tmpfs t60 "$T/ov" || { t_fail "tmpfs for the overlays"; t_done; }
-for d in usr etc var; do
-    mkdir -p "$T/ov/$d.up" "$T/ov/$d.work"
-    mount -t overlay overlay -o "lowerdir=/$d,upperdir=$T/ov/$d.up,workdir=$T/ov/$d.work" "/$d" ||
-        { t_fail "overlay on /$d"; t_done; }
-done
-t_pass "private mount namespace: /usr, /etc and /var are overlays"
+lab_overlay_root "$T/ov" t60 "private mount namespace: /usr, /etc and /var are overlays"
 mount --bind "$LAB/resolv.conf.plain" /etc/resolv.conf
 orig_hosts=$(grep '^hosts:' /etc/nsswitch.conf)
 gai() { getent ahostsv4 a4.lab.test 2>&1 | head -n 1; }
@@ -174,7 +168,6 @@ t_eq "nothing else of ours is left in /usr, /etc, /var" "$left" ""
 t_match "resolution as before" "$(gai)" '^127\.20\.0\.1 '
 t_done
 CYCLE
-mkdir -p "$T/ov"
 # Leave build/dnscrypt-run as the rest of the suite expects it afterwards.
 cycle=$(unshare -m --propagation private bash "$T/cycle.sh" "$T" "$MA" "$SAN" 2>&1)
 while IFS= read -r l; do

@@ -85,14 +85,7 @@ cat >"$T/cycle.sh" <<'CYCLE'
 set -u
 . "$REPO/tests/integration/lib.sh"
 T=$1 NSS=$2 TOOLS=$3 MA=$4
-mkdir -p "$T/ov"
-mount -t tmpfs t63 "$T/ov" || { t_fail "tmpfs for the overlays"; t_done; }
-for d in usr etc var; do
-    mkdir -p "$T/ov/$d.up" "$T/ov/$d.work"
-    mount -t overlay overlay -o "lowerdir=/$d,upperdir=$T/ov/$d.up,workdir=$T/ov/$d.work" "/$d" ||
-        { t_fail "overlay on /$d"; t_done; }
-done
-t_pass "private mount namespace: /usr, /etc and /var (dpkg's database) are overlays"
+lab_overlay_root "$T/ov" t63 "private mount namespace: /usr, /etc and /var (dpkg's database) are overlays"
 mount --bind "$LAB/resolv.conf.plain" /etc/resolv.conf
 orig=$(grep '^hosts:' /etc/nsswitch.conf)
 gai() { getent ahostsv4 a4.lab.test 2>&1 | head -n 1; }
