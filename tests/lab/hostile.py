@@ -541,12 +541,8 @@ class Listener:
 
     def tcp_conn(self, conn, _peer):
         wlock = threading.Lock()
-        buf = b""
         try:
-            while True:
-                data, buf = labnet.read_frame(conn, buf)
-                if data is None:
-                    return
+            for data in labnet.frames(conn):
                 kind, x = self.classify(data, "tcp")
                 if kind == "cert":
                     log(self.addr, "tcp cert query")

@@ -17,6 +17,8 @@ relay.py, dcclient.py, labtool.py; stdlib only, libsodium through ctypes).
                             (message, the bytes after it), or (None, buf)
                             once the peer closes first
   recv_frame(sock)          one message; OSError if the peer closes first
+  frames(sock)              every message of a connection, until the peer
+                            closes it
   write_info(path, lines)   the lines into path, atomically (to stdout
                             when path is None)
   run_until_killed()        wait for SIGTERM or SIGINT, then exit 0 at once
@@ -107,6 +109,15 @@ def recv_frame(sock):
     if msg is None:
         raise OSError("connection closed")
     return msg
+
+
+def frames(sock):
+    buf = b""
+    while True:
+        msg, buf = read_frame(sock, buf)
+        if msg is None:
+            return
+        yield msg
 
 
 def write_info(path, lines):

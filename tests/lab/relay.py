@@ -168,12 +168,8 @@ class Relay:
             log("udp error:", repr(e))
 
     def tcp_conn(self, conn, peer):
-        buf = b""
         try:
-            while True:
-                pkt, buf = labnet.read_frame(conn, buf)
-                if pkt is None:
-                    return
+            for pkt in labnet.frames(conn):
                 out = self.handle("tcp", fmt(peer[0], peer[1]), pkt)
                 if out is None:
                     continue
