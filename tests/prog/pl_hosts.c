@@ -38,17 +38,6 @@ static const struct { int af; const char *addr; } addrs[] = {
 	{ 0, NULL },
 };
 
-static const char *herr_name(int h)
-{
-	static char buf[32];
-	const char *n = prog_herr_name(h);
-
-	if (n)
-		return n;
-	snprintf(buf, sizeof buf, "%d", h);
-	return buf;
-}
-
 static const char *err_name(int e)
 {
 	const char *n = e ? strerrorname_np(e) : "0";
@@ -85,14 +74,14 @@ static void by_name(const char *name)
 
 	h_errno = -1;
 	h = gethostbyname(name);
-	printf("gethostbyname %s: h_errno=%s", name, h ? "-" : herr_name(h_errno));
+	printf("gethostbyname %s: h_errno=%s", name, h ? "-" : prog_herr_text(h_errno));
 	print_hostent(h);
 
 	he = -1;
 	hr = NULL;
 	rc = gethostbyname_r(name, &hb, buf, sizeof buf, &hr, &he);
 	printf("gethostbyname_r %s: ret=%s h_errno=%s", name, err_name(rc),
-	       hr ? "-" : herr_name(he));
+	       hr ? "-" : prog_herr_text(he));
 	print_hostent(hr);
 
 	for (int i = 0; i < 2; i++) {
@@ -101,14 +90,14 @@ static void by_name(const char *name)
 		h_errno = -1;
 		h = gethostbyname2(name, fams[i]);
 		printf("gethostbyname2 %s %s: h_errno=%s", name, f,
-		       h ? "-" : herr_name(h_errno));
+		       h ? "-" : prog_herr_text(h_errno));
 		print_hostent(h);
 
 		he = -1;
 		hr = NULL;
 		rc = gethostbyname2_r(name, fams[i], &hb, buf, sizeof buf, &hr, &he);
 		printf("gethostbyname2_r %s %s: ret=%s h_errno=%s", name, f,
-		       err_name(rc), hr ? "-" : herr_name(he));
+		       err_name(rc), hr ? "-" : prog_herr_text(he));
 		print_hostent(hr);
 	}
 	/* ERANGE: the caller's buffer is too small, glibc asks for more. */
@@ -116,7 +105,7 @@ static void by_name(const char *name)
 	hr = NULL;
 	rc = gethostbyname_r(name, &hb, buf, 16, &hr, &he);
 	printf("gethostbyname_r/16 %s: ret=%s h_errno=%s", name, err_name(rc),
-	       hr ? "-" : herr_name(he));
+	       hr ? "-" : prog_herr_text(he));
 	print_hostent(hr);
 }
 
@@ -131,14 +120,14 @@ static void by_addr(int af, const char *text)
 	inet_pton(af, text, a);
 	h_errno = -1;
 	h = gethostbyaddr(a, len, af);
-	printf("gethostbyaddr %s: h_errno=%s", text, h ? "-" : herr_name(h_errno));
+	printf("gethostbyaddr %s: h_errno=%s", text, h ? "-" : prog_herr_text(h_errno));
 	print_hostent(h);
 
 	he = -1;
 	hr = NULL;
 	rc = gethostbyaddr_r(a, len, af, &hb, buf, sizeof buf, &hr, &he);
 	printf("gethostbyaddr_r %s: ret=%s h_errno=%s", text, err_name(rc),
-	       hr ? "-" : herr_name(he));
+	       hr ? "-" : prog_herr_text(he));
 	print_hostent(hr);
 }
 

@@ -54,6 +54,18 @@ static inline const char *prog_herr_name(int h)
 	}
 }
 
+/* prog_herr_name, or else the number (in a static buffer). */
+static inline const char *prog_herr_text(int h)
+{
+	static char buf[32];
+	const char *n = prog_herr_name(h);
+
+	if (n)
+		return n;
+	snprintf(buf, sizeof(buf), "%d", h);
+	return buf;
+}
+
 /* The address of a getaddrinfo result as text ("?" for a family other
  * than AF_INET and AF_INET6), its port and its IPv6 scope id (0 for
  * IPv4); port and scope may be NULL. */

@@ -90,17 +90,6 @@ static const char *const default_cases[] = {
 	NULL,
 };
 
-static const char *herr_name(int h)
-{
-	static char buf[32];
-	const char *n = prog_herr_name(h);
-
-	if (n)
-		return n;
-	snprintf(buf, sizeof buf, "%d", h);
-	return buf;
-}
-
 static const struct { const char *n; int t; } types[] = {
 	{ "A", ns_t_a }, { "AAAA", ns_t_aaaa }, { "MX", ns_t_mx },
 	{ "TXT", ns_t_txt }, { "SRV", ns_t_srv }, { "PTR", ns_t_ptr },
@@ -231,9 +220,9 @@ static void report(const char *fn, const char *tname, const char *name,
 	printf("%s %s %s: ret=%d", fn, tname, name, ret);
 	if (ret > anslen)
 		printf("(>%d)", anslen);
-	printf(" h_errno=%s", herr_name(h_errno));
+	printf(" h_errno=%s", prog_herr_text(h_errno));
 	if (st)
-		printf(" res_h_errno=%s", herr_name(st->res_h_errno));
+		printf(" res_h_errno=%s", prog_herr_text(st->res_h_errno));
 	if (len >= 12 && want_id >= 0 && (ans[0] << 8 | ans[1]) != want_id)
 		printf(" id=mismatch");
 	printf("\n");
