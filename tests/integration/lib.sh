@@ -12,6 +12,9 @@
 #   t_eq DESC GOT WANT          pass when the strings are equal
 #   t_match DESC GOT REGEX      pass when GOT matches the bash regex
 #   t_diag MSG...               "# MSG"
+#   t_sub PREFIX OUTPUT         report the results in another TAP run's
+#                               OUTPUT as this script's ("PREFIX: DESC"),
+#                               its other lines as diagnostics
 #   t_done                      exit 0 if nothing failed, else 1
 #
 # Lab helpers:
@@ -139,6 +142,17 @@ t_match() {
         t_fail "$1" "got:   ${2:0:4000}" "regex: $3"
         return 1
     fi
+}
+
+t_sub() {
+    local l
+    while IFS= read -r l; do
+        case $l in
+            "ok "*) t_pass "$1: ${l#ok * - }" ;;
+            "not ok "*) t_fail "$1: ${l#not ok * - }" ;;
+            *) t_diag "$l" ;;
+        esac
+    done <<<"$2"
 }
 
 t_done() {

@@ -170,13 +170,7 @@ t_done
 CYCLE
 # Leave build/dnscrypt-run as the rest of the suite expects it afterwards.
 cycle=$(unshare -m --propagation private bash "$T/cycle.sh" "$T" "$MA" "$SAN" 2>&1)
-while IFS= read -r l; do
-    case $l in
-        "ok "*) t_pass "cycle: ${l#ok * - }" ;;
-        "not ok "*) t_fail "cycle: ${l#not ok * - }" ;;
-        *) t_diag "$l" ;;
-    esac
-done <<<"$cycle"
+t_sub cycle "$cycle"
 n_ok=$(grep -c '^ok' <<<"$cycle")
 t_ok "the cycle ran ($n_ok checks)" test "$n_ok" -ge 25
 t_eq "this machine's /etc/nsswitch.conf was not touched" "$(grep -c dnscrypt /etc/nsswitch.conf)" 0

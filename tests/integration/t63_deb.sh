@@ -159,13 +159,7 @@ t_eq "nothing of the packages is left" "$left" ""
 t_done
 CYCLE
 cycle=$(unshare -m --propagation private bash "$T/cycle.sh" "$T" "$NSS" "$TOOLS" "$MA" 2>&1)
-while IFS= read -r l; do
-    case $l in
-        "ok "*) t_pass "cycle: ${l#ok * - }" ;;
-        "not ok "*) t_fail "cycle: ${l#not ok * - }" ;;
-        *) t_diag "$l" ;;
-    esac
-done <<<"$cycle"
+t_sub cycle "$cycle"
 t_ok "the cycle ran ($(grep -c '^ok' <<<"$cycle") checks)" test "$(grep -c '^ok' <<<"$cycle")" -ge 30
 t_eq "this machine's dpkg database knows nothing of the packages" \
     "$(dpkg-query -W -f '${db:Status-Status}' libnss-dnscrypt 2>/dev/null)" ""
