@@ -60,7 +60,7 @@ TOOLS       := $(B)/dnscrypt-resolve $(B)/dnscrypt-lists
         check-man deb deb-check
 all: $(B)/libdc.a $(NSS_LIB) $(PRELOAD_LIB) $(TOOLS) $(B)/dnscrypt-run
 
-$(B)/%.o: %.c $(wildcard common/*.h nss/*.h preload/*.h tests/unit/*.h)
+$(B)/%.o: %.c $(wildcard common/*.h nss/*.h preload/*.h tests/unit/*.h tests/prog/*.h)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $<")
 	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
