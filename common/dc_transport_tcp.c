@@ -1,0 +1,211 @@
+/* dc_transport_tcp.c - the TCP path of the transport: c-ares's plain
+ * frames sealed and reframed (relay header included), ciphertext c-ares
+ * cannot see kept queued without stalling it, and sealed answer frames
+ * opened back into plain ones.  Facts about c-ares 1.18.1 (design.md
+ * 1.1): c-ares writes "len(2) | message" frames (several per asendv when
+ * pipelined) and reads the 2-byte length, then the exact remainder, one
+ * read per ares_process_fd call.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+#include <sodium.h>
+
+#include "dc_transport_int.h"
+
+static int buf_append(struct dc_buf *b, const void *data, size_t len)
+{
+	if (b->off && b->off == b->len)
+		b->off = b->len = 0;
+	if (b->len + len > b->cap) {
+		size_t ncap = b->cap ? b->cap : 1024;
+		while (ncap < b->len + len)
+			ncap *= 2;
+		uint8_t *n = realloc(b->p, ncap);
+		if (!n)
+			return -1;
+		b->p = n;
+		b->cap = ncap;
+	}
+	memcpy(b->p + b->len, data, len);
+	b->len += len;
+	return 0;
+}
+
+static void buf_free(struct dc_buf *b)
+{
+	if (b->p)
+		sodium_memzero(b->p, b->cap);
+	free(b->p);
+	memset(b, 0, sizeof(*b));
+}
+
+/* Free (and wipe) the TCP buffers of s. */
+void dc_transport_tcp_free(struct dc_tsock *s)
+{
+	buf_free(&s->txp);
+	buf_free(&s->txc);
+	buf_free(&s->rxp);
+	if (s->rxc)
+		sodium_memzero(s->rxc, DC_MAX_ANSWER_WIRE);
+	free(s->rxc);
+}
+
+/* Move every complete plain frame of txp into txc, sealed (or, on the
+ * certificate channel, with the relay header). */
+static int tcp_seal_frames(struct dc_transport *t, struct dc_tserver *srv,
+			   struct dc_tsock *s)
+{
+	uint8_t out[DC_OUT_CAP + 2];
+	/* TCP padding stays within 1..64 bytes (dnsdist refuses more than
+	 * 256): min_wire 0 selects that rule.  A relay forwards over UDP
+	 * (ANONYMIZED-DNSCRYPT.txt 3), so there the UDP rule applies. */
+	size_t min_wire = s->relay ? srv->udp_wire : 0;
+
+	while (s->txp.len - s->txp.off >= 2) {
+		const uint8_t *f = s->txp.p + s->txp.off;
+		size_t flen = ((size_t)f[0] << 8) | f[1], wlen;
+
+		if (s->txp.len - s->txp.off < 2 + flen)
+			break;
+		if (dc_transport_wrap(t, srv, s, f + 2, flen, min_wire, out + 2,
+				      sizeof(out) - 2, &wlen) != 0)
+			return -1;
+		if (wlen > 65535) {
+			errno = EMSGSIZE;
+			return -1;
+		}
+		out[0] = (uint8_t)(wlen >> 8);
+		out[1] = (uint8_t)wlen;
+		if (buf_append(&s->txc, out, wlen + 2) != 0) {
+			errno = ENOMEM;
+			return -1;
+		}
+		s->txp.off += 2 + flen;
+	}
+	return 0;
+}
+
+ares_ssize_t dc_transport_tcp_send(struct dc_transport *t, struct dc_tsock *s,
+				   const struct iovec *iov, int iovcnt)
+{
+	size_t total = 0, skip = s->held;
+
+	for (int i = 0; i < iovcnt; i++) {
+		const uint8_t *p = iov[i].iov_base;
+		size_t n = iov[i].iov_len, k = skip < n ? skip : n;
+
+		skip -= k;
+		total += n;
+		if (n > k && buf_append(&s->txp, p + k, n - k) != 0) {
+			errno = ENOMEM;
+			return -1;
+		}
+	}
+	if (tcp_seal_frames(t, &t->servers[s->server], s) != 0)
+		return -1;
+	while (s->txc.off < s->txc.len) {
+		ssize_t k = send(s->fd, s->txc.p + s->txc.off,
+				 s->txc.len - s->txc.off, MSG_NOSIGNAL);
+		if (k < 0) {
+			if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
+				break;
+			return -1;
+		}
+		s->txc.off += (size_t)k;
+	}
+	if (s->txc.off == s->txc.len) {
+		s->held = 0;
+		return (ares_ssize_t)total;
+	}
+	/* Ciphertext is still queued here.  Report one byte less than we
+	 * took, so that c-ares keeps waiting for writability and calls us
+	 * again to flush (otherwise it never would). */
+	s->held = 1;
+	if (total <= 1) {
+		errno = EAGAIN;
+		return -1;
+	}
+	return (ares_ssize_t)(total - 1);
+}
+
+/* Read one sealed frame, all but its last byte: that one is only peeked
+ * at and stays in the kernel until c-ares has taken the last byte of the
+ * opened frame, so the socket keeps polling readable while we still hold
+ * data for c-ares.  Returns 1 with a frame in s->rxp, 0 at EOF, -1. */
+static int tcp_fill(struct dc_transport *t, struct dc_tsock *s)
+{
+	uint8_t plain[DC_MAX_ANSWER_WIRE + 2];
+	size_t plen;
+	ssize_t n;
+
+	while (s->rxhdr_len < 2) {
+		n = recv(s->fd, s->rxhdr + s->rxhdr_len, 2 - s->rxhdr_len, 0);
+		if (n <= 0)
+			return (int)n;
+		s->rxhdr_len += (size_t)n;
+		if (s->rxhdr_len == 2) {
+			s->rxc_need = ((size_t)s->rxhdr[0] << 8) | s->rxhdr[1];
+			if (s->rxc_need < DC_ANSWER_OVERHEAD + 12 ||
+			    s->rxc_need > DC_MAX_ANSWER_WIRE) {
+				errno = EBADMSG;
+				return -1;
+			}
+			s->rxc_len = 0;
+		}
+	}
+	if (!s->rxc && !(s->rxc = malloc(DC_MAX_ANSWER_WIRE))) {
+		errno = ENOMEM;
+		return -1;
+	}
+	while (s->rxc_len < s->rxc_need - 1) {
+		n = recv(s->fd, s->rxc + s->rxc_len, s->rxc_need - 1 - s->rxc_len, 0);
+		if (n <= 0)
+			return (int)n;
+		s->rxc_len += (size_t)n;
+	}
+	n = recv(s->fd, s->rxc + s->rxc_len, 1, MSG_PEEK);
+	if (n <= 0)
+		return (int)n;
+	s->rxhdr_len = 0;
+	if (dc_transport_open_answer(t, s, s->rxc, s->rxc_need, plain + 2,
+				     sizeof(plain) - 2, &plen) != 0) {
+		errno = EBADMSG; /* c-ares reconnects and sends again */
+		return -1;
+	}
+	plain[0] = (uint8_t)(plen >> 8);
+	plain[1] = (uint8_t)plen;
+	if (buf_append(&s->rxp, plain, plen + 2) != 0) {
+		errno = ENOMEM;
+		return -1;
+	}
+	sodium_memzero(plain, plen + 2);
+	s->kernel_hold = 1;
+	return 1;
+}
+
+ares_ssize_t dc_transport_tcp_recv(struct dc_transport *t, struct dc_tsock *s,
+				   uint8_t *data, size_t len)
+{
+	size_t avail, k;
+
+	if (s->rxp.off == s->rxp.len) {
+		int rc = tcp_fill(t, s);
+		if (rc <= 0)
+			return rc;
+	}
+	avail = s->rxp.len - s->rxp.off;
+	k = len < avail ? len : avail;
+	memcpy(data, s->rxp.p + s->rxp.off, k);
+	s->rxp.off += k;
+	if (s->rxp.off == s->rxp.len && s->kernel_hold) {
+		uint8_t last;
+		/* The frame is handed over: now take its last byte. */
+		if (recv(s->fd, &last, 1, 0) == 1)
+			s->kernel_hold = 0;
+		s->rxp.off = s->rxp.len = 0;
+	}
+	return (ares_ssize_t)k;
+}
