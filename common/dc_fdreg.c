@@ -1,8 +1,8 @@
 /* dc_fdreg.c - the process-wide registry of the descriptors the transports
  * opened (fork safety): socket() and close() under its lock, which fork
- * takes first, and the pthread_atfork handlers (called from dc_ctx's)
- * that close, in a child, the sockets of lookups running in other threads
- * at fork time.  With socket functions set, c-ares 1.18.1 configures
+ * takes first, each socket listed with its identity (st_dev, st_ino), and
+ * the pthread_atfork handlers (called from dc_ctx's) that close, in a
+ * child, the parent's sockets.  With socket functions set, c-ares 1.18.1 configures
  * nothing on the socket (design.md 1.1): non-blocking and close-on-exec
  * are set here, and TCP_NODELAY on a relay's replacement socket.
  */
@@ -13,39 +13,84 @@
 #include <stdlib.h>
 #include <sys/socket.h>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "dc_transport_int.h"
 
+struct reg_entry {
+	int fd;
+	struct dc_fdid id;
+};
+
 static pthread_mutex_t reg_lock = PTHREAD_MUTEX_INITIALIZER;
-static int *reg_fds;
+static struct reg_entry *reg;
 static size_t reg_n, reg_cap;
 unsigned dc_fdreg_gen;
 
+static int fd_identity(int fd, struct dc_fdid *id)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) != 0)
+		return -1;
+	id->dev = st.st_dev;
+	id->ino = st.st_ino;
+	return 0;
+}
+
+/* fstat() is async-signal-safe: also used in the fork child handler. */
+static int fd_is(int fd, const struct dc_fdid *id)
+{
+	struct stat st;
+
+	return fstat(fd, &st) == 0 && st.st_dev == id->dev && st.st_ino == id->ino;
+}
+
+static struct reg_entry *reg_find(int fd, const struct dc_fdid *id)
+{
+	for (size_t i = 0; i < reg_n; i++)
+		if (reg[i].fd == fd && reg[i].id.dev == id->dev &&
+		    reg[i].id.ino == id->ino)
+			return &reg[i];
+	return NULL;
+}
+
 /* socket() and close() happen under the registry lock, and fork takes
  * that lock first (atfork_prepare): no child can inherit a socket that the
- * registry does not list, nor close a number the registry still lists
- * after the parent reused it. */
-int dc_fdreg_socket(int domain, int type, int protocol, unsigned *gen)
+ * registry does not list.  Each entry keeps the socket's identity: a
+ * program may close our descriptor and get the number back from open(),
+ * and neither we nor the fork handler may then close its file. */
+int dc_fdreg_socket(int domain, int type, int protocol, unsigned *gen,
+		    struct dc_fdid *id)
 {
 	int fd = -1, saved;
 
 	pthread_mutex_lock(&reg_lock);
 	if (reg_n == reg_cap) {
 		size_t ncap = reg_cap ? reg_cap * 2 : 16;
-		int *n = realloc(reg_fds, ncap * sizeof(*n));
+		struct reg_entry *n = realloc(reg, ncap * sizeof(*n));
 		if (!n) {
 			errno = ENOMEM;
 			goto done;
 		}
-		reg_fds = n;
+		reg = n;
 		reg_cap = ncap;
 	}
 	fd = socket(domain, type | SOCK_NONBLOCK | SOCK_CLOEXEC, protocol);
-	if (fd >= 0) {
-		reg_fds[reg_n++] = fd;
-		*gen = dc_fdreg_gen;
+	if (fd < 0)
+		goto done;
+	if (fd_identity(fd, id) != 0) {
+		saved = errno;
+		close(fd);
+		errno = saved;
+		fd = -1;
+		goto done;
 	}
+	reg[reg_n].fd = fd;
+	reg[reg_n].id = *id;
+	reg_n++;
+	*gen = dc_fdreg_gen;
 done:
 	saved = errno;
 	pthread_mutex_unlock(&reg_lock);
@@ -56,12 +101,15 @@ done:
 /* Put a new socket of another family (a relay's) under fd's number:
  * c-ares made the socket for the server's family.  Under the lock, so
  * that the short-lived second descriptor cannot leak into a child. */
-int dc_fdreg_replace(int fd, int domain, int type, unsigned gen)
+int dc_fdreg_replace(int fd, int domain, int type, unsigned gen,
+		     struct dc_fdid *id)
 {
+	struct reg_entry *e;
 	int nfd, rc = -1, saved, one = 1;
 
 	pthread_mutex_lock(&reg_lock);
-	if (gen != dc_fdreg_gen) {
+	e = gen == dc_fdreg_gen ? reg_find(fd, id) : NULL;
+	if (!e || !fd_is(fd, id)) {
 		errno = EBADF;
 		goto done;
 	}
@@ -73,6 +121,8 @@ int dc_fdreg_replace(int fd, int domain, int type, unsigned gen)
 	rc = dup3(nfd, fd, O_CLOEXEC) < 0 ? -1 : 0;
 	saved = errno;
 	close(nfd);
+	if (rc == 0 && fd_identity(fd, &e->id) == 0)
+		*id = e->id;
 	errno = saved;
 done:
 	saved = errno;
@@ -81,35 +131,24 @@ done:
 	return rc;
 }
 
-/* Take fd off the registry if it was opened in generation gen (and so is
- * still ours), closing it when do_close is set. */
-static void reg_drop(int fd, unsigned gen, int do_close)
+int dc_fdreg_is_ours(int fd, unsigned gen, const struct dc_fdid *id)
 {
+	return gen == dc_fdreg_gen && fd_is(fd, id);
+}
+
+void dc_fdreg_close(int fd, unsigned gen, const struct dc_fdid *id)
+{
+	struct reg_entry *e;
+	int saved = errno;
+
 	pthread_mutex_lock(&reg_lock);
-	if (gen == dc_fdreg_gen) {
-		for (size_t i = 0; i < reg_n; i++) {
-			if (reg_fds[i] == fd) {
-				reg_fds[i] = reg_fds[--reg_n];
-				if (do_close)
-					close(fd);
-				break;
-			}
-		}
+	if (gen == dc_fdreg_gen && (e = reg_find(fd, id)) != NULL) {
+		*e = reg[--reg_n];
+		if (fd_is(fd, id))
+			close(fd);
 	}
 	pthread_mutex_unlock(&reg_lock);
-}
-
-/* Close fd if it was opened in generation gen (and so is still ours). */
-void dc_fdreg_close(int fd, unsigned gen)
-{
-	reg_drop(fd, gen, 1);
-}
-
-/* Drop fd from the registry without closing it: the program closed our
- * socket and the number now names something of its own. */
-void dc_fdreg_forget(int fd, unsigned gen)
-{
-	reg_drop(fd, gen, 0);
+	errno = saved;
 }
 
 /* Held around c-ares's channel set-up, which opens /dev/urandom without
@@ -135,15 +174,18 @@ void dc_transport_atfork_parent(void)
 	pthread_mutex_unlock(&reg_lock);
 }
 
-/* In the child, sockets of lookups running in other threads at fork time
- * belong to threads that no longer exist: close them so they neither leak
- * nor get reused.  close() is async-signal-safe. */
+/* In the child, the parent's sockets (lookups running in other threads,
+ * UDP sockets kept between lookups) are not the child's: close them so
+ * they neither leak nor get reused - those that are still ours, not a
+ * number the program has since reused.  fstat() and close() are
+ * async-signal-safe. */
 void dc_transport_atfork_child(void)
 {
 	int saved = errno;
 
 	for (size_t i = 0; i < reg_n; i++)
-		close(reg_fds[i]);
+		if (fd_is(reg[i].fd, &reg[i].id))
+			close(reg[i].fd);
 	reg_n = 0;
 	dc_fdreg_gen++;
 	pthread_mutex_init(&reg_lock, NULL);

@@ -30,27 +30,6 @@
 
 /* ---- helpers ---- */
 
-static void sock_identify(struct dc_tsock *s)
-{
-	struct stat st;
-
-	if (fstat(s->fd, &st) == 0) {
-		s->dev = st.st_dev;
-		s->ino = st.st_ino;
-	}
-}
-
-/* Still the socket we made?  A program may close every descriptor it did
- * not open (daemons do) and get our number back from open(); a socket's
- * inode is unique while it lives. */
-static int sock_still_ours(const struct dc_tsock *s)
-{
-	struct stat st;
-
-	return s->gen == dc_fdreg_gen && fstat(s->fd, &st) == 0 &&
-	       st.st_dev == s->dev && st.st_ino == s->ino;
-}
-
 static struct dc_tsock *find_sock(struct dc_transport *t, int fd)
 {
 	for (struct dc_tsock *s = t->socks; s; s = s->next)
@@ -105,7 +84,7 @@ static void drain(int fd)
 
 static int park(struct dc_transport *t, struct dc_tsock *s)
 {
-	if (!t->encrypt || s->type != SOCK_DGRAM || s->foreign ||
+	if (!t->encrypt || s->type != SOCK_DGRAM ||
 	    s->gen != dc_fdreg_gen || !s->connected || t->nparked >= DC_PARK_MAX)
 		return 0;
 	for (int i = 0; i < DC_PENDING; i++)
@@ -132,12 +111,13 @@ static struct dc_tsock *unpark(struct dc_transport *t, int domain)
 		}
 		*pp = s->next;
 		t->nparked--;
-		if (sock_still_ours(s)) {
+		/* A program may close every descriptor it did not open
+		 * (daemons do) and get our number back from open(). */
+		if (dc_fdreg_is_ours(s->fd, s->gen, &s->id)) {
 			drain(s->fd);
 			return s;
 		}
-		/* Not ours any more: forget it, never close it. */
-		dc_fdreg_forget(s->fd, s->gen);
+		dc_fdreg_close(s->fd, s->gen, &s->id);   /* forgets it */
 		sock_free(s);
 	}
 	return NULL;
@@ -162,7 +142,7 @@ static ares_socket_t t_socket(int domain, int type, int protocol, void *ud)
 		errno = ENOMEM;
 		return ARES_SOCKET_BAD;
 	}
-	fd = dc_fdreg_socket(domain, type, protocol, &s->gen);
+	fd = dc_fdreg_socket(domain, type, protocol, &s->gen, &s->id);
 	if (fd < 0) {
 		free(s);
 		return ARES_SOCKET_BAD;
@@ -172,7 +152,6 @@ static ares_socket_t t_socket(int domain, int type, int protocol, void *ud)
 	s->fd = fd;
 	s->type = type;
 	s->domain = s->family = domain;
-	sock_identify(s);
 	s->server = -1;
 	s->next = t->socks;
 	t->socks = s;
@@ -208,12 +187,11 @@ static int t_close(ares_socket_t fd, void *ud)
 	if (t->encrypt && s->server >= 0 && s->sent > 0 && s->answered == 0 &&
 	    t->on_silence && s->gen == dc_fdreg_gen)
 		t->on_silence(t->hook_arg, s->server);
-	/* After a fork the child closed it already; never close a number
-	 * that may by now belong to someone else. */
 	if (park(t, s))
 		return 0;
-	if (!s->foreign)
-		dc_fdreg_close(fd, s->gen);
+	/* After a fork the child closed it already; and a number the
+	 * program took over is never closed (dc_fdreg_close checks). */
+	dc_fdreg_close(fd, s->gen, &s->id);
 	sock_free(s);
 	return 0;
 }
@@ -256,10 +234,9 @@ static int t_connect(ares_socket_t fd, const struct sockaddr *sa,
 		return 0;
 	s->connected = 0;
 	if (sa->sa_family != s->family) {
-		if (dc_fdreg_replace(fd, sa->sa_family, s->type, s->gen) != 0)
+		if (dc_fdreg_replace(fd, sa->sa_family, s->type, s->gen, &s->id) != 0)
 			return -1;
 		s->family = sa->sa_family;
-		sock_identify(s);
 	}
 	if (connect(fd, sa, salen) != 0)
 		return -1;
@@ -356,8 +333,7 @@ void dc_transport_cleanup(struct dc_transport *t)
 	while (t->socks) {
 		struct dc_tsock *s = t->socks;
 		t->socks = s->next;
-		if (!s->foreign)
-			dc_fdreg_close(s->fd, s->gen);
+		dc_fdreg_close(s->fd, s->gen, &s->id);
 		sock_free(s);
 	}
 }

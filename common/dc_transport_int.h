@@ -28,6 +28,13 @@ struct dc_pending {
 	struct dc_session session;   /* the keys this query was sent with */
 };
 
+/* A descriptor's identity (fstat): a socket's inode is unique while it
+ * lives, so a number the program closed and reused is told apart. */
+struct dc_fdid {
+	dev_t dev;
+	ino_t ino;
+};
+
 struct dc_tsock {
 	int fd;
 	int type;                    /* SOCK_DGRAM or SOCK_STREAM */
@@ -36,9 +43,7 @@ struct dc_tsock {
 	unsigned gen;                /* fork generation it was opened in */
 	int domain;                  /* the family c-ares asked for */
 	int family;                  /* the socket's own (a relay's may differ) */
-	dev_t dev;                   /* identity of our socket (fstat), so */
-	ino_t ino;                   /* that a reused number is noticed */
-	int foreign;                 /* the number is no longer ours */
+	struct dc_fdid id;           /* identity of our socket */
 	int connected;               /* to peer (UDP, kept across parking) */
 	struct sockaddr_storage peer;
 	unsigned sent, answered;     /* queries sealed, answers authenticated */
@@ -68,15 +73,18 @@ struct dc_tsock {
 extern unsigned dc_fdreg_gen;
 
 /* socket(), non-blocking and close-on-exec, listed in the registry; *gen
- * is set to the generation it was opened in.  -1 with errno. */
-int dc_fdreg_socket(int domain, int type, int protocol, unsigned *gen);
-/* Put a new socket of another family (a relay's) under fd's number: 0, or
- * -1 with errno. */
-int dc_fdreg_replace(int fd, int domain, int type, unsigned gen);
-/* Close fd if it was opened in generation gen (and so is still ours). */
-void dc_fdreg_close(int fd, unsigned gen);
-/* Drop fd from the registry without closing it. */
-void dc_fdreg_forget(int fd, unsigned gen);
+ * is set to the generation it was opened in, *id to its identity.  -1
+ * with errno. */
+int dc_fdreg_socket(int domain, int type, int protocol, unsigned *gen,
+		    struct dc_fdid *id);
+/* Put a new socket of another family (a relay's) under fd's number
+ * (identity *id, updated): 0, or -1 with errno. */
+int dc_fdreg_replace(int fd, int domain, int type, unsigned gen,
+		     struct dc_fdid *id);
+/* fd is still the socket (gen, id) the registry opened. */
+int dc_fdreg_is_ours(int fd, unsigned gen, const struct dc_fdid *id);
+/* Take (fd, gen, id) off the registry, closing fd if it is still ours. */
+void dc_fdreg_close(int fd, unsigned gen, const struct dc_fdid *id);
 
 /* ------------------------------------------------- sealing, opening */
 

@@ -12,9 +12,17 @@
  *    it stays unconnected and receives nothing.
  * 4. After everything is closed, the count of descriptors is the count
  *    after the first lookup.
+ * 5. The kept socket's number made a pipe, then fork(): in the child the
+ *    pipe is still open (the fork handler closes only our own sockets).
+ * 6. A thread resolves; its kept socket's number is made a pipe while the
+ *    thread still lives; when it exits (its context freed) the pipe stays
+ *    open.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 
 #include "hard_util.h"
 
@@ -35,6 +43,46 @@ static int first_socket(void)
 		}
 	}
 	return -1;
+}
+
+/* Is fd open and a pipe? */
+static int is_pipe(int fd)
+{
+	struct stat st;
+
+	return fstat(fd, &st) == 0 && S_ISFIFO(st.st_mode);
+}
+
+static int sockets_now(char *map, int n)
+{
+	char p[64], t[64];
+	int c = 0;
+
+	for (int fd = 0; fd < n; fd++) {
+		ssize_t k;
+
+		snprintf(p, sizeof(p), "/proc/self/fd/%d", fd);
+		k = readlink(p, t, sizeof(t) - 1);
+		map[fd] = 0;
+		if (k > 0) {
+			t[k] = 0;
+			map[fd] = strncmp(t, "socket:", 7) == 0;
+			c += map[fd];
+		}
+	}
+	return c;
+}
+
+static pthread_barrier_t bar;
+
+static void *thread_lookup(void *arg)
+{
+	char got[1024];
+
+	*(int *)arg = hard_check_bench(30, got, sizeof(got));
+	pthread_barrier_wait(&bar);     /* resolved: main looks */
+	pthread_barrier_wait(&bar);     /* main put a pipe there */
+	return NULL;
 }
 
 static int check_lookups(const char *what)
@@ -131,6 +179,67 @@ int main(void)
 		fails++;
 	} else {
 		printf("PASS descriptors at the end: %d, as after the first lookup\n", fd);
+	}
+
+	/* 5. fork with the number taken by the program */
+	{
+		pid_t pid;
+		int st;
+
+		fd = first_socket();
+		if (fd < 0 || pipe2(p, O_CLOEXEC) != 0 || dup2(p[1], fd) != fd) {
+			printf("FAIL fork case: no kept socket or pipe: %s\n", strerror(errno));
+			return 1;
+		}
+		pid = fork();
+		if (pid == 0)
+			_exit(is_pipe(fd) ? 0 : 1);
+		if (pid < 0 || waitpid(pid, &st, 0) != pid || !WIFEXITED(st) ||
+		    WEXITSTATUS(st) != 0) {
+			printf("FAIL fork: in the child the program's pipe %d was closed\n", fd);
+			fails++;
+		} else {
+			printf("PASS fork: in the child the program's pipe under the old number is still open\n");
+		}
+		fails += check_lookups("parent after the fork");
+		close(fd);
+		close(p[0]);
+		close(p[1]);
+	}
+
+	/* 6. a thread's kept socket taken by the program before it exits */
+	{
+		char before[1024], after[1024];
+		pthread_t th;
+		int rc = -1, mine = -1;
+
+		sockets_now(before, 1024);
+		pthread_barrier_init(&bar, NULL, 2);
+		pthread_create(&th, NULL, thread_lookup, &rc);
+		pthread_barrier_wait(&bar);
+		sockets_now(after, 1024);
+		for (int i = 0; i < 1024 && mine < 0; i++)
+			if (after[i] && !before[i])
+				mine = i;
+		if (rc != 0 || mine < 0 || pipe2(p, O_CLOEXEC) != 0 ||
+		    dup2(p[1], mine) != mine) {
+			printf("FAIL thread case: lookup %d, socket %d: %s\n", rc, mine, strerror(errno));
+			pthread_barrier_wait(&bar);
+			pthread_join(th, NULL);
+			return 1;
+		}
+		pthread_barrier_wait(&bar);
+		pthread_join(th, NULL);
+		if (!is_pipe(mine)) {
+			printf("FAIL thread exit: the program's pipe %d was closed with the thread's context\n", mine);
+			fails++;
+		} else {
+			printf("PASS thread exit: the program's pipe under the thread's old number is still open\n");
+		}
+		close(mine);
+		close(p[0]);
+		close(p[1]);
+		pthread_barrier_destroy(&bar);
 	}
 	return fails ? 1 : 0;
 }
