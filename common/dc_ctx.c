@@ -1,9 +1,9 @@
-/* dc_ctx.c - per-thread contexts, process-wide key pair, fork handling,
- * the order in which a lookup asks the servers, and the poll loop that
- * drives a c-ares channel. */
-#include <arpa/inet.h>
+/* dc_ctx.c - per-thread contexts (made on first use, re-made after fork or
+ * a configuration change, freed at thread exit), the process-wide key
+ * pair, search settings and fork handling, and the start of a lookup: its
+ * server plan (dc_ctx_plan.c) and a session with the first server that can
+ * have one.  Channels and their poll loop are in dc_channel.c. */
 #include <errno.h>
-#include <poll.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,7 +12,7 @@
 #include <unistd.h>
 #include <sodium.h>
 
-#include "dc_ctx.h"
+#include "dc_ctx_int.h"
 #include "dc_anscache.h"
 #include "dc_crypt.h"
 
@@ -105,16 +105,6 @@ static void do_init(void)
 	init_ok = 1;
 }
 
-__thread int dc_cancel_caller = -1;
-
-uint64_t dc_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
-
 static void keypair_get(struct dc_keypair *kp)
 {
 	pid_t me = getpid();
@@ -126,90 +116,6 @@ static void keypair_get(struct dc_keypair *kp)
 	}
 	*kp = g_kp;
 	pthread_mutex_unlock(&g_lock);
-}
-
-/* The channel's servers, in this order (ARES_OPT_SERVERS carries no
- * port: the list is set here). */
-static int set_servers(ares_channel ch, const struct dc_stamp *const *servers,
-		       int n)
-{
-	struct ares_addr_port_node node[DC_MAX_SERVERS];
-
-	if (n > DC_MAX_SERVERS)
-		n = DC_MAX_SERVERS;
-	memset(node, 0, sizeof(node));
-	for (int i = 0; i < n; i++) {
-		const struct dc_stamp *st = servers[i];
-		node[i].next = i + 1 < n ? &node[i + 1] : NULL;
-		node[i].family = st->addr.sa.sa_family;
-		if (node[i].family == AF_INET) {
-			node[i].addr.addr4 = st->addr.sin.sin_addr;
-			node[i].udp_port = ntohs(st->addr.sin.sin_port);
-		} else {
-			memcpy(&node[i].addr.addr6, &st->addr.sin6.sin6_addr, 16);
-			node[i].udp_port = ntohs(st->addr.sin6.sin6_port);
-		}
-		node[i].tcp_port = node[i].udp_port;
-	}
-	return ares_set_servers_ports(ch, n > 0 ? node : NULL);
-}
-
-dc_status dc_channel_new(ares_channel *ch, struct dc_transport *tr,
-			 const struct dc_config *cfg,
-			 const struct dc_stamp *const *servers, int nservers,
-			 int use_tcp)
-{
-	struct ares_options o;
-	struct in_addr dummy;
-	char *lookups = (char *)"b";
-	int mask, rc;
-
-	memset(&o, 0, sizeof(o));
-	/* Every setting given, so that c-ares reads no resolv.conf (it would
-	 * fopen it without close-on-exec); servers are replaced below. */
-	dummy.s_addr = htonl(INADDR_LOOPBACK);
-	o.servers = &dummy;
-	o.nservers = 1;
-	o.ndomains = 0;
-	o.domains = NULL;
-	o.lookups = lookups;
-	o.nsort = 0;
-	o.ndots = 1;
-	/* c-ares 1.18 never resends a TCP query that timed out: give a TCP
-	 * channel's single try the whole budget instead (a late answer,
-	 * e.g. dribbled or slow, still counts).  With several servers each
-	 * gets its share of the TCP half, so that a silent one does not
-	 * hold up the others. */
-	o.timeout = use_tcp ? cfg->total_timeout_ms : cfg->timeout_ms;
-	if (use_tcp && nservers > 1) {
-		o.timeout = cfg->total_timeout_ms / (2 * nservers);
-		if (o.timeout < cfg->timeout_ms)
-			o.timeout = cfg->timeout_ms;
-	}
-	o.tries = use_tcp ? 1 : cfg->attempts;
-	/* We see every rcode ourselves; EDNS(0) lets an answer up to our
-	 * padded query size come back over UDP. */
-	o.flags = ARES_FLAG_NOCHECKRESP | ARES_FLAG_NOSEARCH | ARES_FLAG_EDNS |
-		  (use_tcp ? ARES_FLAG_USEVC : 0);
-	o.ednspsz = DC_MAX_DNS_MSG;
-	/* NOROTATE: every query starts with the first server of our order,
-	 * even if RES_OPTIONS says "rotate" (c-ares reads it regardless). */
-	mask = ARES_OPT_SERVERS | ARES_OPT_DOMAINS | ARES_OPT_LOOKUPS |
-	       ARES_OPT_SORTLIST | ARES_OPT_NDOTS | ARES_OPT_TIMEOUTMS |
-	       ARES_OPT_TRIES | ARES_OPT_FLAGS | ARES_OPT_EDNSPSZ |
-	       ARES_OPT_NOROTATE;
-	dc_transport_fork_block();
-	rc = ares_init_options(ch, &o, mask);
-	dc_transport_fork_unblock();
-	if (rc != ARES_SUCCESS)
-		return rc == ARES_ENOMEM ? DC_ENOMEM : DC_ESYS;
-	dc_transport_attach(tr, *ch);
-	if (set_servers(*ch, servers, nservers) != ARES_SUCCESS) {
-		ares_destroy(*ch);
-		*ch = NULL;
-		return DC_ENOMEM;
-	}
-	return DC_OK;
 }
 
 static void ctx_free(struct dc_ctx *c)
@@ -239,102 +145,6 @@ static int config_changed(struct dc_ctx *c, time_t now)
 		return c->config_mtime.tv_sec != 0;
 	return st.st_mtim.tv_sec != c->config_mtime.tv_sec ||
 	       st.st_mtim.tv_nsec != c->config_mtime.tv_nsec;
-}
-
-/* ---- several servers (dc_servers.h) ---- */
-
-static const uint8_t *route_id(const struct dc_ctx *c, int i)
-{
-	return c->hid[i][c->via_slot[i]];
-}
-
-static void save_state(struct dc_ctx *c)
-{
-	if (c && c->save_wanted) {
-		c->save_wanted = 0;
-		dc_servers_save(&c->cfg);
-	}
-}
-
-/* With one server and one route there is nothing to choose: no records,
- * no state file. */
-static void note_failure(struct dc_ctx *c, int i)
-{
-	if (c->choice && dc_servers_note_failure(route_id(c, i)))
-		c->save_wanted = 1;
-}
-
-/* Transport hook: c-ares is about to ask server i, maybe for the first
- * time in this process: fetch its certificate now, with half of what is
- * left of the lookup's budget (one failed fetch per lookup at most). */
-static int hook_need_session(void *arg, int i)
-{
-	struct dc_ctx *c = arg;
-	time_t now = time(NULL);
-	uint64_t t = dc_now_ms();
-
-	if (c->srv[i].has_session && now < c->cert_until[i])
-		return 0;
-	if (c->fetch_failed[i][c->via_slot[i]] == c->lookup_seq ||
-	    t >= c->deadline_ms)
-		return -1;
-	if (dc_cert_ensure(c, i, now, t + (c->deadline_ms - t) / 2) == DC_OK)
-		return 0;
-	c->fetch_failed[i][c->via_slot[i]] = c->lookup_seq;
-	note_failure(c, i);
-	return -1;
-}
-
-static void hook_answer(void *arg, int i, uint32_t rtt_us, int sample)
-{
-	struct dc_ctx *c = arg;
-
-	if (c->choice && dc_servers_note_answer(route_id(c, i), rtt_us, sample))
-		c->save_wanted = 1;
-}
-
-static void hook_silence(void *arg, int i)
-{
-	note_failure(arg, i);
-}
-
-/* Before a lookup: each server's best route (relay), and the servers'
- * order in both channels, best first. */
-static void plan(struct dc_ctx *c, time_t now)
-{
-	const struct dc_stamp *list[DC_MAX_SERVERS];
-	struct dc_health h[DC_MAX_SERVERS], cur;
-	int order[DC_MAX_SERVERS], n = c->cfg.nservers;
-
-	for (int i = 0; i < n; i++) {
-		int nv = c->cfg.nvia[i] ? c->cfg.nvia[i] : 1, slot = 0;
-
-		dc_servers_get(c->hid[i][0], &h[i]);
-		for (int k = 1; k < nv; k++) {
-			dc_servers_get(c->hid[i][k], &cur);
-			if (dc_health_cmp(&cur, &h[i], now) < 0) {
-				h[i] = cur;
-				slot = k;
-			}
-		}
-		c->via_slot[i] = slot;
-		c->srv[i].relay = c->cfg.nvia[i] ?
-			&c->cfg.relays[c->cfg.via[i][slot]] : NULL;
-	}
-	if (n < 2)
-		return;
-	dc_health_rank(h, n, now, order);
-	if (memcmp(order, c->order, (size_t)n * sizeof(int)) == 0)
-		return;
-	for (int k = 0; k < n; k++)
-		list[k] = &c->cfg.servers[order[k]];
-	/* Between lookups the channels hold no query, as
-	 * ares_set_servers_ports requires. */
-	if (set_servers(c->ch, list, n) == ARES_SUCCESS &&
-	    (!c->ch_tcp || set_servers(c->ch_tcp, list, n) == ARES_SUCCESS))
-		memcpy(c->order, order, (size_t)n * sizeof(int));
-	else
-		c->order[0] = -1;       /* try again next time */
 }
 
 /* Search settings come from glibc's res_ninit, which takes a lock of
@@ -405,9 +215,9 @@ static dc_status ctx_new(struct dc_ctx **out, struct dc_diag *diag)
 	}
 	dc_transport_init(&c->tr, 1, c->srv, c->cfg.nservers,
 			  (size_t)c->cfg.udp_max);
-	c->tr.need_session = hook_need_session;
-	c->tr.on_answer = hook_answer;
-	c->tr.on_silence = hook_silence;
+	c->tr.need_session = dc_ctx_hook_need_session;
+	c->tr.on_answer = dc_ctx_hook_answer;
+	c->tr.on_silence = dc_ctx_hook_silence;
 	c->tr.hook_arg = c;
 	c->tr.tcp_samples = c->cfg.tcp_only;
 	/* The TCP channel is made when a lookup first needs it: each c-ares
@@ -515,7 +325,7 @@ dc_status dc_ctx_get(struct dc_ctx **out)
 	c->deadline_ms = dc_now_ms() + (uint64_t)c->cfg.total_timeout_ms;
 	if (c->choice)
 		dc_servers_load(&c->cfg, 0);
-	plan(c, now);
+	dc_ctx_plan(c, now);
 	/* A session with the first server of the order that can have one;
 	 * the others get theirs when c-ares turns to them (the transport's
 	 * need_session hook).  A failed fetch marks that route failing and
@@ -547,76 +357,13 @@ dc_status dc_ctx_get(struct dc_ctx **out)
 		}
 		rc = r;
 		c->fetch_failed[i][c->via_slot[i]] = c->lookup_seq;
-		note_failure(c, i);
-		plan(c, now);
+		dc_ctx_note_failure(c, i);
+		dc_ctx_plan(c, now);
 	}
-	save_state(c);
+	dc_ctx_save_state(c);
 	if (!ready)
 		return rc == DC_OK ? DC_ECERT : rc;
 	*out = c;
-	return DC_OK;
-}
-
-static dc_status wait_loop(ares_channel ch, const int *pending, uint64_t deadline_ms)
-{
-	while (*pending > 0) {
-		ares_socket_t socks[ARES_GETSOCK_MAXNUM];
-		struct pollfd pfd[ARES_GETSOCK_MAXNUM];
-		struct timeval maxtv, tv, *tvp;
-		uint64_t now = dc_now_ms();
-		int bm, n = 0, ms, r;
-
-		if (now >= deadline_ms) {
-			ares_cancel(ch);
-			return DC_ETIMEOUT;
-		}
-		bm = ares_getsock(ch, socks, ARES_GETSOCK_MAXNUM);
-		for (int i = 0; i < ARES_GETSOCK_MAXNUM; i++) {
-			/* ARES_GETSOCK_WRITABLE shifts an int 1 by up to 31
-			 * (undefined): test the bits unsigned. */
-			unsigned ubm = (unsigned)bm;
-			short ev = 0;
-			if (ubm & (1u << i))
-				ev |= POLLIN;
-			if (ubm & (1u << (i + ARES_GETSOCK_MAXNUM)))
-				ev |= POLLOUT;
-			if (!ev)
-				continue;
-			pfd[n].fd = socks[i];
-			pfd[n].events = ev;
-			pfd[n].revents = 0;
-			n++;
-		}
-		maxtv.tv_sec = (time_t)((deadline_ms - now) / 1000);
-		maxtv.tv_usec = (suseconds_t)((deadline_ms - now) % 1000) * 1000;
-		tvp = ares_timeout(ch, &maxtv, &tv);
-		ms = (int)(tvp->tv_sec * 1000 + (tvp->tv_usec + 999) / 1000);
-		if (dc_cancel_caller == PTHREAD_CANCEL_ENABLE) {
-			/* The one cancellation point of a lookup: no lock is
-			 * held here; the thread's channels are freed by its
-			 * thread-exit destructor, a certificate fetch's by its
-			 * cleanup handler. */
-			pthread_setcancelstate(PTHREAD_CANCEL_ENABLE, NULL);
-			r = poll(pfd, (nfds_t)n, ms);
-			pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, NULL);
-		} else {
-			r = poll(pfd, (nfds_t)n, ms);
-		}
-		if (r < 0 && errno != EINTR)
-			return DC_ESYS;
-		if (r <= 0) {
-			ares_process_fd(ch, ARES_SOCKET_BAD, ARES_SOCKET_BAD);
-			continue;
-		}
-		for (int i = 0; i < n; i++) {
-			short re = pfd[i].revents;
-			if (!re)
-				continue;
-			ares_process_fd(ch,
-				(re & (POLLIN | POLLERR | POLLHUP)) ? pfd[i].fd : ARES_SOCKET_BAD,
-				(re & POLLOUT) ? pfd[i].fd : ARES_SOCKET_BAD);
-		}
-	}
 	return DC_OK;
 }
 
@@ -626,10 +373,10 @@ dc_status dc_ctx_wait(ares_channel ch, const int *pending, uint64_t deadline_ms)
 	int saved;
 
 	tls_wait_depth++;
-	rc = wait_loop(ch, pending, deadline_ms);
+	rc = dc_channel_wait(ch, pending, deadline_ms);
 	if (--tls_wait_depth == 0 && tls_ctx && tls_ctx->save_wanted) {
 		saved = errno;
-		save_state(tls_ctx);
+		dc_ctx_save_state(tls_ctx);
 		errno = saved;
 	}
 	return rc;

@@ -230,7 +230,7 @@ static int costs(const uint8_t pk[32], const char *provider)
 	if (dc_cert_parse(cert.raw, cert.rawlen, pk, time(NULL), &c2) != DC_CERT_VALID)
 		return 2;
 	bench_kv("coldcost", "cert_verify", bench_now_us() - t0);
-	/* the same options as common/dc_ctx.c's dc_channel_new */
+	/* the same options as common/dc_channel.c's dc_channel_new */
 	t0 = bench_now_us();
 	ares_library_init(ARES_LIB_INIT_ALL);
 	memset(&o, 0, sizeof(o));
