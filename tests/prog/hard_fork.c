@@ -56,56 +56,6 @@ typedef enum nss_status (*gbn4_fn)(const char *, struct gaih_addrtuple **,
 				   char *, size_t, int *, int *, int32_t *);
 static gbn4_fn gbn4;     /* the module's entry point, after the first lookup */
 
-/* Sockets connected to port 443 (the resolver's), by inode. */
-static int resolver_socket(unsigned long inode)
-{
-	static const char *const files[] = {
-		"/proc/self/net/udp", "/proc/self/net/udp6",
-		"/proc/self/net/tcp", "/proc/self/net/tcp6",
-	};
-	char line[512];
-	int found = 0;
-
-	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]) && !found; i++) {
-		FILE *f = fopen(files[i], "re");
-
-		if (!f)
-			continue;
-		while (!found && fgets(line, sizeof(line), f)) {
-			unsigned port;
-			unsigned long ino;
-
-			if (sscanf(line, " %*d: %*[0-9A-Fa-f]:%*x %*[0-9A-Fa-f]:%x %*x %*x:%*x %*x:%*x %*x %*d %*d %lu",
-				   &port, &ino) == 2 && ino == inode && port == 443)
-				found = 1;
-		}
-		fclose(f);
-	}
-	return found;
-}
-
-/* Descriptors, and how many are sockets connected to the resolver. */
-static int count_fds(int *resolver)
-{
-	char p[64], t[64];
-	int n = 0, r = 0;
-
-	for (int fd = 0; fd < 4096; fd++) {
-		ssize_t k;
-
-		snprintf(p, sizeof(p), "/proc/self/fd/%d", fd);
-		k = readlink(p, t, sizeof(t) - 1);
-		if (k <= 0)
-			continue;
-		n++;
-		t[k] = 0;
-		if (strncmp(t, "socket:[", 8) == 0 && resolver_socket(strtoul(t + 8, NULL, 10)))
-			r++;
-	}
-	*resolver = r;
-	return n;
-}
-
 /* bench-n through the module's gethostbyname4_r: 0 when exact, else the
  * reason in got. */
 static int check_direct(int n, char *got, size_t gotlen)
@@ -237,7 +187,7 @@ int main(int argc, char **argv)
 		printf("FAIL libnss_dnscrypt.so.2 is not loaded after a lookup\n");
 		return 1;
 	}
-	fds_parent = count_fds(&socks_parent);
+	fds_parent = hard_fds(&socks_parent, 1);
 	pthread_barrier_init(&first, NULL, (unsigned)nthreads + 1);
 	use_barrier = 1;
 	start(w, 0);
@@ -254,7 +204,7 @@ int main(int argc, char **argv)
 	{
 		int s;
 
-		count_fds(&s);
+		hard_fds(&s, 1);
 		printf("DIAG fork with %d of %d lookups done, %d resolver socket(s) open in the parent just before\n",
 		       before_mark, nthreads * lookups, s);
 	}
@@ -267,11 +217,11 @@ int main(int argc, char **argv)
 	if (child == 0) {
 		int s0, f0, s1, f1;
 
-		f0 = count_fds(&s0);
+		f0 = hard_fds(&s0, 1);
 		/* the parent's threads do not exist here: only new ones */
 		start(w, 2000);
 		errors = join(w, &done);
-		f1 = count_fds(&s1);
+		f1 = hard_fds(&s1, 1);
 		if (s0 != 0)
 			printf("FAIL child: %d resolver socket(s) open right after the fork (parent's)\n", s0);
 		else
@@ -314,7 +264,7 @@ int main(int argc, char **argv)
 			printf("FAIL child exit status %d\n", ws);
 			fails++;
 		}
-		fds = count_fds(&socks);
+		fds = hard_fds(&socks, 1);
 		if (fds != fds_parent || socks != socks_parent) {
 			printf("FAIL parent: descriptors %d (%d resolver sockets) at the end, %d (%d) at the start\n",
 			       fds, socks, fds_parent, socks_parent);

@@ -17,9 +17,40 @@
 #include <time.h>
 #include <unistd.h>
 
+/* Is the socket with this inode connected to port 443, the DNSCrypt
+ * resolver's?  Those are the module's; glibc's own getaddrinfo opens other
+ * sockets (netlink in check_pf, UDP probes for RFC 6724 sorting). */
+static inline int hard_resolver_socket(unsigned long inode)
+{
+	static const char *const files[] = {
+		"/proc/self/net/udp", "/proc/self/net/udp6",
+		"/proc/self/net/tcp", "/proc/self/net/tcp6",
+	};
+	char line[512];
+	int found = 0;
+
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]) && !found; i++) {
+		FILE *f = fopen(files[i], "re");
+
+		if (!f)
+			continue;
+		while (!found && fgets(line, sizeof(line), f)) {
+			unsigned port;
+			unsigned long ino;
+
+			if (sscanf(line, " %*d: %*[0-9A-Fa-f]:%*x %*[0-9A-Fa-f]:%x %*x %*x:%*x %*x:%*x %*x %*d %*d %lu",
+				   &port, &ino) == 2 && ino == inode && port == 443)
+				found = 1;
+		}
+		fclose(f);
+	}
+	return found;
+}
+
 /* Open descriptors of this process (the directory stream's own excluded),
- * and how many of them are sockets. */
-static inline int hard_count_fds(int *sockets)
+ * and in *sockets how many of them are sockets - only those connected to
+ * the resolver's port 443 when only_resolver is set. */
+static inline int hard_fds(int *sockets, int only_resolver)
 {
 	DIR *d = opendir("/proc/self/fd");
 	struct dirent *e;
@@ -38,13 +69,20 @@ static inline int hard_count_fds(int *sockets)
 		k = readlink(p, t, sizeof(t) - 1);
 		if (k > 0) {
 			t[k] = 0;
-			s += strncmp(t, "socket:", 7) == 0;
+			if (strncmp(t, "socket:[", 8) == 0)
+				s += !only_resolver ||
+				     hard_resolver_socket(strtoul(t + 8, NULL, 10));
 		}
 	}
 	closedir(d);
 	if (sockets)
 		*sockets = s;
 	return n;
+}
+
+static inline int hard_count_fds(int *sockets)
+{
+	return hard_fds(sockets, 0);
 }
 
 static inline int hard_cmp_str(const void *a, const void *b)
@@ -73,7 +111,7 @@ static inline const char *hard_eai_name(int rc)
 static inline int hard_resolve(const char *name, char *out, size_t outlen)
 {
 	struct addrinfo hints, *res, *r;
-	char *addrs[128], buf[128][INET6_ADDRSTRLEN];
+	char *addrs[256], buf[256][INET6_ADDRSTRLEN];
 	int rc, n = 0;
 	size_t off;
 
@@ -86,7 +124,7 @@ static inline int hard_resolve(const char *name, char *out, size_t outlen)
 		snprintf(out, outlen, "%s", hard_eai_name(rc));
 		return rc;
 	}
-	for (r = res; r && n < 128; r = r->ai_next) {
+	for (r = res; r && n < 256; r = r->ai_next) {
 		const void *a = r->ai_family == AF_INET ?
 			(const void *)&((struct sockaddr_in *)r->ai_addr)->sin_addr :
 			(const void *)&((struct sockaddr_in6 *)r->ai_addr)->sin6_addr;

@@ -34,108 +34,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "hard_util.h"
+
 static int nthreads = 32, rounds = 2;
 static pthread_barrier_t start;
 static int completed;   /* lookups done by the workers */
-
-/* Is the socket with this inode connected to port 443, the DNSCrypt
- * resolver's?  Those are the module's; glibc's own getaddrinfo opens other
- * sockets (netlink in check_pf, UDP probes for RFC 6724 sorting) that may
- * be open in another thread at fork time. */
-static int resolver_socket(unsigned long inode)
-{
-	static const char *const files[] = {
-		"/proc/self/net/udp", "/proc/self/net/udp6",
-		"/proc/self/net/tcp", "/proc/self/net/tcp6",
-	};
-	char line[512];
-	int found = 0;
-
-	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]) && !found; i++) {
-		FILE *f = fopen(files[i], "re");
-		if (!f)
-			continue;
-		while (!found && fgets(line, sizeof(line), f)) {
-			unsigned port;
-			unsigned long ino;
-			if (sscanf(line, " %*d: %*[0-9A-Fa-f]:%*x %*[0-9A-Fa-f]:%x %*x %*x:%*x %*x:%*x %*x %*d %*d %lu",
-				   &port, &ino) == 2 && ino == inode && port == 443)
-				found = 1;
-		}
-		fclose(f);
-	}
-	return found;
-}
-
-/* Open descriptors (and how many are sockets of the module's). */
-static int count_fds(int *sockets)
-{
-	DIR *d = opendir("/proc/self/fd");
-	struct dirent *e;
-	int n = 0, s = 0;
-	char p[300], t[64];
-
-	if (!d)
-		return -1;
-	while ((e = readdir(d))) {
-		ssize_t k;
-
-		if (e->d_name[0] == '.' || atoi(e->d_name) == dirfd(d))
-			continue;
-		n++;
-		snprintf(p, sizeof(p), "/proc/self/fd/%s", e->d_name);
-		k = readlink(p, t, sizeof(t) - 1);
-		if (k > 0) {
-			t[k] = 0;
-			if (strncmp(t, "socket:[", 8) == 0)
-				s += resolver_socket(strtoul(t + 8, NULL, 10));
-		}
-	}
-	closedir(d);
-	if (sockets)
-		*sockets = s;
-	return n;
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* getaddrinfo(name, AF_UNSPEC, SOCK_STREAM, AI_CANONNAME): "EAI_x" or
- * "canon addr,addr,..." with the addresses sorted. */
-static void resolve(const char *name, char *out, size_t outlen)
-{
-	struct addrinfo hints, *res, *r;
-	char *addrs[256], buf[256][INET6_ADDRSTRLEN];
-	int rc, n = 0;
-	size_t off;
-
-	memset(&hints, 0, sizeof(hints));
-	hints.ai_family = AF_UNSPEC;
-	hints.ai_socktype = SOCK_STREAM;
-	hints.ai_flags = AI_CANONNAME;
-	rc = getaddrinfo(name, NULL, &hints, &res);
-	if (rc != 0) {
-		snprintf(out, outlen, "%s", rc == EAI_NONAME ? "EAI_NONAME" :
-			 rc == EAI_NODATA ? "EAI_NODATA" : rc == EAI_AGAIN ? "EAI_AGAIN" :
-			 gai_strerror(rc));
-		return;
-	}
-	for (r = res; r && n < 256; r = r->ai_next) {
-		const void *a = r->ai_family == AF_INET ?
-			(const void *)&((struct sockaddr_in *)r->ai_addr)->sin_addr :
-			(const void *)&((struct sockaddr_in6 *)r->ai_addr)->sin6_addr;
-		inet_ntop(r->ai_family, a, buf[n], sizeof(buf[n]));
-		addrs[n] = buf[n];
-		n++;
-	}
-	qsort(addrs, (size_t)n, sizeof(addrs[0]), cmp_str);
-	off = (size_t)snprintf(out, outlen, "%s ", res->ai_canonname ? res->ai_canonname : "-");
-	for (int i = 0; i < n && off < outlen; i++)
-		off += (size_t)snprintf(out + off, outlen - off, "%s%s", i ? "," : "", addrs[i]);
-	freeaddrinfo(res);
-}
 
 /* After a fork in the middle of other threads' getaddrinfo calls, the
  * child may not call getaddrinfo: glibc's own locks (check_pf.c's, for
@@ -168,13 +71,13 @@ static void resolve_direct(const char *name, char *out, size_t outlen)
 		addrs[n] = txt[n];
 		n++;
 	}
-	qsort(addrs, (size_t)n, sizeof(addrs[0]), cmp_str);
+	qsort(addrs, (size_t)n, sizeof(addrs[0]), hard_cmp_str);
 	off = (size_t)snprintf(out, outlen, "%s ", pat && pat->name ? pat->name : "-");
 	for (int i = 0; i < n && off < outlen; i++)
 		off += (size_t)snprintf(out + off, outlen - off, "%s%s", i ? "," : "", addrs[i]);
 }
 
-/* The expected resolve() text for bench-N. */
+/* The expected hard_resolve() text for bench-N. */
 static void bench_expect(int n, char *out, size_t outlen)
 {
 	char a4[32], a6[48];
@@ -213,7 +116,7 @@ static void check(struct worker *w, const char *name, const char *want)
 	if (in_child)
 		resolve_direct(name, got, sizeof(got));
 	else
-		resolve(name, got, sizeof(got));
+		hard_resolve(name, got, sizeof(got));
 	w->lookups++;
 	__atomic_add_fetch(&completed, 1, __ATOMIC_SEQ_CST);
 	if (strcmp(got, want) != 0) {
@@ -278,7 +181,7 @@ static int run_threads(int base, int do_fork, const char *what)
 			void *h = dlopen("libnss_dnscrypt.so.2", RTLD_NOW | RTLD_NOLOAD);
 			direct_gbn4 = h ? (gbn4_fn)dlsym(h, "_nss_dnscrypt_gethostbyname4_r") : NULL;
 		}
-		count_fds(&sockets);
+		hard_fds(&sockets, 1);
 		fflush(stdout);
 		child = fork();
 		if (child == 0)
@@ -307,7 +210,7 @@ static int run_threads(int base, int do_fork, const char *what)
 
 			memset(&cw, 0, sizeof(cw));
 			cw.id = -1;
-			count_fds(&s0);
+			hard_fds(&s0, 1);
 			for (int round = 0; round < 2; round++) {
 				for (int k = 0; k < 5; k++) {
 					char name[64];
@@ -320,9 +223,9 @@ static int run_threads(int base, int do_fork, const char *what)
 				check(&cw, "alias1.lab.test", "both.lab.test 127.20.0.2,::1");
 				check(&cw, "nx.lab.test", "EAI_NONAME");
 				if (round == 0)
-					n1 = count_fds(NULL);
+					n1 = hard_fds(NULL, 1);
 			}
-			n2 = count_fds(&s1);
+			n2 = hard_fds(&s1, 1);
 			if (s0 != 0)
 				printf("FAIL fork: the child has %d socket(s) of the parent open right after fork\n", s0);
 			else
@@ -396,25 +299,25 @@ int main(int argc, char **argv)
 			snprintf(b[i], sizeof(b[i]), "127.21.0.%d", i + 1);
 			v[i] = b[i];
 		}
-		qsort(v, 50, sizeof(v[0]), cmp_str);
+		qsort(v, 50, sizeof(v[0]), hard_cmp_str);
 		for (int i = 0; i < 50; i++)
 			off += (size_t)snprintf(many4_expect + off, sizeof(many4_expect) - off,
 						"%s%s", i ? "," : "", v[i]);
 	}
 
-	fd0 = count_fds(NULL);
+	fd0 = hard_fds(NULL, 1);
 	memset(&m, 0, sizeof(m));
 	check(&m, "a4.lab.test", "a4.lab.test 127.20.0.1");
 	if (m.errors) {
 		printf("FAIL main thread lookup\nDIAG %s\n", m.first_error);
 		return 1;
 	}
-	fd1 = count_fds(&s1);
+	fd1 = hard_fds(&s1, 1);
 	printf("DIAG descriptors: %d before any lookup, %d (%d sockets) after the main thread's first\n",
 	       fd0, fd1, s1);
 
 	fails += run_threads(0, 0, "concurrent");
-	fd2 = count_fds(NULL);
+	fd2 = hard_fds(NULL, 1);
 	if (fd2 != fd1) {
 		printf("FAIL descriptors after the threads exited: %d, before: %d\n", fd2, fd1);
 		fails++;
@@ -437,7 +340,7 @@ int main(int argc, char **argv)
 	} else {
 		printf("PASS parent: %d fresh lookups after the fork, all correct\n", m.lookups);
 	}
-	fd3 = count_fds(NULL);
+	fd3 = hard_fds(NULL, 1);
 	if (fd3 != fd1) {
 		printf("FAIL descriptors after the fork round: %d, before: %d\n", fd3, fd1);
 		fails++;
