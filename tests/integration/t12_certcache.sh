@@ -1,7 +1,7 @@
 #!/bin/bash
 # The on-disk certificate cache: a warm cache means no plaintext packet
-# and one round trip; corrupted, planted and foreign-key files are ignored
-# and replaced.
+# and one round trip; corrupted, truncated, planted (random), foreign-key
+# and expired files are ignored and replaced.
 set -u
 # shellcheck source=SCRIPTDIR/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -37,6 +37,29 @@ for kind in corrupt truncated planted; do
     t_match "$kind file: lookup still works" "$(cat "$T/$kind.pcap.out")" '127\.20\.0\.1'
     t_eq "$kind file: costs one fetch (4 packets)" "$(packets "$T/$kind.pcap")" 4
     t_eq "$kind file: replaced by the valid certificate" \
+        "$(od -An -tx1 "$f" | tr -d ' \n')" "$good"
+done
+
+# Files that parse as certificates: one signed by another provider key,
+# one signed by the lab's provider key but expired an hour ago (both made
+# by dnsdist, as tests/lab/start.sh makes the lab's).
+now=$(date +%s)
+cat >"$T/gen.conf" <<EOF
+generateDNSCryptProviderKeys("$T/other.pub", "$T/other.key")
+generateDNSCryptCertificate("$T/other.key", "$T/foreign.cert", "$T/foreign.ckey", 7, $((now - 3600)), $((now + 86400)), DNSCryptExchangeVersion.VERSION2)
+generateDNSCryptCertificate("$LAB/dnscrypt/provider.key", "$T/expired.cert", "$T/expired.ckey", 7, $((now - 86400)), $((now - 3600)), DNSCryptExchangeVersion.VERSION2)
+EOF
+dnsdist -C "$T/gen.conf" --check-config >"$T/gen.log" 2>&1
+for kind in foreign expired; do
+    if [ "$(stat -c %s "$T/$kind.cert" 2>/dev/null)" != 124 ]; then
+        t_fail "$kind certificate made by dnsdist" "$(cat "$T/gen.log")"
+        continue
+    fi
+    cp "$T/$kind.cert" "$f"
+    capture "$T/$kind.pcap" 'host 127.0.0.54' "$B/dnscrypt-resolve" -4 a4.lab.test
+    t_match "$kind certificate file: lookup still works" "$(cat "$T/$kind.pcap.out")" '127\.20\.0\.1'
+    t_eq "$kind certificate file: costs one fetch (4 packets)" "$(packets "$T/$kind.pcap")" 4
+    t_eq "$kind certificate file: replaced by the valid certificate" \
         "$(od -An -tx1 "$f" | tr -d ' \n')" "$good"
 done
 
