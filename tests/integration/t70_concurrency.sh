@@ -21,8 +21,14 @@
 #     at random points of a lookup loop: each joined within 5 s, no
 #     descriptor left, and the process resolves afterwards;
 #  4. the descriptor limit reached: getaddrinfo fails with EAI_AGAIN or
-#     EAI_SYSTEM/EMFILE at once, in a thread with a context and in a new
-#     one, then works again (tests/prog/hard_emfile.c).
+#     EAI_SYSTEM/EMFILE at once in a new thread (a thread whose context
+#     keeps its UDP socket still resolves), then works again
+#     (tests/prog/hard_emfile.c);
+#  5. the UDP socket kept between lookups, when the program closes it and
+#     reuses the number (a pipe, a UDP socket of its own): lookups stay
+#     exact, nothing is written to, connected or closed of the program's
+#     descriptor, also in a forked child and when the resolving thread
+#     exits (tests/prog/hard_fdreuse.c).
 # Parts 1 and 2 run in a lab of their own (tests/lab/shell.sh: a nested
 # network namespace; the script runs itself there with --heavy DIR): their
 # half a million packets would make the suite's tcpdump drop packets of
