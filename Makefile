@@ -56,6 +56,10 @@ NSS_LIB     := $(B)/libnss_dnscrypt.so.2
 PRELOAD_LIB := $(B)/libdnscrypt-preload.so
 TOOLS       := $(B)/dnscrypt-resolve $(B)/dnscrypt-lists
 
+# Keep the test programs' objects (make would delete them as intermediate
+# files after the suite, and print so below its "N passed, N failed").
+.SECONDARY:
+
 .PHONY: all check check-san check-valgrind fuzz bench install uninstall clean demo units \
         check-man deb deb-check
 all: $(B)/libdc.a $(NSS_LIB) $(PRELOAD_LIB) $(TOOLS) $(B)/dnscrypt-run
