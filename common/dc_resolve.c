@@ -12,6 +12,7 @@
 #include "dc_log.h"
 #include "dc_query.h"
 #include "dc_resolve.h"
+#include "dc_resolve_int.h"
 #include "dc_search.h"
 
 #define T_A 1
@@ -42,67 +43,6 @@ static dc_status lookup_ch(ares_channel ch, const char *name, int family,
 static int no_answer(dc_status st)
 {
 	return st == DC_ETIMEOUT || st == DC_EBADRESP || st == DC_ECONNREFUSED;
-}
-
-/* ---- the debug log (dc_log.h): one line per lookup ---- */
-
-struct lookup_log {
-	struct dc_ctx *ctx;        /* set once the context exists */
-	uint64_t start;
-	const char *how;           /* "from the cache", or NULL */
-};
-
-static const char *family_str(int family)
-{
-	return family == AF_INET ? "A" : family == AF_INET6 ? "AAAA" : "A+AAAA";
-}
-
-/* "via ADDR (PROVIDER)" for the server that answered, else each server's
- * certificate state. */
-static void servers_str(const struct dc_ctx *c, char *buf, size_t len)
-{
-	const struct dc_diag *d = &c->diag;
-	char addr[64];
-	size_t o = 0;
-
-	buf[0] = '\0';
-	if (d->server >= 0 && d->server < c->cfg.nservers) {
-		dc_stamp_addr_str(&c->cfg.servers[d->server], addr, sizeof(addr));
-		snprintf(buf, len, " via %s (%s, certificate serial %u)", addr,
-			 c->cfg.servers[d->server].provider_name, d->cert_serial[d->server]);
-		return;
-	}
-	for (int i = 0; i < c->cfg.nservers && o < len; i++) {
-		int n;
-		dc_stamp_addr_str(&c->cfg.servers[i], addr, sizeof(addr));
-		n = snprintf(buf + o, len - o, "; server %s: %s", addr,
-			     d->cert_status[i] == DC_OK ? "certificate ok" :
-			     d->cert_status[i] == DC_ECERT ?
-			     dc_cert_check_str((dc_cert_check)d->cert_check[i]) :
-			     dc_strerror(d->cert_status[i]));
-		if (n < 0)
-			break;
-		o += (size_t)n;
-	}
-}
-
-/* what is "NAME A+AAAA", "ADDRESS PTR", ...; detail the answer's summary. */
-static void log_lookup(const struct lookup_log *lg, const char *what,
-		       dc_status rc, const char *detail)
-{
-	char srv[512];
-
-	if (lg->ctx == NULL || !dc_log_enabled(lg->ctx->cfg.log_target))
-		return;
-	if (lg->how)
-		srv[0] = '\0';
-	else
-		servers_str(lg->ctx, srv, sizeof(srv));
-	dc_log(lg->ctx->cfg.log_target, "%s %s: %s%s%s%s in %llu ms",
-	       program_invocation_short_name, what,
-	       rc == DC_OK ? "ok" : dc_strerror(rc), detail ? detail : "",
-	       lg->how ? lg->how : "", srv,
-	       (unsigned long long)(dc_now_ms() - lg->start));
 }
 
 /* UDP for half the time left, then TCP for the rest: a network that drops
@@ -195,7 +135,7 @@ static dc_status lookup_ch(ares_channel ch, const char *name, int family,
 }
 
 static dc_status resolve_name(const char *name, int family,
-			      struct dc_hostres *out, struct lookup_log *lg)
+			      struct dc_hostres *out, struct dc_lookup_log *lg)
 {
 	char cand[DC_SEARCH_MAXCAND][DC_NAME_MAX];
 	struct dc_search_state ss;
@@ -277,23 +217,23 @@ static void nocancel_end(int old)
 dc_status dc_resolve_name(const char *name, int family, struct dc_hostres *out)
 {
 	int oldc = nocancel_begin();
-	struct lookup_log lg = { NULL, dc_now_ms(), NULL };
+	struct dc_lookup_log lg = { NULL, dc_now_ms(), NULL };
 	dc_status rc = resolve_name(name, family, out, &lg);
 
 	if (lg.ctx && dc_log_enabled(lg.ctx->cfg.log_target)) {
 		char what[DC_NAME_MAX + 16], detail[48] = "";
-		snprintf(what, sizeof(what), "%s %s", name, family_str(family));
+		snprintf(what, sizeof(what), "%s %s", name, dc_lookup_family_str(family));
 		if (rc == DC_OK)
 			snprintf(detail, sizeof(detail), ", %d address%s", out->naddrs,
 				 out->naddrs == 1 ? "" : "es");
-		log_lookup(&lg, what, rc, detail);
+		dc_lookup_log_write(&lg, what, rc, detail);
 	}
 	nocancel_end(oldc);
 	return rc;
 }
 
 static dc_status resolve_addr(int family, const void *addr, struct dc_hostres *out,
-			      struct lookup_log *lg)
+			      struct dc_lookup_log *lg)
 {
 	char qname[80];
 	struct dc_qres r;
@@ -337,7 +277,7 @@ static dc_status resolve_addr(int family, const void *addr, struct dc_hostres *o
 dc_status dc_resolve_addr(int family, const void *addr, struct dc_hostres *out)
 {
 	int oldc = nocancel_begin();
-	struct lookup_log lg = { NULL, dc_now_ms(), NULL };
+	struct dc_lookup_log lg = { NULL, dc_now_ms(), NULL };
 	dc_status rc = resolve_addr(family, addr, out, &lg);
 
 	if (lg.ctx && dc_log_enabled(lg.ctx->cfg.log_target)) {
@@ -347,7 +287,7 @@ dc_status dc_resolve_addr(int family, const void *addr, struct dc_hostres *out)
 		snprintf(what, sizeof(what), "%s PTR", a);
 		if (rc == DC_OK && out->name)
 			snprintf(detail, sizeof(detail), ", %s", out->name);
-		log_lookup(&lg, what, rc, detail);
+		dc_lookup_log_write(&lg, what, rc, detail);
 	}
 	nocancel_end(oldc);
 	return rc;
@@ -362,7 +302,7 @@ static void copy_answer(const struct dc_qres *r, uint8_t *ans, size_t anscap,
 
 static dc_status resolve_raw(const char *name, int dnsclass, int type, int search,
 			     uint8_t *ans, size_t anscap, size_t *anslen,
-			     struct lookup_log *lg)
+			     struct dc_lookup_log *lg)
 {
 	char cand[DC_SEARCH_MAXCAND][DC_NAME_MAX];
 	struct dc_search_state ss;
@@ -408,21 +348,21 @@ dc_status dc_resolve_raw(const char *name, int dnsclass, int type, int search,
 			 uint8_t *ans, size_t anscap, size_t *anslen)
 {
 	int oldc = nocancel_begin();
-	struct lookup_log lg = { NULL, dc_now_ms(), NULL };
+	struct dc_lookup_log lg = { NULL, dc_now_ms(), NULL };
 	dc_status rc = resolve_raw(name, dnsclass, type, search, ans, anscap, anslen, &lg);
 
 	if (lg.ctx && dc_log_enabled(lg.ctx->cfg.log_target)) {
 		char what[DC_NAME_MAX + 48];
 		snprintf(what, sizeof(what), "%s class %d type %d (%s)", name ? name : "",
 			 dnsclass, type, search ? "with the search list" : "as given");
-		log_lookup(&lg, what, rc, NULL);
+		dc_lookup_log_write(&lg, what, rc, NULL);
 	}
 	nocancel_end(oldc);
 	return rc;
 }
 
 static dc_status resolve_msg(const uint8_t *msg, size_t len, uint8_t *ans,
-			     size_t anscap, size_t *anslen, struct lookup_log *lg)
+			     size_t anscap, size_t *anslen, struct dc_lookup_log *lg)
 {
 	struct dc_qres r;
 	struct dc_ctx *ctx;
@@ -451,7 +391,7 @@ dc_status dc_resolve_msg(const uint8_t *msg, size_t len, uint8_t *ans,
 			 size_t anscap, size_t *anslen)
 {
 	int oldc = nocancel_begin();
-	struct lookup_log lg = { NULL, dc_now_ms(), NULL };
+	struct dc_lookup_log lg = { NULL, dc_now_ms(), NULL };
 	dc_status rc = resolve_msg(msg, len, ans, anscap, anslen, &lg);
 
 	if (lg.ctx && dc_log_enabled(lg.ctx->cfg.log_target)) {
@@ -466,7 +406,7 @@ dc_status dc_resolve_msg(const uint8_t *msg, size_t len, uint8_t *ans,
 		}
 		if (rc == DC_OK && *anslen >= 12)
 			snprintf(detail, sizeof(detail), ", rcode %d", ans[3] & 0x0f);
-		log_lookup(&lg, what, rc, detail);
+		dc_lookup_log_write(&lg, what, rc, detail);
 	}
 	nocancel_end(oldc);
 	return rc;
