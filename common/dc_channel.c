@@ -92,9 +92,9 @@ dc_status dc_channel_new(ares_channel *ch, struct dc_transport *tr,
 	       ARES_OPT_SORTLIST | ARES_OPT_NDOTS | ARES_OPT_TIMEOUTMS |
 	       ARES_OPT_TRIES | ARES_OPT_FLAGS | ARES_OPT_EDNSPSZ |
 	       ARES_OPT_NOROTATE;
-	dc_transport_fork_block();
+	dc_fdreg_lock();           /* see dc_transport.h */
 	rc = ares_init_options(ch, &o, mask);
-	dc_transport_fork_unblock();
+	dc_fdreg_unlock();
 	if (rc != ARES_SUCCESS)
 		return rc == ARES_ENOMEM ? DC_ENOMEM : DC_ESYS;
 	dc_transport_attach(tr, *ch);

@@ -22,10 +22,8 @@ static pthread_key_t ctx_key;
 
 static pthread_mutex_t g_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct dc_ctx *g_ctxs;         /* every live context */
-static pid_t g_kp_pid;
-/* Bumped in every child: a context made before the fork is stale (and
- * no getpid() system call per lookup is needed to tell). */
-static unsigned g_fork_gen;
+static int g_kp_made;
+static unsigned g_kp_gen;
 static struct dc_keypair g_kp;        /* one client key pair per process */
 
 /* The thread's context, for dc_ctx_wait: the state file is written when
@@ -66,12 +64,12 @@ static void atfork_prepare(void)
 	dc_certstore_atfork_prepare();
 	dc_anscache_atfork_prepare();
 	dc_servers_atfork_prepare();
-	dc_transport_atfork_prepare();
+	dc_fdreg_lock();
 }
 
 static void atfork_parent(void)
 {
-	dc_transport_atfork_parent();
+	dc_fdreg_unlock();
 	dc_servers_atfork_parent();
 	dc_anscache_atfork_parent();
 	dc_certstore_atfork_parent();
@@ -79,15 +77,15 @@ static void atfork_parent(void)
 }
 
 /* The child has one thread.  Contexts of the others are abandoned (their
- * sockets are closed by the transport's handler); the forking thread's
- * own context notices the new pid and is rebuilt with a new key pair. */
+ * sockets are closed by the transport's handler, which also bumps
+ * dc_fork_gen); the forking thread's own context notices the new
+ * generation and is rebuilt with a new key pair. */
 static void atfork_child(void)
 {
 	dc_transport_atfork_child();
 	dc_servers_atfork_child();
 	dc_anscache_atfork_child();
 	dc_certstore_atfork_child();
-	g_fork_gen++;
 	g_ctxs = NULL;
 	pthread_mutex_init(&g_lock, NULL);
 }
@@ -107,12 +105,11 @@ static void do_init(void)
 
 static void keypair_get(struct dc_keypair *kp)
 {
-	pid_t me = getpid();
-
 	pthread_mutex_lock(&g_lock);
-	if (g_kp_pid != me) {
+	if (!g_kp_made || g_kp_gen != dc_fork_gen) {
 		dc_keypair_new(&g_kp);
-		g_kp_pid = me;
+		g_kp_made = 1;
+		g_kp_gen = dc_fork_gen;
 	}
 	*kp = g_kp;
 	pthread_mutex_unlock(&g_lock);
@@ -151,15 +148,15 @@ static int config_changed(struct dc_ctx *c, time_t now)
  * glibc's that fork does not reset: in a forked child a thread that no
  * longer exists may hold it.  So a child reuses what its parent read. */
 static struct dc_search g_search;
-static pid_t g_search_pid;
+static int g_search_made;
+static unsigned g_search_gen;
 
 static void search_settings(struct dc_search *s, const struct dc_config *cfg)
 {
-	pid_t me = getpid();
 	int reuse;
 
 	pthread_mutex_lock(&g_lock);
-	reuse = g_search_pid != 0 && g_search_pid != me;
+	reuse = g_search_made && g_search_gen != dc_fork_gen;
 	if (reuse)
 		*s = g_search;
 	pthread_mutex_unlock(&g_lock);
@@ -168,7 +165,8 @@ static void search_settings(struct dc_search *s, const struct dc_config *cfg)
 	dc_search_init(s, cfg);
 	pthread_mutex_lock(&g_lock);
 	g_search = *s;
-	g_search_pid = me;
+	g_search_made = 1;
+	g_search_gen = dc_fork_gen;
 	pthread_mutex_unlock(&g_lock);
 }
 
@@ -184,7 +182,7 @@ static dc_status ctx_new(struct dc_ctx **out, struct dc_diag *diag)
 	c = calloc(1, sizeof(*c));
 	if (!c)
 		return DC_ENOMEM;
-	c->fork_gen = g_fork_gen;
+	c->fork_gen = dc_fork_gen;
 	if (stat(path ? path : DC_CONFIG_DEFAULT_PATH, &st) == 0)
 		c->config_mtime = st.st_mtim;
 	c->config_checked = time(NULL);
@@ -296,11 +294,11 @@ dc_status dc_ctx_get(struct dc_ctx **out)
 		return DC_ESYS;
 	}
 	c = pthread_getspecific(ctx_key);
-	if (c && (c->fork_gen != g_fork_gen || config_changed(c, now))) {
+	if (c && (c->fork_gen != dc_fork_gen || config_changed(c, now))) {
 		/* After fork the context's channel holds no socket of ours
 		 * any more (the fork handler closed them); free it and start
 		 * again with this process's own key pair. */
-		if (c->fork_gen == g_fork_gen) {
+		if (c->fork_gen == dc_fork_gen) {
 			ctx_unregister(c);
 			dc_anscache_flush();
 		}

@@ -30,7 +30,7 @@ struct dc_diag {
 };
 
 struct dc_ctx {
-	unsigned fork_gen;                 /* g_fork_gen when made */
+	unsigned fork_gen;                 /* dc_fork_gen when made */
 	struct dc_config cfg;
 	struct dc_search search;
 	ares_channel ch;                   /* UDP (or TCP with tcp-only) */

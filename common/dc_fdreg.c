@@ -1,10 +1,10 @@
 /* dc_fdreg.c - the process-wide registry of the descriptors the transports
  * opened (fork safety): socket() and close() under its lock, which fork
- * takes first, each socket listed with its identity (st_dev, st_ino), and
- * the pthread_atfork handlers (called from dc_ctx's) that close, in a
- * child, the parent's sockets.  With socket functions set, c-ares 1.18.1 configures
- * nothing on the socket (design.md 1.1): non-blocking and close-on-exec
- * are set here, and TCP_NODELAY on a relay's replacement socket.
+ * takes first, each socket listed with its identity (st_dev, st_ino), the
+ * fork generation, and the child handler that closes the parent's sockets.
+ * With socket functions set, c-ares 1.18.1 configures nothing on the
+ * socket (design.md 1.1): non-blocking and close-on-exec are set here,
+ * and TCP_NODELAY on a relay's replacement socket.
  */
 #include <errno.h>
 #include <netinet/in.h>
@@ -26,8 +26,14 @@ struct reg_entry {
 static pthread_mutex_t reg_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct reg_entry *reg;
 static size_t reg_n, reg_cap;
-unsigned dc_fdreg_gen;
+unsigned dc_fork_gen;
 
+static int same_id(const struct dc_fdid *a, const struct dc_fdid *b)
+{
+	return a->dev == b->dev && a->ino == b->ino;
+}
+
+/* fstat() is async-signal-safe: also used in the fork child handler. */
 static int fd_identity(int fd, struct dc_fdid *id)
 {
 	struct stat st;
@@ -39,19 +45,17 @@ static int fd_identity(int fd, struct dc_fdid *id)
 	return 0;
 }
 
-/* fstat() is async-signal-safe: also used in the fork child handler. */
 static int fd_is(int fd, const struct dc_fdid *id)
 {
-	struct stat st;
+	struct dc_fdid now;
 
-	return fstat(fd, &st) == 0 && st.st_dev == id->dev && st.st_ino == id->ino;
+	return fd_identity(fd, &now) == 0 && same_id(&now, id);
 }
 
 static struct reg_entry *reg_find(int fd, const struct dc_fdid *id)
 {
 	for (size_t i = 0; i < reg_n; i++)
-		if (reg[i].fd == fd && reg[i].id.dev == id->dev &&
-		    reg[i].id.ino == id->ino)
+		if (reg[i].fd == fd && same_id(&reg[i].id, id))
 			return &reg[i];
 	return NULL;
 }
@@ -90,7 +94,7 @@ int dc_fdreg_socket(int domain, int type, int protocol, unsigned *gen,
 	reg[reg_n].fd = fd;
 	reg[reg_n].id = *id;
 	reg_n++;
-	*gen = dc_fdreg_gen;
+	*gen = dc_fork_gen;
 done:
 	saved = errno;
 	pthread_mutex_unlock(&reg_lock);
@@ -108,7 +112,7 @@ int dc_fdreg_replace(int fd, int domain, int type, unsigned gen,
 	int nfd, rc = -1, saved, one = 1;
 
 	pthread_mutex_lock(&reg_lock);
-	e = gen == dc_fdreg_gen ? reg_find(fd, id) : NULL;
+	e = gen == dc_fork_gen ? reg_find(fd, id) : NULL;
 	if (!e || !fd_is(fd, id)) {
 		errno = EBADF;
 		goto done;
@@ -133,7 +137,7 @@ done:
 
 int dc_fdreg_is_ours(int fd, unsigned gen, const struct dc_fdid *id)
 {
-	return gen == dc_fdreg_gen && fd_is(fd, id);
+	return gen == dc_fork_gen && fd_is(fd, id);
 }
 
 void dc_fdreg_close(int fd, unsigned gen, const struct dc_fdid *id)
@@ -142,7 +146,7 @@ void dc_fdreg_close(int fd, unsigned gen, const struct dc_fdid *id)
 	int saved = errno;
 
 	pthread_mutex_lock(&reg_lock);
-	if (gen == dc_fdreg_gen && (e = reg_find(fd, id)) != NULL) {
+	if (gen == dc_fork_gen && (e = reg_find(fd, id)) != NULL) {
 		*e = reg[--reg_n];
 		if (fd_is(fd, id))
 			close(fd);
@@ -151,25 +155,12 @@ void dc_fdreg_close(int fd, unsigned gen, const struct dc_fdid *id)
 	errno = saved;
 }
 
-/* Held around c-ares's channel set-up, which opens /dev/urandom without
- * close-on-exec for a moment: no fork() (whose prepare handler takes this
- * lock) can copy that descriptor into a child. */
-void dc_transport_fork_block(void)
+void dc_fdreg_lock(void)
 {
 	pthread_mutex_lock(&reg_lock);
 }
 
-void dc_transport_fork_unblock(void)
-{
-	pthread_mutex_unlock(&reg_lock);
-}
-
-void dc_transport_atfork_prepare(void)
-{
-	pthread_mutex_lock(&reg_lock);
-}
-
-void dc_transport_atfork_parent(void)
+void dc_fdreg_unlock(void)
 {
 	pthread_mutex_unlock(&reg_lock);
 }
@@ -187,7 +178,7 @@ void dc_transport_atfork_child(void)
 		if (fd_is(reg[i].fd, &reg[i].id))
 			close(reg[i].fd);
 	reg_n = 0;
-	dc_fdreg_gen++;
+	dc_fork_gen++;
 	pthread_mutex_init(&reg_lock, NULL);
 	errno = saved;
 }

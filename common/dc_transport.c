@@ -22,7 +22,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 #include <sys/uio.h>
 #include <sodium.h>
 
@@ -85,7 +84,7 @@ static void drain(int fd)
 static int park(struct dc_transport *t, struct dc_tsock *s)
 {
 	if (!t->encrypt || s->type != SOCK_DGRAM ||
-	    s->gen != dc_fdreg_gen || !s->connected || t->nparked >= DC_PARK_MAX)
+	    s->gen != dc_fork_gen || !s->connected || t->nparked >= DC_PARK_MAX)
 		return 0;
 	for (int i = 0; i < DC_PENDING; i++)
 		if (s->pending[i].used)
@@ -185,7 +184,7 @@ static int t_close(ares_socket_t fd, void *ud)
 	 * server (or its relay) timed out, refused or sent only junk.  Not
 	 * for a socket inherited over fork (its lookup was the parent's). */
 	if (t->encrypt && s->server >= 0 && s->sent > 0 && s->answered == 0 &&
-	    t->on_silence && s->gen == dc_fdreg_gen)
+	    t->on_silence && s->gen == dc_fork_gen)
 		t->on_silence(t->hook_arg, s->server);
 	if (park(t, s))
 		return 0;

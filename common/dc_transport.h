@@ -73,13 +73,19 @@ void dc_transport_attach(struct dc_transport *t, ares_channel ch);
  * ares_destroy (which closes every socket through the hooks). */
 void dc_transport_cleanup(struct dc_transport *t);
 
+/* The process's fork generation: 0, bumped in every child by
+ * dc_transport_atfork_child.  Whatever was made in an earlier generation
+ * (a socket, a context, the key pair) belongs to a parent. */
+extern unsigned dc_fork_gen;
+
 /* Process-wide registry of the descriptors the transports opened, so that
  * a child process can close the ones in use by other threads at fork time.
- * dc_transport_atfork_* are called from dc_ctx's pthread_atfork handlers. */
-void dc_transport_fork_block(void);
-void dc_transport_fork_unblock(void);
-void dc_transport_atfork_prepare(void);
-void dc_transport_atfork_parent(void);
+ * Its lock is held by dc_ctx's fork handlers across fork() (prepare ...
+ * parent) and around c-ares's channel set-up, which opens /dev/urandom
+ * without close-on-exec for a moment: no fork() can copy that descriptor
+ * into a child.  dc_transport_atfork_child is the child handler. */
+void dc_fdreg_lock(void);
+void dc_fdreg_unlock(void);
 void dc_transport_atfork_child(void);
 
 #endif

@@ -68,10 +68,6 @@ struct dc_tsock {
 
 /* ---------------------------------------------- descriptor registry */
 
-/* The fork generation: bumped in every child (dc_transport_atfork_child);
- * a socket opened in an earlier one is no longer ours. */
-extern unsigned dc_fdreg_gen;
-
 /* socket(), non-blocking and close-on-exec, listed in the registry; *gen
  * is set to the generation it was opened in, *id to its identity.  -1
  * with errno. */
