@@ -163,17 +163,6 @@ static int dc_exchange(int fd, const uint8_t *q, size_t qlen, int *lost)
 	return -1;
 }
 
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 static void fetch_cert(const uint8_t pk[32], const char *provider,
 		       struct dc_cert *cert)
 {
@@ -285,12 +274,11 @@ int main(int argc, char **argv)
 	double *tdc, *tpl, cpu_dc = 0, cpu_pl = 0;
 	int fdc, fpl, lost_dc = 0, lost_pl = 0, err_dc = 0, err_pl = 0;
 
-	if (!pkhex || strlen(pkhex) != 64 || !provider || n <= 0) {
+	if (!pkhex || strlen(pkhex) != 64 || !provider || n <= 0 ||
+	    sodium_hex2bin(pk, sizeof(pk), pkhex, 64, NULL, NULL, NULL) != 0) {
 		fprintf(stderr, "usage: PROVIDER_PK_HEX=.. PROVIDER_NAME=.. bench-floor N\n");
 		return 2;
 	}
-	for (int i = 0; i < 32; i++)
-		pk[i] = (uint8_t)(hexval(pkhex[2 * i]) << 4 | hexval(pkhex[2 * i + 1]));
 	if (argc > 1 && strcmp(argv[1], "costs") == 0)
 		return costs(pk, provider);
 	if (sodium_init() < 0)

@@ -2,7 +2,9 @@
  * "ok" and "not ok" lines of every test program. */
 #ifndef T_H
 #define T_H
+#include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 static int t_n, t_failed;
 
@@ -22,6 +24,22 @@ static int t_n, t_failed;
 	T_OK(t_a_ == t_b_, __VA_ARGS__);                              \
 	if (t_a_ != t_b_) printf("#   got %ld, want %ld\n", t_a_, t_b_); \
 } while (0)
+
+/* Hex text (known-answer vectors) to bytes: the length, or -1. */
+static inline int t_unhex(const char *h, uint8_t *out, size_t cap)
+{
+	size_t n = strlen(h) / 2, i;
+
+	if (n > cap)
+		return -1;
+	for (i = 0; i < n; i++) {
+		unsigned v;
+		if (sscanf(h + 2 * i, "%2x", &v) != 1)
+			return -1;
+		out[i] = (uint8_t)v;
+	}
+	return (int)n;
+}
 
 #define T_DONE() return t_failed ? 1 : 0
 

@@ -24,21 +24,6 @@ static void put32(uint8_t *p, uint32_t v)
 	p[3] = (uint8_t)v;
 }
 
-static int unhex(const char *h, uint8_t *out, size_t cap)
-{
-	size_t n = strlen(h) / 2, i;
-
-	if (n > cap)
-		return -1;
-	for (i = 0; i < n; i++) {
-		unsigned v;
-		if (sscanf(h + 2 * i, "%2x", &v) != 1)
-			return -1;
-		out[i] = (uint8_t)v;
-	}
-	return (int)n;
-}
-
 struct certspec {
 	uint16_t es, minor;
 	uint8_t rpk[32];
@@ -656,9 +641,9 @@ static void test_kat(void)
 	s.ts_end = 1800000000;
 	len = make_cert(buf, &s, sk);
 
-	T_OK(unhex(kat_pk_hex, wpk, sizeof wpk) == 32 && memcmp(pk, wpk, 32) == 0,
+	T_OK(t_unhex(kat_pk_hex, wpk, sizeof wpk) == 32 && memcmp(pk, wpk, 32) == 0,
 	     "KAT: provider public key from the fixed seed");
-	wlen = unhex(kat_cert_hex, want, sizeof want);
+	wlen = t_unhex(kat_cert_hex, want, sizeof want);
 	T_OK(wlen == (int)len && memcmp(buf, want, len) == 0,
 	     "KAT: certificate bytes (signature included) match the frozen ones");
 	if (getenv("KAT_PRINT")) {

@@ -124,7 +124,9 @@ static ssize_t read_all(const char *path, void *buf, size_t cap)
 	return n;
 }
 
-static int count_entries(const char *dir)
+/* Entries of dir other than "." and "..", only those whose name holds
+ * part when it is not NULL. */
+static int count_names(const char *dir, const char *part)
 {
 	DIR *d = opendir(dir);
 	struct dirent *e;
@@ -133,25 +135,21 @@ static int count_entries(const char *dir)
 	if (d == NULL)
 		return -1;
 	while ((e = readdir(d)) != NULL)
-		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, ".."))
+		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0 &&
+		    (part == NULL || strstr(e->d_name, part) != NULL))
 			n++;
 	closedir(d);
 	return n;
 }
 
+static int count_entries(const char *dir)
+{
+	return count_names(dir, NULL);
+}
+
 static int count_tmp(const char *dir)
 {
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	int n = 0;
-
-	if (d == NULL)
-		return -1;
-	while ((e = readdir(d)) != NULL)
-		if (strstr(e->d_name, ".tmp") != NULL)
-			n++;
-	closedir(d);
-	return n;
+	return count_names(dir, ".tmp");
 }
 
 static int exists(const char *path)

@@ -6,21 +6,6 @@
 #include "t.h"
 #include "dc_crypt.h"
 
-static int unhex(const char *h, uint8_t *out, size_t cap)
-{
-	size_t n = strlen(h) / 2, i;
-
-	if (n > cap)
-		return -1;
-	for (i = 0; i < n; i++) {
-		unsigned v;
-		if (sscanf(h + 2 * i, "%2x", &v) != 1)
-			return -1;
-		out[i] = (uint8_t)v;
-	}
-	return (int)n;
-}
-
 static void print_hex(const char *label, const uint8_t *b, size_t n)
 {
 	size_t i;
@@ -293,7 +278,7 @@ static void test_unpad(void)
 	int ok;
 
 	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-		int n = unhex(cases[i].hex, buf, sizeof buf);
+		int n = t_unhex(cases[i].hex, buf, sizeof buf);
 		T_EQ_INT(dc_unpad(buf, (size_t)n), cases[i].want, "unpad [%s]",
 			 cases[i].hex);
 	}
@@ -335,7 +320,7 @@ static void test_encrypt_kat(void)
 		T_EQ_INT(outlen, 260, "encrypt es%d: 260 bytes on the wire", es);
 		if (getenv("KAT_PRINT"))
 			print_hex(es == 1 ? "q1" : "q2", out, outlen);
-		wlen = unhex(hexes[es], want, sizeof want);
+		wlen = t_unhex(hexes[es], want, sizeof want);
 		T_OK(wlen == (int)outlen && memcmp(out, want, outlen) == 0,
 		     "encrypt es%d: known answer", es);
 		T_OK(memcmp(out, "CLMAGIC1", 8) == 0 &&
@@ -439,7 +424,7 @@ static void test_answer(void)
 				     rnonce, plain, 64, ans);
 		if (getenv("KAT_PRINT"))
 			print_hex(es == 1 ? "a1" : "a2", ans, alen);
-		wlen = unhex(hexes[es], want, sizeof want);
+		wlen = t_unhex(hexes[es], want, sizeof want);
 		T_OK(wlen == (int)alen && memcmp(ans, want, alen) == 0,
 		     "answer es%d: server side matches the known answer", es);
 
