@@ -26,25 +26,6 @@
 
 #include "hard_util.h"
 
-/* The lowest-numbered socket descriptor of this process, or -1. */
-static int first_socket(void)
-{
-	char p[64], t[64];
-
-	for (int fd = 0; fd < 1024; fd++) {
-		ssize_t k;
-
-		snprintf(p, sizeof(p), "/proc/self/fd/%d", fd);
-		k = readlink(p, t, sizeof(t) - 1);
-		if (k > 0) {
-			t[k] = 0;
-			if (strncmp(t, "socket:", 7) == 0)
-				return fd;
-		}
-	}
-	return -1;
-}
-
 /* Is fd open and a pipe? */
 static int is_pipe(int fd)
 {
@@ -71,6 +52,18 @@ static int sockets_now(char *map, int n)
 		}
 	}
 	return c;
+}
+
+/* The lowest-numbered socket descriptor of this process, or -1. */
+static int first_socket(void)
+{
+	char map[1024];
+
+	sockets_now(map, 1024);
+	for (int fd = 0; fd < 1024; fd++)
+		if (map[fd])
+			return fd;
+	return -1;
 }
 
 static pthread_barrier_t bar;
