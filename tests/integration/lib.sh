@@ -269,13 +269,20 @@ cap_start() {
     tcpdump -i lo -n -U -w "$CAP_FILE" "dst host $CAP_HOST" 2>"$CAP_FILE.err" &
     CAP_PID=$!
     lab_pid "$CAP_PID" tcpdump
+    cap_listening "$CAP_FILE.err" && return 0
+    kill "$CAP_PID" 2>/dev/null
+    CAP_PID=
+    return 1
+}
+
+# cap_listening LOG: wait (5 s at most) until tcpdump $CAP_PID, whose
+# stderr goes to LOG, says it is listening; 1 if it died or never did.
+cap_listening() {
     for _ in $(seq 100); do
-        grep -q 'listening on' "$CAP_FILE.err" 2>/dev/null && return 0
+        grep -q 'listening on' "$1" 2>/dev/null && return 0
         kill -0 "$CAP_PID" 2>/dev/null || break
         sleep 0.05
     done
-    kill "$CAP_PID" 2>/dev/null
-    CAP_PID=
     return 1
 }
 

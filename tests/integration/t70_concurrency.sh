@@ -93,11 +93,7 @@ start_capture() {
         </dev/null >"$1.log" 2>&1 &
     CAP_PID=$!
     lab_pid "$CAP_PID" tcpdump
-    for _ in $(seq 100); do
-        grep -q 'listening on' "$1.log" 2>/dev/null && return 0
-        kill -0 "$CAP_PID" 2>/dev/null || break
-        sleep 0.05
-    done
+    cap_listening "$1.log" && return 0
     CAP_PID=
     return 1
 }
