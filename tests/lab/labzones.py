@@ -34,6 +34,25 @@ def bench_addr(i):
     return "127.22.%d.%d" % (i // 250, i % 250 + 1)
 
 
+def big_txt(name, records, strings=16, size=250):
+    """NAME with RECORDS TXT records of STRINGS character-strings of SIZE
+    bytes each; every string starts with its record and string number
+    ("r03s15-"), so that a lost, repeated or reordered piece shows."""
+    out = []
+    for r in range(records):
+        parts = []
+        for s in range(strings):
+            head = "r%02ds%02d-" % (r, s)
+            parts.append('"%s%s"' % (head, chr(ord("a") + (r + s) % 26) * (size - len(head))))
+        out.append("%s IN TXT %s" % (name, " ".join(parts)))
+    return out
+
+
+def big_ptr_name(i):
+    """The I-th owner name of the big PTR answer (59 characters)."""
+    return "ptr-%03d-%s.lab.test." % (i, "p" * 41)
+
+
 def lab_zone(longname):
     r = []
     add = r.append
@@ -66,6 +85,17 @@ def lab_zone(longname):
     add('nodata IN TXT "no address here"')
     add("web IN A 127.20.0.80")
     add("%s. IN A 127.20.0.7" % longname)
+    # Answers that need TCP far beyond 4 KB (issue 12), DNS message sizes:
+    # big16k ~16 KB (4 TXT records of 16 x 250 bytes), big59k ~59 KB (15
+    # such records: under 65535 with the DNSCrypt overhead and padding),
+    # aaaa400 ~11 KB, a4300 150 A (2.4 KB) and 150 AAAA (4.3 KB).
+    r += big_txt("big16k", 4)
+    r += big_txt("big59k", 15)
+    for i in range(400):
+        add("aaaa400 IN AAAA ::ffff:127.23.%d.%d" % (i // 200, i % 200 + 1))
+    for i in range(1, 151):
+        add("a4300 IN A 127.24.0.%d" % i)
+        add("a4300 IN AAAA ::ffff:127.24.0.%d" % i)
     for i in range(5000):
         a = bench_addr(i)
         add("bench-%d IN A %s" % (i, a))
@@ -83,7 +113,7 @@ def rev4_zone():
         "2 IN PTR both.lab.test.",
         "2 IN PTR alias-ptr.lab.test.",
         "80 IN PTR web.lab.test.",
-    ]
+    ] + ["9 IN PTR %s" % big_ptr_name(i) for i in range(300)]
 
 
 def rev6_zone():
