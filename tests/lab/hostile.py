@@ -32,7 +32,14 @@ queries, forwards them as plain DNS to the upstream (default NSD at
   tcp-dribble         UDP answers have TC set; over TCP the answer is written
                       one byte at a time, dribble= seconds apart (0.005)
   udp-drop-all        nothing at all is read from UDP (a firewall dropping
-                      it); the certificate and queries are served on TCP
+                      it); the certificate and queries are served on TCP.
+                      log=1: UDP datagrams are read, logged ("udp dropped
+                      by udp-drop-all") and never answered
+  udp-tc              every UDP answer, the certificate's included, is
+                      truncated (TC set, no records); TCP answers in full
+  silent              nothing is read nor answered, certificate included
+                      (UDP unread; TCP connections accepted by the kernel,
+                      never by the server)
   cert-expired        the only certificate expired a day ago
   cert-not-yet-valid  the only certificate starts in an hour
   cert-bad-signature  two certificates: one with a flipped signature bit,
@@ -51,7 +58,15 @@ queries, forwards them as plain DNS to the upstream (default NSD at
                       past its ts-end, then dropped
 
 Options common to every mode: es=1|2 (es-version of the served
-certificate(s), default 2).  Forged answers (wrong magic, nonce, MAC, id,
+certificate(s), default 2).
+
+SIGHUP rotates the resolver keys of every listener whose mode has one
+certificate and no cert-* mode (ok, slow, udp-drop-all, udp-tc, ...): a
+new certificate (serial one higher, new resolver key pair, new client
+magic) replaces the old one at once, as after a restart with new keys
+under the same provider key; queries with the old magic are then dropped
+("udp dropped: unknown magic ...").  The new certificates go to --certdir
+too; the log says "ADDR:PORT rotated to serial=N".  Forged answers (wrong magic, nonce, MAC, id,
 question) say NXDOMAIN, so that a client that accepts one is caught
 calling an existing name non-existent.
 
@@ -64,6 +79,7 @@ Runs until killed (SIGTERM/SIGINT).
 import ctypes
 import os
 import random
+import signal
 import socket
 import struct
 import sys
@@ -81,7 +97,7 @@ MODES = ("ok garbage wrong-magic wrong-client-nonce bad-mac malformed-dns "
          "other-id other-question oversized truncated no-answer slow tcp-cut "
          "tcp-dribble udp-drop-all cert-expired cert-not-yet-valid "
          "cert-bad-signature cert-unknown-es cert-with-extensions cert-several "
-         "cert-rotate cert-rotate-expire").split()
+         "cert-rotate cert-rotate-expire udp-tc silent").split()
 
 def sign_keypair():
     pk, sk = ctypes.create_string_buffer(32), ctypes.create_string_buffer(64)
@@ -229,6 +245,7 @@ class Listener:
         self.nq = 0
         self.lock = threading.Lock()
         self._make_certs()
+        self.all_certs = list(self.certs)
         self.stamp = labtool.stamp(addr, self.provider_pk, server.provider_name)
 
     # ---- certificates ----
@@ -300,7 +317,7 @@ class Listener:
     def cert_answer(self, q, maxlen):
         recs = [(labdns.T_TXT, txt_rdata(c.raw)) for c in self.served_certs(time.time())]
         ans = plain_answer(q, recs)
-        if maxlen is not None and len(ans) > maxlen:
+        if maxlen is not None and (len(ans) > maxlen or self.mode == "udp-tc"):
             ans = plain_answer(q, [], tc=True)
         return ans
 
@@ -427,7 +444,7 @@ class Listener:
             return [(0, full[:len(full) * 2 // 3]), (0, full[:64])]
         if m == "slow":
             return [(float(self.opts.get("delay", 3)), fit(real))]
-        if m in ("tcp-cut", "tcp-dribble"):
+        if m in ("tcp-cut", "tcp-dribble", "udp-tc"):
             return [(0, qq.response(truncated_version(real), maxlen=maxlen))]
         return [(0, fit(real))]
 
@@ -509,11 +526,33 @@ class Listener:
         if self.mode.startswith("cert-rotate"):
             log(self.addr, "rotates at %.3f" % (
                 self.rotate_at if self.mode == "cert-rotate" else self.certs[0].end + 1))
+        if self.mode == "silent":
+            return
         if self.mode != "udp-drop-all":
             threading.Thread(target=labnet.udp_loop, args=(self.udp, self.udp_one),
                              daemon=True).start()
+        elif self.opts.get("log") == "1":
+            threading.Thread(target=labnet.udp_loop, args=(self.udp, self.udp_seen),
+                             daemon=True).start()
         threading.Thread(target=labnet.tcp_loop, args=(self.tcp, self.tcp_conn, True),
                          daemon=True).start()
+
+    def udp_seen(self, data, _peer):
+        log(self.addr, "udp dropped by udp-drop-all, %d bytes" % len(data))
+
+    def rotatable(self):
+        return len(self.certs) == 1 and not self.mode.startswith("cert-")
+
+    def rotate(self, certdir):
+        """New resolver keys (SIGHUP): the old certificate is forgotten."""
+        old = self.certs[0]
+        new = Cert(self.provider_sk, old.es, old.serial + 1, self.t0 - 3600,
+                   self.t0 + 86400)
+        self.certs = [new]
+        if certdir:
+            write_cert(certdir, self, len(self.all_certs), new)
+        self.all_certs.append(new)
+        log(self.addr, "rotated to serial=%d" % new.serial)
 
     def udp_one(self, data, peer):
         try:
@@ -607,6 +646,12 @@ class Server:
         return None
 
 
+def write_cert(certdir, li, i, cert):
+    name = "hostile-%s-%d-%d.cert" % (li.host.replace(":", "_"), li.port, i)
+    with open(os.path.join(certdir, name), "wb") as f:
+        f.write(cert.raw)
+
+
 def main(argv):
     args = argv[1:]
     opts = labnet.take_options(args, __doc__, valued=(
@@ -628,11 +673,12 @@ def main(argv):
         lines.append("%s %s %s %s\n" % (li.addr, li.mode, li.stamp, li.provider_pk.hex()))
         if certdir:
             for i, c in enumerate(li.certs):
-                name = "hostile-%s-%d-%d.cert" % (li.host.replace(":", "_"), li.port, i)
-                with open(os.path.join(certdir, name), "wb") as f:
-                    f.write(c.raw)
+                write_cert(certdir, li, i, c)
     for li in listeners:
         li.start()
+    rotating = [li for li in listeners if li.rotatable()]
+    signal.signal(signal.SIGHUP,
+                  lambda *_: [li.rotate(certdir) for li in rotating])
     labnet.write_info(info, lines)
     log("started", len(listeners), "listeners")
     labnet.run_until_killed()
