@@ -20,13 +20,15 @@
 #define DC_ANSWER_OVERHEAD 48   /* 8 + 12 + 12 + 16 */
 #define DC_NONCE_HALF      12
 #define DC_MIN_UDP_QUERY   256  /* dnsdist drops shorter UDP queries */
-#define DC_MAX_DNS_MSG     4096
+#define DC_MAX_DNS_MSG     4096 /* queries, and answers over UDP */
 #define DC_MAX_TCP_PADDING 256  /* dnsdist drops TCP queries with more padding */
-/* Bounds on an encrypted answer's length checked by dc_answer_nonce:
- * a DNS header at least, a 4096-byte DNS message plus 256 bytes of
- * server padding at most. */
+/* Bounds on an encrypted answer's length checked by dc_answer_nonce: a
+ * DNS header at least; at most what one TCP frame carries (its length
+ * prefix is 16 bits, RFC 1035 4.2.2), so an answer over TCP holds a DNS
+ * message of up to 65486 bytes.  Over UDP the server never sends more
+ * than our query's size. */
 #define DC_ANSWER_MIN_LEN  (DC_ANSWER_OVERHEAD + 12)
-#define DC_ANSWER_MAX_LEN  (DC_ANSWER_OVERHEAD + DC_MAX_DNS_MSG + 256)
+#define DC_ANSWER_MAX_LEN  65535
 
 extern const uint8_t dc_answer_magic[8]; /* "r6fnvWj8" */
 

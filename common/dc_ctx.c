@@ -319,6 +319,7 @@ dc_status dc_ctx_get(struct dc_ctx **out)
 	tls_ctx = c;
 	c->diag.server = -1;
 	c->tr.last_server = -1;
+	c->tr.bad_frames = 0;
 	c->lookup_seq++;
 	c->deadline_ms = dc_now_ms() + (uint64_t)c->cfg.total_timeout_ms;
 	if (c->choice)

@@ -42,7 +42,17 @@ static dc_status lookup_ch(ares_channel ch, const char *name, int family,
 /* Transient failures: no valid answer came. */
 static int no_answer(dc_status st)
 {
-	return st == DC_ETIMEOUT || st == DC_EBADRESP || st == DC_ECONNREFUSED;
+	return st == DC_ETIMEOUT || st == DC_EBADRESP || st == DC_ECONNREFUSED ||
+	       st == DC_EBADFRAME;
+}
+
+/* c-ares reports a connection it closed after a bad TCP frame as refused
+ * (or, out of tries, timed out): say what happened. */
+static dc_status frame_status(const struct dc_ctx *ctx, dc_status st)
+{
+	if (ctx && ctx->tr.bad_frames && (st == DC_ECONNREFUSED || st == DC_ETIMEOUT))
+		return DC_EBADFRAME;
+	return st;
 }
 
 /* UDP for half the time left, then TCP for the rest: a network that drops
@@ -220,6 +230,8 @@ dc_status dc_resolve_name(const char *name, int family, struct dc_hostres *out)
 	struct dc_lookup_log lg = { NULL, dc_now_ms(), NULL };
 	dc_status rc = resolve_name(name, family, out, &lg);
 
+	rc = frame_status(lg.ctx, rc);
+
 	if (lg.ctx && dc_log_enabled(lg.ctx->cfg.log_target)) {
 		char what[DC_NAME_MAX + 16], detail[48] = "";
 		snprintf(what, sizeof(what), "%s %s", name, dc_lookup_family_str(family));
@@ -279,6 +291,8 @@ dc_status dc_resolve_addr(int family, const void *addr, struct dc_hostres *out)
 	int oldc = nocancel_begin();
 	struct dc_lookup_log lg = { NULL, dc_now_ms(), NULL };
 	dc_status rc = resolve_addr(family, addr, out, &lg);
+
+	rc = frame_status(lg.ctx, rc);
 
 	if (lg.ctx && dc_log_enabled(lg.ctx->cfg.log_target)) {
 		char a[INET6_ADDRSTRLEN] = "?", what[INET6_ADDRSTRLEN + 8], detail[DC_NAME_MAX + 8] = "";
@@ -351,6 +365,8 @@ dc_status dc_resolve_raw(const char *name, int dnsclass, int type, int search,
 	struct dc_lookup_log lg = { NULL, dc_now_ms(), NULL };
 	dc_status rc = resolve_raw(name, dnsclass, type, search, ans, anscap, anslen, &lg);
 
+	rc = frame_status(lg.ctx, rc);
+
 	if (lg.ctx && dc_log_enabled(lg.ctx->cfg.log_target)) {
 		char what[DC_NAME_MAX + 48];
 		snprintf(what, sizeof(what), "%s class %d type %d (%s)", name ? name : "",
@@ -393,6 +409,8 @@ dc_status dc_resolve_msg(const uint8_t *msg, size_t len, uint8_t *ans,
 	int oldc = nocancel_begin();
 	struct dc_lookup_log lg = { NULL, dc_now_ms(), NULL };
 	dc_status rc = resolve_msg(msg, len, ans, anscap, anslen, &lg);
+
+	rc = frame_status(lg.ctx, rc);
 
 	if (lg.ctx && dc_log_enabled(lg.ctx->cfg.log_target)) {
 		char what[DC_NAME_MAX + 48] = "a message (res_send)", detail[32] = "";

@@ -48,6 +48,7 @@ struct dc_transport {
 	size_t nonce_left;
 	int last_errno;             /* last socket error seen (diagnostics) */
 	int last_server;            /* server of the last authenticated answer, -1 */
+	unsigned bad_frames;        /* TCP answer frames refused (the lookup clears it) */
 	/* The owner's hooks (dc_ctx), all optional:
 	 * need_session: c-ares is about to talk to server i: make sure it
 	 *   has a session (fetch its certificate); 0 when it has one;

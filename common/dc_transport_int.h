@@ -57,12 +57,12 @@ struct dc_tsock {
 	int kernel_hold;             /* last byte of the frame left in the kernel */
 	uint8_t rxhdr[2];
 	size_t rxhdr_len;
-	uint8_t *rxc;                /* sealed frame being read */
-	size_t rxc_len, rxc_need;
+	struct dc_buf rxc;           /* sealed frame being read (len: bytes read) */
+	size_t rxc_need;             /* its length from rxhdr; 0: not known yet */
 	struct dc_tsock *next;
 };
 
-#define DC_MAX_ANSWER_WIRE (DC_ANSWER_OVERHEAD + DC_MAX_DNS_MSG + 256)
+#define DC_MAX_UDP_ANSWER_WIRE (DC_ANSWER_OVERHEAD + DC_MAX_DNS_MSG + 256)
 #define DC_MAX_QUERY_WIRE  (DC_QUERY_OVERHEAD + DC_MAX_DNS_MSG + 64)
 #define DC_OUT_CAP         (DC_RELAY_HDR_LEN + DC_MAX_QUERY_WIRE + 1024)
 

@@ -42,15 +42,46 @@ static void buf_free(struct dc_buf *b)
 	memset(b, 0, sizeof(*b));
 }
 
+static int buf_reserve(struct dc_buf *b, size_t cap)
+{
+	uint8_t *n;
+
+	if (b->cap >= cap)
+		return 0;
+	n = malloc(cap);
+	if (!n)
+		return -1;
+	if (b->p) {
+		memcpy(n, b->p, b->len);
+		sodium_memzero(b->p, b->cap);
+		free(b->p);
+	}
+	b->p = n;
+	b->cap = cap;
+	return 0;
+}
+
 /* Free (and wipe) the TCP buffers of s. */
 void dc_transport_tcp_free(struct dc_tsock *s)
 {
 	buf_free(&s->txp);
 	buf_free(&s->txc);
 	buf_free(&s->rxp);
-	if (s->rxc)
-		sodium_memzero(s->rxc, DC_MAX_ANSWER_WIRE);
-	free(s->rxc);
+	buf_free(&s->rxc);
+}
+
+/* Forget the answer frame being read: after any error (a bad frame, EOF,
+ * a failed read) nothing of it may be used again, whether c-ares then
+ * closes the connection (1.18.1 does) or reads on. */
+static void rx_reset(struct dc_tsock *s)
+{
+	if (s->rxc.p)
+		sodium_memzero(s->rxc.p, s->rxc.len);
+	s->rxc.len = s->rxc.off = 0;
+	s->rxhdr_len = 0;
+	s->rxc_need = 0;
+	s->rxp.off = s->rxp.len = 0;
+	s->kernel_hold = 0;
 }
 
 /* Move every complete plain frame of txp into txc, sealed (or, on the
@@ -134,10 +165,10 @@ ares_ssize_t dc_transport_tcp_send(struct dc_transport *t, struct dc_tsock *s,
 /* Read one sealed frame, all but its last byte: that one is only peeked
  * at and stays in the kernel until c-ares has taken the last byte of the
  * opened frame, so the socket keeps polling readable while we still hold
- * data for c-ares.  Returns 1 with a frame in s->rxp, 0 at EOF, -1. */
+ * data for c-ares.  Returns 1 with a frame in s->rxp, 0 at EOF, -1 (errno
+ * EAGAIN: call again; EBADMSG: a frame too short or unauthenticated). */
 static int tcp_fill(struct dc_transport *t, struct dc_tsock *s)
 {
-	uint8_t plain[DC_MAX_ANSWER_WIRE + 2];
 	size_t plen;
 	ssize_t n;
 
@@ -146,44 +177,58 @@ static int tcp_fill(struct dc_transport *t, struct dc_tsock *s)
 		if (n <= 0)
 			return (int)n;
 		s->rxhdr_len += (size_t)n;
-		if (s->rxhdr_len == 2) {
-			s->rxc_need = ((size_t)s->rxhdr[0] << 8) | s->rxhdr[1];
-			if (s->rxc_need < DC_ANSWER_OVERHEAD + 12 ||
-			    s->rxc_need > DC_MAX_ANSWER_WIRE) {
-				errno = EBADMSG;
-				return -1;
-			}
-			s->rxc_len = 0;
+	}
+	if (s->rxc_need == 0) {
+		/* Any 16-bit length up to DC_ANSWER_MAX_LEN is a frame we
+		 * take (RFC 1035 4.2.2: messages up to 65535 bytes). */
+		s->rxc_need = ((size_t)s->rxhdr[0] << 8) | s->rxhdr[1];
+		if (s->rxc_need < DC_ANSWER_MIN_LEN || s->rxc_need > DC_ANSWER_MAX_LEN)
+			goto bad;
+		if (buf_reserve(&s->rxc, s->rxc_need) != 0) {
+			errno = ENOMEM;
+			return -1;
 		}
+		s->rxc.len = 0;
 	}
-	if (!s->rxc && !(s->rxc = malloc(DC_MAX_ANSWER_WIRE))) {
-		errno = ENOMEM;
-		return -1;
-	}
-	while (s->rxc_len < s->rxc_need - 1) {
-		n = recv(s->fd, s->rxc + s->rxc_len, s->rxc_need - 1 - s->rxc_len, 0);
+	while (s->rxc.len < s->rxc_need - 1) {
+		n = recv(s->fd, s->rxc.p + s->rxc.len, s->rxc_need - 1 - s->rxc.len, 0);
 		if (n <= 0)
 			return (int)n;
-		s->rxc_len += (size_t)n;
+		s->rxc.len += (size_t)n;
 	}
-	n = recv(s->fd, s->rxc + s->rxc_len, 1, MSG_PEEK);
+	n = recv(s->fd, s->rxc.p + s->rxc.len, 1, MSG_PEEK);
 	if (n <= 0)
 		return (int)n;
-	s->rxhdr_len = 0;
-	if (dc_transport_open_answer(t, s, s->rxc, s->rxc_need, plain + 2,
-				     sizeof(plain) - 2, &plen) != 0) {
-		errno = EBADMSG; /* c-ares reconnects and sends again */
-		return -1;
-	}
-	plain[0] = (uint8_t)(plen >> 8);
-	plain[1] = (uint8_t)plen;
-	if (buf_append(&s->rxp, plain, plen + 2) != 0) {
+	/* The opened frame goes to rxp with a plain length prefix: the DNS
+	 * message is 48 bytes or more shorter than the sealed frame. */
+	s->rxp.off = s->rxp.len = 0;
+	if (buf_reserve(&s->rxp, 2 + s->rxc_need - DC_ANSWER_OVERHEAD) != 0) {
 		errno = ENOMEM;
 		return -1;
 	}
-	sodium_memzero(plain, plen + 2);
+	if (dc_transport_open_answer(t, s, s->rxc.p, s->rxc_need, s->rxp.p + 2,
+				     s->rxp.cap - 2, &plen) != 0) {
+		uint8_t last;
+		/* Its last byte too: the stream stays at a frame boundary. */
+		(void)recv(s->fd, &last, 1, 0);
+		goto bad;
+	}
+	sodium_memzero(s->rxc.p, s->rxc_need - 1);
+	s->rxc.len = 0;
+	s->rxhdr_len = 0;
+	s->rxc_need = 0;
+	s->rxp.p[0] = (uint8_t)(plen >> 8);
+	s->rxp.p[1] = (uint8_t)plen;
+	s->rxp.len = plen + 2;
 	s->kernel_hold = 1;
 	return 1;
+bad:
+	/* c-ares closes the connection and sends the query again (to the
+	 * next server, if any); the lookup reports a bad frame rather than
+	 * the "refused" c-ares then gives. */
+	t->bad_frames++;
+	errno = EBADMSG;
+	return -1;
 }
 
 ares_ssize_t dc_transport_tcp_recv(struct dc_transport *t, struct dc_tsock *s,
@@ -193,8 +238,14 @@ ares_ssize_t dc_transport_tcp_recv(struct dc_transport *t, struct dc_tsock *s,
 
 	if (s->rxp.off == s->rxp.len) {
 		int rc = tcp_fill(t, s);
-		if (rc <= 0)
+		if (rc < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
+			return -1;
+		if (rc <= 0) {
+			int e = errno;
+			rx_reset(s);
+			errno = e;
 			return rc;
+		}
 	}
 	avail = s->rxp.len - s->rxp.off;
 	k = len < avail ? len : avail;

@@ -75,7 +75,7 @@ ares_ssize_t dc_transport_udp_recv(struct dc_transport *t, struct dc_tsock *s,
 				   ares_socklen_t *fromlen)
 {
 	struct dc_tserver *srv = &t->servers[s->server];
-	uint8_t wire[DC_MAX_ANSWER_WIRE + 1], plain[DC_MAX_ANSWER_WIRE];
+	uint8_t wire[DC_MAX_UDP_ANSWER_WIRE + 1], plain[DC_MAX_UDP_ANSWER_WIRE];
 	size_t plen;
 
 	/* Each pass consumes one datagram, so this ends at EAGAIN. */

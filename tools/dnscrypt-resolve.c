@@ -98,7 +98,8 @@ static int print_records(const uint8_t *m, size_t len)
 			return -1;
 	}
 	for (int i = 0; i < an; i++) {
-		char tbuf[16], text[1100];
+		char tbuf[16], sbuf[1100], *text = sbuf;
+		size_t tcap = sizeof(sbuf);
 		int type, rdlen;
 		unsigned ttl;
 		const uint8_t *rd;
@@ -119,31 +120,40 @@ static int print_records(const uint8_t *m, size_t len)
 			ares_free_string(name);
 			return -1;
 		}
+		/* A TXT record's strings in full (up to 4 bytes per byte). */
+		if (type == 16 && (size_t)rdlen * 4 + 8 > tcap) {
+			tcap = (size_t)rdlen * 4 + 8;
+			text = malloc(tcap);
+			if (!text) {
+				ares_free_string(name);
+				return -1;
+			}
+		}
 		text[0] = 0;
 		if (type == 1 && rdlen == 4) {
-			inet_ntop(AF_INET, rd, text, sizeof(text));
+			inet_ntop(AF_INET, rd, text, tcap);
 		} else if (type == 28 && rdlen == 16) {
-			inet_ntop(AF_INET6, rd, text, sizeof(text));
+			inet_ntop(AF_INET6, rd, text, tcap);
 		} else if (type == 5 || type == 12 || type == 2 || type == 15 || type == 33) {
 			int skip = type == 15 ? 2 : type == 33 ? 6 : 0;
 			char *target;
 			if (rdlen > skip && ares_expand_name(rd + skip, m, (int)len, &target, &nl) == ARES_SUCCESS) {
 				if (type == 15)
-					snprintf(text, sizeof(text), "%d %s.", (rd[0] << 8) | rd[1], target);
+					snprintf(text, tcap, "%d %s.", (rd[0] << 8) | rd[1], target);
 				else if (type == 33)
-					snprintf(text, sizeof(text), "%d %d %d %s.", (rd[0] << 8) | rd[1],
+					snprintf(text, tcap, "%d %d %d %s.", (rd[0] << 8) | rd[1],
 						 (rd[2] << 8) | rd[3], (rd[4] << 8) | rd[5], target);
 				else
-					snprintf(text, sizeof(text), "%s.", target);
+					snprintf(text, tcap, "%s.", target);
 				ares_free_string(target);
 			}
 		} else if (type == 16) {
 			size_t o = 0;
-			for (int k = 0; k < rdlen && o + 8 < sizeof(text);) {
+			for (int k = 0; k < rdlen && o + 8 < tcap;) {
 				int sl = rd[k++];
 				text[o++] = '"';
-				for (int j = 0; j < sl && k < rdlen && o + 6 < sizeof(text); j++, k++)
-					o += (size_t)snprintf(text + o, sizeof(text) - o,
+				for (int j = 0; j < sl && k < rdlen && o + 6 < tcap; j++, k++)
+					o += (size_t)snprintf(text + o, tcap - o,
 						isprint(rd[k]) && rd[k] != '"' && rd[k] != '\\' ? "%c" : "\\%03d", rd[k]);
 				text[o++] = '"';
 				text[o++] = ' ';
@@ -151,9 +161,9 @@ static int print_records(const uint8_t *m, size_t len)
 			}
 		} else {
 			size_t o = 0;
-			o += (size_t)snprintf(text, sizeof(text), "\\# %d ", rdlen);
-			for (int k = 0; k < rdlen && o + 3 < sizeof(text); k++)
-				o += (size_t)snprintf(text + o, sizeof(text) - o, "%02x", rd[k]);
+			o += (size_t)snprintf(text, tcap, "\\# %d ", rdlen);
+			for (int k = 0; k < rdlen && o + 3 < tcap; k++)
+				o += (size_t)snprintf(text + o, tcap - o, "%02x", rd[k]);
 		}
 		if (short_mode) {
 			size_t tl = strlen(text);
@@ -165,6 +175,8 @@ static int print_records(const uint8_t *m, size_t len)
 			       type_name(type, tbuf, sizeof(tbuf)), text);
 		}
 		ares_free_string(name);
+		if (text != sbuf)
+			free(text);
 	}
 	return 0;
 }

@@ -16,7 +16,7 @@ T=$(lab_tmp t10)
 CASES="a4:A a4:AAAA a6:AAAA a6:A both:A both:AAAA two4:A many:A many:AAAA
 many4:A alias1:A alias1:AAAA alias2:A cname-ext:A mx:MX mail:A txt:TXT
 _sip._udp:SRV sip:A nodata:A nodata:TXT web:A bench-42:A bench-4999:AAAA
-nx:A"
+nx:A big16k:TXT big59k:TXT aaaa400:AAAA a4300:A a4300:AAAA"
 
 conf() { # NAME STAMP [EXTRA LINES...]
     local f=$T/$1.conf stamp=$2

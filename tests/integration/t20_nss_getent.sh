@@ -38,13 +38,13 @@ t_eq "the module needs no shared c-ares or libsodium" \
 # ---- getent differential ---------------------------------------------------
 NAMES=()
 for n in a4 a6 both two4 many many4 alias1 alias2 cname-ext mx nodata nx web \
-         bench-1 mail sip txt _sip._udp; do
+         bench-1 mail sip txt _sip._udp aaaa400 a4300; do
     NAMES+=("$n.lab.test")
 done
 NAMES+=("$LONGNAME" "$LONGNAME." "$L254" a..b.lab.test A4.Lab.TEST a4.lab.test.
         lab.test example.com a_b.lab.test "" .)
 ADDRS=(127.20.0.1 127.20.0.2 127.20.0.80 ::1 127.20.0.99 ::ffff:127.20.0.1
-       127.20.0.7 10.255.0.1 fd00:dc::1)
+       127.20.0.7 10.255.0.1 fd00:dc::1 127.20.0.9)
 SEARCH_NAMES=(a4 a6 both nx nodata alias1 many cname-ext mx a4.lab.test a4.lab
               a4. bench-1 nosuchname "${LONGNAME%.lab.test}")
 

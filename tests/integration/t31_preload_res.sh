@@ -72,7 +72,8 @@ done
 
 # The cases of the small-buffer runs (the default list for the others).
 SMALL=("A a4.lab.test" "A alias1.lab.test" "MX mx.lab.test" "TXT txt.lab.test"
-       "A many.lab.test" "PTR 2.0.20.127.in-addr.arpa" "A nx.lab.test")
+       "A many.lab.test" "PTR 2.0.20.127.in-addr.arpa" "A nx.lab.test"
+       "TXT big59k.lab.test" "AAAA aaaa400.lab.test")
 
 # setup label, resolv.conf suffix, res_query arguments
 RUNS=(

@@ -402,8 +402,10 @@ static void test_encrypt_misc(void)
 static void test_answer(void)
 {
 	const char *hexes[3] = { NULL, kat_a1_hex, kat_a2_hex };
-	static uint8_t plain[DC_MAX_DNS_MSG + 512], ans[DC_MAX_DNS_MSG + 1024];
-	static uint8_t out[DC_MAX_DNS_MSG + 1024], want[256], big[DC_MAX_DNS_MSG];
+	/* The largest answer is a whole TCP frame (65535 bytes). */
+	static uint8_t plain[DC_ANSWER_MAX_LEN + 64], ans[DC_ANSWER_MAX_LEN + 64];
+	static uint8_t out[DC_ANSWER_MAX_LEN], want[256],
+		big[DC_ANSWER_MAX_LEN - DC_ANSWER_OVERHEAD - 1];
 	struct dc_session s, other_es, other_key;
 	struct dc_keypair kp2;
 	struct dc_cert c;
@@ -492,18 +494,18 @@ static void test_answer(void)
 		for (i = 0; i < sizeof big; i++)
 			big[i] = (uint8_t)(i + 1);
 		plen = DC_ANSWER_MAX_LEN - DC_ANSWER_OVERHEAD;
-		pad_plain(plain, big, DC_MAX_DNS_MSG, plen);
+		pad_plain(plain, big, sizeof big, plen);
 		alen = server_answer((uint16_t)es, client.pk, res_sk, cnonce,
 				     rnonce, plain, plen, ans);
 		T_OK(alen == DC_ANSWER_MAX_LEN &&
 		     dc_answer_nonce(ans, alen, &cn) == DC_OK &&
 		     dc_decrypt_answer(&s, ans, alen, out, sizeof out,
 				       &outlen) == DC_OK &&
-		     outlen == DC_MAX_DNS_MSG &&
-		     memcmp(out, big, DC_MAX_DNS_MSG) == 0,
-		     "answer es%d: 4096-byte message + 256 bytes padding "
-		     "(maximum length) decrypts", es);
-		pad_plain(plain, big, DC_MAX_DNS_MSG, plen + 1);
+		     outlen == sizeof big &&
+		     memcmp(out, big, sizeof big) == 0,
+		     "answer es%d: a 65486-byte message in a 65535-byte frame "
+		     "(the largest over TCP) decrypts", es);
+		pad_plain(plain, big, sizeof big, plen + 1);
 		alen = server_answer((uint16_t)es, client.pk, res_sk, cnonce,
 				     rnonce, plain, plen + 1, ans);
 		T_OK(dc_answer_nonce(ans, alen, &cn) == DC_EBADRESP &&
