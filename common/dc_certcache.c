@@ -195,7 +195,7 @@ static int open_trusted_dir(const char *dir, uid_t owner)
 /* Read at most max bytes of the regular file name in dfd, trusted only if
  * owned by owner and writable by nobody else; the length or -1. */
 static ssize_t read_file(int dfd, const char *name, uid_t owner, uint8_t *buf,
-			 size_t max)
+			 size_t max, time_t *mtime)
 {
 	struct stat sb;
 	size_t n = 0;
@@ -212,6 +212,8 @@ static ssize_t read_file(int dfd, const char *name, uid_t owner, uint8_t *buf,
 		close(fd);
 		return -1;
 	}
+	if (mtime)
+		*mtime = sb.st_mtime;
 	/* up to max + 1 bytes: a file that grew meanwhile is refused */
 	while (n < max + 1) {
 		r = read(fd, buf + n, max + 1 - n);
@@ -228,7 +230,8 @@ static ssize_t read_file(int dfd, const char *name, uid_t owner, uint8_t *buf,
 }
 
 static int load_from(const char *dir, const char *name, uid_t owner,
-		     const struct dc_stamp *st, time_t now, struct dc_cert *out)
+		     const struct dc_stamp *st, time_t now, struct dc_cert *out,
+		     time_t *saved_at)
 {
 	uint8_t buf[DC_CERT_MAX_LEN + 1];
 	int dfd = open_trusted_dir(dir, owner);
@@ -236,7 +239,7 @@ static int load_from(const char *dir, const char *name, uid_t owner,
 
 	if (dfd < 0)
 		return -1;
-	n = read_file(dfd, name, owner, buf, DC_CERT_MAX_LEN);
+	n = read_file(dfd, name, owner, buf, DC_CERT_MAX_LEN, saved_at);
 	close(dfd);
 	if (n < 0)
 		return -1;
@@ -246,28 +249,31 @@ static int load_from(const char *dir, const char *name, uid_t owner,
 }
 
 static int lookup(const struct dc_config *cfg, const struct dc_stamp *st,
-		  time_t now, struct dc_cert *out)
+		  time_t now, struct dc_cert *out, time_t *saved_at)
 {
 	char name[NAME_LEN], dir[PATH_MAX];
 
 	if (!cache_enabled(cfg) || file_name(st, name) != 0)
 		return -1;
-	if (load_from(cfg->cert_cache_dir, name, 0, st, now, out) == 0)
+	if (load_from(cfg->cert_cache_dir, name, 0, st, now, out, saved_at) == 0)
 		return 0;
 	if (user_dir(dir, sizeof dir) == 0 &&
-	    load_from(dir, name, geteuid(), st, now, out) == 0)
+	    load_from(dir, name, geteuid(), st, now, out, saved_at) == 0)
 		return 0;
 	return -1;
 }
 
 dc_status dc_certcache_load(const struct dc_config *cfg,
 			    const struct dc_stamp *st, time_t now,
-			    struct dc_cert *out)
+			    struct dc_cert *out, time_t *saved_at)
 {
 	int saved = errno;
 	dc_status rc = DC_OK;
+	time_t mt = 0;
 
-	if (lookup(cfg, st, now, out) != 0) {
+	if (saved_at == NULL)
+		saved_at = &mt;
+	if (lookup(cfg, st, now, out, saved_at) != 0) {
 		memset(out, 0, sizeof *out); /* no half-parsed rejected file */
 		rc = DC_ENOTFOUND;
 	}
@@ -407,7 +413,7 @@ ssize_t dc_cachefile_read(const struct dc_config *cfg, int user,
 	}
 	dfd = open_trusted_dir(dir, owner);
 	if (dfd >= 0) {
-		n = read_file(dfd, name, owner, buf, max);
+		n = read_file(dfd, name, owner, buf, max, NULL);
 		close(dfd);
 	}
 out:

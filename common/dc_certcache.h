@@ -24,10 +24,11 @@ int dc_certcache_id(const struct dc_stamp *st,
  * ($XDG_CACHE_HOME/nss-dnscrypt or ~/.cache/nss-dnscrypt; files owned by
  * the euid).  cert_cache_dir "" (cert-cache none) disables the cache.
  * errno is preserved.
- * DC_OK with a valid certificate for st, or an error (miss). */
+ * DC_OK with a valid certificate for st and *saved_at the time its file
+ * was written (saved_at may be NULL), or an error (miss). */
 dc_status dc_certcache_load(const struct dc_config *cfg,
 			    const struct dc_stamp *st, time_t now,
-			    struct dc_cert *out);
+			    struct dc_cert *out, time_t *saved_at);
 
 /* Best effort, atomic (write + rename); errors are ignored, errno is
  * preserved.  euid 0 writes cert_cache_dir (created 0755 if missing, file

@@ -11,13 +11,13 @@
 #include <string.h>
 #include <sodium.h>
 
-#include "dc_ctx.h"
-#include "dc_cert.h"
+#include "dc_certfetch.h"
 #include "dc_certcache.h"
+#include "dc_channel.h"
+#include "dc_ctx.h"
 #include "dc_query.h"
 
 #define DC_STORE_SIZE (DC_MAX_SERVERS * 2)
-#define DC_CERT_RECHECK 3600      /* re-fetch at least hourly (design.md 2) */
 #define DC_NS_C_IN 1
 #define DC_NS_T_TXT 16
 
@@ -28,20 +28,16 @@ struct store_entry {
 	struct sockaddr_storage addr;
 	struct dc_cert cert;
 	time_t fetched;
+	int from_disk;
 };
 
 static pthread_mutex_t store_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct store_entry store[DC_STORE_SIZE];
 static unsigned store_next;
 
-void dc_certstore_atfork_prepare(void);
-void dc_certstore_atfork_parent(void);
-void dc_certstore_atfork_child(void);
 void dc_certstore_atfork_prepare(void) { pthread_mutex_lock(&store_lock); }
 void dc_certstore_atfork_parent(void) { pthread_mutex_unlock(&store_lock); }
 void dc_certstore_atfork_child(void) { pthread_mutex_init(&store_lock, NULL); }
-
-void dc_ctx_keypair(struct dc_keypair *kp);
 
 /* Entries are filled in order, then replaced round robin: only the first
  * store_used() can match, and a lookup touches no more of the 48 KB
@@ -59,7 +55,8 @@ static int entry_matches(const struct store_entry *e, const struct dc_stamp *st)
 	       memcmp(&e->addr, &st->addr, st->addrlen) == 0;
 }
 
-static int store_get(const struct dc_stamp *st, time_t now, struct dc_cert *out)
+static int store_get(const struct dc_stamp *st, time_t now, struct dc_cert *out,
+		     int *from_disk)
 {
 	int found = 0;
 
@@ -71,6 +68,7 @@ static int store_get(const struct dc_stamp *st, time_t now, struct dc_cert *out)
 		if (now - e->fetched < DC_CERT_RECHECK &&
 		    now >= (time_t)e->cert.ts_start && now <= (time_t)e->cert.ts_end) {
 			*out = e->cert;
+			*from_disk = e->from_disk;
 			found = 1;
 		}
 		break;
@@ -79,7 +77,6 @@ static int store_get(const struct dc_stamp *st, time_t now, struct dc_cert *out)
 	return found;
 }
 
-void dc_certstore_forget(const struct dc_stamp *st);
 void dc_certstore_forget(const struct dc_stamp *st)
 {
 	pthread_mutex_lock(&store_lock);
@@ -90,7 +87,7 @@ void dc_certstore_forget(const struct dc_stamp *st)
 }
 
 static void store_put(const struct dc_stamp *st, const struct dc_cert *c,
-		      time_t now)
+		      time_t now, int from_disk)
 {
 	struct store_entry *e = NULL;
 
@@ -110,6 +107,7 @@ static void store_put(const struct dc_stamp *st, const struct dc_cert *c,
 	memcpy(&e->addr, &st->addr, st->addrlen);
 	e->cert = *c;
 	e->fetched = now;
+	e->from_disk = from_disk;
 	pthread_mutex_unlock(&store_lock);
 }
 
@@ -165,7 +163,7 @@ static dc_status fetch_once(const struct dc_config *cfg,
 
 static dc_status fetch_cert(const struct dc_config *cfg,
 			    const struct dc_stamp *st, const struct dc_stamp *relay,
-			    size_t udp_wire, time_t now, uint64_t end,
+			    size_t udp_wire, int udp, time_t now, uint64_t end,
 			    struct dc_cert *out, int *why)
 {
 	uint64_t start = dc_now_ms();
@@ -173,14 +171,20 @@ static dc_status fetch_cert(const struct dc_config *cfg,
 	dc_status rc = DC_ETIMEOUT;
 
 	*why = DC_CERT_BAD_FORMAT;
-	/* UDP gets half the budget; TCP (for networks that drop UDP, or
-	 * answers too big for it) the rest.  c-ares itself moves a
-	 * truncated UDP answer to TCP. */
-	for (int tcp = 0; tcp <= 1; tcp++) {
-		uint64_t deadline = tcp ? start + total : start + total / 2;
+	/* UDP gets half the budget (an eighth when UDP to the server is
+	 * known to get no answer); TCP (for networks that drop UDP, or
+	 * answers too big for it) the rest, and UDP again what TCP left
+	 * (some servers - dnsdist 1.7 - answer certificate queries over TCP
+	 * with an empty frame).  c-ares itself moves a truncated UDP answer
+	 * to TCP. */
+	for (int phase = 0; phase < 3; phase++) {
+		uint64_t deadline = phase == 0 ? start + total / (udp ? 2 : 8) : end;
+		int tcp = phase == 1;
 		struct dc_qres r;
 		dc_cert_check chk = DC_CERT_BAD_FORMAT;
 
+		if (phase == 2 && dc_now_ms() + 10 >= end)
+			break;
 		rc = fetch_once(cfg, st, relay, udp_wire, tcp, deadline, &r);
 		if (rc == DC_OK) {
 			rc = dc_cert_from_txt_answer(r.abuf, r.alen,
@@ -197,66 +201,69 @@ static dc_status fetch_cert(const struct dc_config *cfg,
 /* Through the server's relay if it has one; with direct-cert-fallback,
  * straight to the server when the relay gave none in half the time. */
 static dc_status fetch_routed(const struct dc_config *cfg,
-			      const struct dc_tserver *srv, time_t now,
+			      const struct dc_tserver *srv, int udp, time_t now,
 			      uint64_t deadline, struct dc_cert *out, int *why)
 {
 	uint64_t t = dc_now_ms(), mid;
 	dc_status rc;
 
 	if (srv->relay == NULL)
-		return fetch_cert(cfg, srv->stamp, NULL, 0, now, deadline, out, why);
+		return fetch_cert(cfg, srv->stamp, NULL, 0, udp, now, deadline, out, why);
 	mid = cfg->direct_cert_fallback && deadline > t ? t + (deadline - t) / 2 : deadline;
-	rc = fetch_cert(cfg, srv->stamp, srv->relay, srv->udp_wire, now, mid, out, why);
+	rc = fetch_cert(cfg, srv->stamp, srv->relay, srv->udp_wire, udp, now, mid,
+			out, why);
 	if (rc == DC_OK || !cfg->direct_cert_fallback)
 		return rc;
-	return fetch_cert(cfg, srv->stamp, NULL, 0, now, deadline, out, why);
+	return fetch_cert(cfg, srv->stamp, NULL, 0, udp, now, deadline, out, why);
 }
 
-dc_status dc_cert_ensure(struct dc_ctx *ctx, int i, time_t now,
-			 uint64_t deadline)
+dc_status dc_cert_ensure(const struct dc_config *cfg, struct dc_tserver *srv,
+			 const struct dc_keypair *kp, int flags, time_t now,
+			 uint64_t deadline, struct dc_certinfo *info)
 {
-	const struct dc_stamp *st = &ctx->cfg.servers[i];
-	struct dc_tserver *srv = &ctx->srv[i];
-	struct dc_keypair kp;
+	int refetch = flags & DC_CERT_REFETCH;
+	const struct dc_stamp *st = srv->stamp;
 	struct dc_cert cert;
 	dc_status rc = DC_OK;
-	int why = DC_CERT_VALID;
+	int why = DC_CERT_VALID, from_disk = 0;
+	time_t saved_at = 0;
 
-	ctx->diag.cert_from_disk[i] = 0;
-	if (!store_get(st, now, &cert)) {
-		if (!ctx->cert_refetch[i] &&
-		    dc_certcache_load(&ctx->cfg, st, now, &cert) == DC_OK) {
-			ctx->diag.cert_from_disk[i] = 1;
+	srv->has_session = 0;
+	srv->answers = 0;
+	if (refetch || !store_get(st, now, &cert, &from_disk)) {
+		from_disk = 0;
+		if (!refetch &&
+		    dc_certcache_load(cfg, st, now, &cert, &saved_at) == DC_OK &&
+		    now - saved_at < DC_CERT_DISK_REFRESH && saved_at <= now + 60) {
+			from_disk = 1;
 		} else {
-			rc = fetch_routed(&ctx->cfg, srv, now, deadline, &cert, &why);
+			rc = fetch_routed(cfg, srv, !(flags & DC_CERT_TCP), now,
+					  deadline, &cert, &why);
 			if (rc == DC_OK)
-				dc_certcache_save(&ctx->cfg, st, &cert);
+				dc_certcache_save(cfg, st, &cert);
 		}
 		if (rc == DC_OK)
-			store_put(st, &cert, now);
+			store_put(st, &cert, now, from_disk);
 	}
-	ctx->diag.cert_status[i] = rc;
-	ctx->diag.cert_check[i] = why;
+	memset(info, 0, sizeof(*info));
+	info->status = rc;
+	info->check = why;
+	if (rc == DC_OK)
+		rc = dc_session_init(&srv->session, kp, &cert);
 	if (rc != DC_OK) {
-		srv->has_session = 0;
-		return rc;
-	}
-	dc_ctx_keypair(&kp);
-	rc = dc_session_init(&srv->session, &kp, &cert);
-	sodium_memzero(&kp, sizeof(kp));
-	if (rc != DC_OK) {
-		srv->has_session = 0;
-		ctx->diag.cert_status[i] = rc;
+		info->status = rc;
+		sodium_memzero(&cert, sizeof(cert));
 		return rc;
 	}
 	memcpy(srv->resolver_pk, cert.resolver_pk, sizeof(srv->resolver_pk));
 	srv->has_session = 1;
-	ctx->cert_refetch[i] = 0;
-	ctx->cert_until[i] = now + DC_CERT_RECHECK;
-	if ((time_t)cert.ts_end < ctx->cert_until[i])
-		ctx->cert_until[i] = (time_t)cert.ts_end + 1;
-	ctx->diag.cert_serial[i] = cert.serial;
-	ctx->diag.cert_es[i] = cert.es_version;
-	ctx->diag.cert_ts_end[i] = cert.ts_end;
+	info->from_disk = from_disk;
+	info->serial = cert.serial;
+	info->es = cert.es_version;
+	info->ts_end = cert.ts_end;
+	info->until = now + DC_CERT_RECHECK;
+	if ((time_t)cert.ts_end < info->until)
+		info->until = (time_t)cert.ts_end + 1;
+	sodium_memzero(&cert, sizeof(cert));
 	return DC_OK;
 }

@@ -1,8 +1,8 @@
 /* dc_ctx.c - per-thread contexts (made on first use, re-made after fork or
  * a configuration change, freed at thread exit), the process-wide key
- * pair, search settings and fork handling, and the start of a lookup: its
- * server plan (dc_ctx_plan.c) and a session with the first server that can
- * have one.  Channels and their poll loop are in dc_channel.c. */
+ * pair, search settings and fork handling.  Channels and their poll loop
+ * are in dc_channel.c, the server plan in dc_ctx_plan.c; a lookup (its
+ * sessions, budget, UDP and TCP) is the engine's (dc_engine.c). */
 #include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -31,10 +31,6 @@ static struct dc_keypair g_kp;        /* one client key pair per process */
  * the hooks run). */
 static __thread struct dc_ctx *tls_ctx;
 static __thread int tls_wait_depth;
-
-extern void dc_certstore_atfork_prepare(void);
-extern void dc_certstore_atfork_parent(void);
-extern void dc_certstore_atfork_child(void);
 
 static void ctx_free(struct dc_ctx *c);
 
@@ -170,7 +166,7 @@ static void search_settings(struct dc_search *s, const struct dc_config *cfg)
 	pthread_mutex_unlock(&g_lock);
 }
 
-static dc_status ctx_new(struct dc_ctx **out, struct dc_diag *diag)
+static dc_status ctx_new(struct dc_ctx **out)
 {
 	const struct dc_stamp *servers[DC_MAX_SERVERS];
 	const char *path = secure_getenv(DC_CONFIG_ENV);
@@ -186,8 +182,7 @@ static dc_status ctx_new(struct dc_ctx **out, struct dc_diag *diag)
 	if (stat(path ? path : DC_CONFIG_DEFAULT_PATH, &st) == 0)
 		c->config_mtime = st.st_mtim;
 	c->config_checked = time(NULL);
-	rc = dc_config_load_default(&c->cfg, diag->config_error,
-				    sizeof(diag->config_error));
+	rc = dc_config_load_default(&c->cfg, NULL, 0);
 	if (rc != DC_OK) {
 		int e = errno;
 		free(c);
@@ -205,15 +200,16 @@ static dc_status ctx_new(struct dc_ctx **out, struct dc_diag *diag)
 		c->srv[i].ephemeral = cf->ephemeral_keys;
 		servers[i] = &cf->servers[i];
 		c->order[i] = i;
+		c->chan[i] = i;
 		c->choice |= i > 0 || cf->nvia[i] > 1;
 		for (int k = 0; k < (cf->nvia[i] ? cf->nvia[i] : 1); k++)
 			dc_servers_id(&cf->servers[i],
 				      cf->nvia[i] ? &cf->relays[cf->via[i][k]] : NULL,
 				      c->hid[i][k]);
 	}
+	c->nchan = c->cfg.nservers;
 	dc_transport_init(&c->tr, 1, c->srv, c->cfg.nservers,
 			  (size_t)c->cfg.udp_max);
-	c->tr.need_session = dc_ctx_hook_need_session;
 	c->tr.on_answer = dc_ctx_hook_answer;
 	c->tr.on_silence = dc_ctx_hook_silence;
 	c->tr.hook_arg = c;
@@ -239,49 +235,27 @@ static dc_status ctx_new(struct dc_ctx **out, struct dc_diag *diag)
 ares_channel dc_ctx_tcp_channel(struct dc_ctx *c)
 {
 	const struct dc_stamp *list[DC_MAX_SERVERS];
-	int n = c->cfg.nservers;
 
 	if (c->ch_tcp)
 		return c->ch_tcp;
+	int n = c->nchan;
 	for (int k = 0; k < n; k++)
-		list[k] = &c->cfg.servers[c->order[0] >= 0 ? c->order[k] : k];
+		list[k] = &c->cfg.servers[c->chan[k]];
 	if (dc_channel_new(&c->ch_tcp, &c->tr, &c->cfg, list, n, 1) != DC_OK)
 		c->ch_tcp = NULL;
 	return c->ch_tcp;
 }
 
-/* The client key pair the context's sessions are made with. */
-void dc_ctx_keypair(struct dc_keypair *kp);
 void dc_ctx_keypair(struct dc_keypair *kp)
 {
 	keypair_get(kp);
 }
 
-void dc_certstore_forget(const struct dc_stamp *st);
-
-void dc_ctx_forget_certs(struct dc_ctx *c)
-{
-	for (int i = 0; i < c->cfg.nservers; i++) {
-		c->cert_until[i] = 0;
-		c->cert_refetch[i] = 1;
-		dc_certstore_forget(&c->cfg.servers[i]);
-	}
-}
-
-static __thread struct dc_diag *tls_diag;
-
-const struct dc_diag *dc_ctx_last_diag(void)
-{
-	return tls_diag;
-}
-
 dc_status dc_ctx_get(struct dc_ctx **out)
 {
-	static __thread struct dc_diag failed_diag;
 	struct dc_ctx *c;
 	time_t now = time(NULL);
-	dc_status rc = DC_OK;
-	int ready = 0;
+	dc_status rc;
 
 	pthread_once(&once, do_init);
 	if (!init_ok)
@@ -307,61 +281,12 @@ dc_status dc_ctx_get(struct dc_ctx **out)
 		pthread_setspecific(ctx_key, NULL);
 	}
 	if (!c) {
-		memset(&failed_diag, 0, sizeof(failed_diag));
-		rc = ctx_new(&c, &failed_diag);
-		if (rc != DC_OK) {
-			tls_diag = &failed_diag;
+		rc = ctx_new(&c);
+		if (rc != DC_OK)
 			return rc;
-		}
 		pthread_setspecific(ctx_key, c);
 	}
-	tls_diag = &c->diag;
 	tls_ctx = c;
-	c->diag.server = -1;
-	c->tr.last_server = -1;
-	c->tr.bad_frames = 0;
-	c->lookup_seq++;
-	c->deadline_ms = dc_now_ms() + (uint64_t)c->cfg.total_timeout_ms;
-	if (c->choice)
-		dc_servers_load(&c->cfg, 0);
-	dc_ctx_plan(c, now);
-	/* A session with the first server of the order that can have one;
-	 * the others get theirs when c-ares turns to them (the transport's
-	 * need_session hook).  A failed fetch marks that route failing and
-	 * the order is made again: the same server through its next relay,
-	 * or the next server.  Each try gets its share of the budget. */
-	while (!ready) {
-		int i = -1, left = 0;
-		uint64_t t = dc_now_ms();
-		dc_status r;
-
-		for (int k = 0; k < c->cfg.nservers; k++) {
-			int j = c->order[0] >= 0 ? c->order[k] : k;
-			int nv = c->cfg.nvia[j] ? c->cfg.nvia[j] : 1;
-			if (i < 0 && c->fetch_failed[j][c->via_slot[j]] != c->lookup_seq)
-				i = j;
-			for (int v = 0; v < nv; v++)
-				left += c->fetch_failed[j][v] != c->lookup_seq;
-		}
-		if (i < 0 || t >= c->deadline_ms)
-			break;
-		if (c->srv[i].has_session && now < c->cert_until[i]) {
-			ready = 1;
-			break;
-		}
-		r = dc_cert_ensure(c, i, now, t + (c->deadline_ms - t) / (uint64_t)left);
-		if (r == DC_OK) {
-			ready = 1;
-			break;
-		}
-		rc = r;
-		c->fetch_failed[i][c->via_slot[i]] = c->lookup_seq;
-		dc_ctx_note_failure(c, i);
-		dc_ctx_plan(c, now);
-	}
-	dc_ctx_save_state(c);
-	if (!ready)
-		return rc == DC_OK ? DC_ECERT : rc;
 	*out = c;
 	return DC_OK;
 }

@@ -1,7 +1,7 @@
-/* dc_ctx_int.h - what the files of the per-thread context share: the
- * channel helpers of dc_channel.c and the server order, route choice and
- * transport hooks of dc_ctx_plan.c that dc_ctx.c uses.  Internal to
- * common/; dc_ctx.h is the API.
+/* dc_ctx_int.h - the functions of dc_ctx_plan.c: the server order, route
+ * choice, UDP memory and transport hooks of a context, which dc_ctx.c and
+ * the lookup engine (dc_engine.c) use.  Internal to common/; dc_ctx.h is
+ * the API.
  */
 #ifndef DC_CTX_INT_H
 #define DC_CTX_INT_H
@@ -9,15 +9,8 @@
 #include <stdint.h>
 #include <time.h>
 #include <ares.h>
+#include "dc_channel.h"
 #include "dc_ctx.h"
-
-/* ------------------------------------------------------ dc_channel.c */
-
-/* Set a channel's servers, in this order, with their ports. */
-int dc_channel_set_servers(ares_channel ch, const struct dc_stamp *const *servers,
-			   int n);
-/* The poll loop of dc_ctx_wait (same arguments and result). */
-dc_status dc_channel_wait(ares_channel ch, const int *pending, uint64_t deadline_ms);
 
 /* ----------------------------------------------------- dc_ctx_plan.c */
 
@@ -27,8 +20,11 @@ void dc_ctx_plan(struct dc_ctx *c, time_t now);
 void dc_ctx_note_failure(struct dc_ctx *c, int i);
 /* Write the state file if the records changed (c may be NULL). */
 void dc_ctx_save_state(struct dc_ctx *c);
+/* UDP to server i: 1 usable (*probe: to be probed again after it
+ * failed), 0 known to get no answer; and what a lookup found. */
+int dc_ctx_udp_state(const struct dc_ctx *c, int i, time_t now, int *probe);
+void dc_ctx_note_udp(struct dc_ctx *c, int i, int ok);
 /* The transport's hooks (struct dc_transport); arg is the context. */
-int dc_ctx_hook_need_session(void *arg, int i);
 void dc_ctx_hook_answer(void *arg, int i, uint32_t rtt_us, int sample);
 void dc_ctx_hook_silence(void *arg, int i);
 

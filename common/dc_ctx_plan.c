@@ -1,8 +1,8 @@
 /* dc_ctx_plan.c - several servers (dc_servers.h): before each lookup,
- * each server's best route (relay) and the order in which the channels
- * ask the servers; the transport's hooks, which fetch a server's
- * certificate when c-ares turns to it and keep the servers' health
- * records; the state file, written when those records changed.
+ * each server's best route (relay) and the order in which the servers
+ * are asked; the transport's hooks, which keep the servers' health
+ * records; what is known of UDP to each; the state file, written when
+ * those records changed.
  */
 #include <string.h>
 #include <time.h>
@@ -30,25 +30,23 @@ void dc_ctx_note_failure(struct dc_ctx *c, int i)
 		c->save_wanted = 1;
 }
 
-/* Transport hook: c-ares is about to ask server i, maybe for the first
- * time in this process: fetch its certificate now, with half of what is
- * left of the lookup's budget (one failed fetch per lookup at most). */
-int dc_ctx_hook_need_session(void *arg, int i)
+/* What is remembered of UDP to server i (through its current route):
+ * 1 it works (or is to be probed again: *probe set), 0 go straight to
+ * TCP.  Recorded with one server too: the first lookup pays the UDP wait,
+ * the next processes do not. */
+int dc_ctx_udp_state(const struct dc_ctx *c, int i, time_t now, int *probe)
 {
-	struct dc_ctx *c = arg;
-	time_t now = time(NULL);
-	uint64_t t = dc_now_ms();
+	struct dc_health h;
 
-	if (c->srv[i].has_session && now < c->cert_until[i])
-		return 0;
-	if (c->fetch_failed[i][c->via_slot[i]] == c->lookup_seq ||
-	    t >= c->deadline_ms)
-		return -1;
-	if (dc_cert_ensure(c, i, now, t + (c->deadline_ms - t) / 2) == DC_OK)
-		return 0;
-	c->fetch_failed[i][c->via_slot[i]] = c->lookup_seq;
-	dc_ctx_note_failure(c, i);
-	return -1;
+	dc_servers_get(route_id(c, i), &h);
+	*probe = h.udp_bad_until != 0 && now >= h.udp_bad_until;
+	return h.udp_bad_until == 0 || now >= h.udp_bad_until;
+}
+
+void dc_ctx_note_udp(struct dc_ctx *c, int i, int ok)
+{
+	if (dc_servers_note_udp(route_id(c, i), ok))
+		c->save_wanted = 1;
 }
 
 void dc_ctx_hook_answer(void *arg, int i, uint32_t rtt_us, int sample)
@@ -65,12 +63,11 @@ void dc_ctx_hook_silence(void *arg, int i)
 }
 
 /* Before a lookup: each server's best route (relay), and the servers'
- * order in both channels, best first. */
+ * order, best first (the engine gives it to the channels). */
 void dc_ctx_plan(struct dc_ctx *c, time_t now)
 {
-	const struct dc_stamp *list[DC_MAX_SERVERS];
 	struct dc_health h[DC_MAX_SERVERS], cur;
-	int order[DC_MAX_SERVERS], n = c->cfg.nservers;
+	int n = c->cfg.nservers;
 
 	for (int i = 0; i < n; i++) {
 		int nv = c->cfg.nvia[i] ? c->cfg.nvia[i] : 1, slot = 0;
@@ -89,17 +86,5 @@ void dc_ctx_plan(struct dc_ctx *c, time_t now)
 	}
 	if (n < 2)
 		return;
-	dc_health_rank(h, n, now, order);
-	if (memcmp(order, c->order, (size_t)n * sizeof(int)) == 0)
-		return;
-	for (int k = 0; k < n; k++)
-		list[k] = &c->cfg.servers[order[k]];
-	/* Between lookups the channels hold no query, as
-	 * ares_set_servers_ports requires. */
-	if (dc_channel_set_servers(c->ch, list, n) == ARES_SUCCESS &&
-	    (!c->ch_tcp ||
-	     dc_channel_set_servers(c->ch_tcp, list, n) == ARES_SUCCESS))
-		memcpy(c->order, order, (size_t)n * sizeof(int));
-	else
-		c->order[0] = -1;       /* try again next time */
+	dc_health_rank(h, n, now, c->order);
 }

@@ -1,4 +1,8 @@
-/* dc_resolve.c - lookups: search list, A/AAAA in parallel, PTR, raw. */
+/* dc_resolve.c - the kinds of lookup: addresses for a name (search list,
+ * A and AAAA together), names for an address (PTR), a raw question, a
+ * caller's message.  Each is a lookup of the engine (dc_engine.h) and
+ * differs only in the questions it builds and how it reads the answers.
+ */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
@@ -8,9 +12,8 @@
 #include <string.h>
 
 #include "dc_anscache.h"
-#include "dc_ctx.h"
+#include "dc_engine.h"
 #include "dc_log.h"
-#include "dc_query.h"
 #include "dc_resolve.h"
 #include "dc_resolve_int.h"
 #include "dc_search.h"
@@ -20,191 +23,11 @@
 #define T_AAAA 28
 #define C_IN 1
 
-dc_status dc_answer_status(const uint8_t *msg, size_t len)
-{
-	if (len < 12)
-		return DC_EBADRESP;
-	switch (msg[3] & 0x0f) {
-	case 0:
-		return (msg[6] | msg[7]) ? DC_OK : DC_ENODATA;
-	case 2:
-		return DC_ESERVFAIL;
-	case 3:
-		return DC_ENOTFOUND;
-	default:
-		return DC_EREFUSED;
-	}
-}
-
-static dc_status lookup_ch(ares_channel ch, const char *name, int family,
-			   uint64_t deadline, struct dc_hostres *out);
-
-/* Transient failures: no valid answer came. */
-static int no_answer(dc_status st)
-{
-	return st == DC_ETIMEOUT || st == DC_EBADRESP || st == DC_ECONNREFUSED ||
-	       st == DC_EBADFRAME;
-}
-
-/* c-ares reports a connection it closed after a bad TCP frame as refused
- * (or, out of tries, timed out): say what happened. */
-static dc_status frame_status(const struct dc_ctx *ctx, dc_status st)
-{
-	if (ctx && ctx->tr.bad_frames && (st == DC_ECONNREFUSED || st == DC_ETIMEOUT))
-		return DC_EBADFRAME;
-	return st;
-}
-
-/* UDP for half the time left, then TCP for the rest: a network that drops
- * UDP to the resolver still gets answers (c-ares itself only moves to TCP
- * after a truncated answer). */
-static dc_status lookup_one(struct dc_ctx *ctx, const char *name, int family,
-			    uint64_t deadline, struct dc_hostres *out)
-{
-	uint64_t now = dc_now_ms();
-	ares_channel tcp;
-	dc_status st;
-
-	if (ctx->cfg.tcp_only || now >= deadline)
-		return lookup_ch(ctx->ch, name, family, deadline, out);
-	st = lookup_ch(ctx->ch, name, family, now + (deadline - now) / 2, out);
-	if (st != DC_ETIMEOUT || out->answered)
-		return st;
-	dc_hostres_free(out);
-	dc_hostres_init(out);
-	tcp = dc_ctx_tcp_channel(ctx);
-	if (!tcp)
-		return DC_ENOMEM;
-	return lookup_ch(tcp, name, family, deadline, out);
-}
-
-/* The server whose authenticated answer came last (the transport knows;
- * with several servers it need not be the first with a session). */
-static void note_server(struct dc_ctx *ctx)
-{
-	if (ctx->tr.last_server >= 0) {
-		ctx->diag.server = ctx->tr.last_server;
-		return;
-	}
-	for (int i = 0; i < ctx->cfg.nservers; i++) {
-		if (ctx->srv[i].has_session) {
-			ctx->diag.server = i;
-			return;
-		}
-	}
-}
-
-/* Frees the answers of a lookup_ch, also when the thread is cancelled
- * in its wait (one answer may have come already). */
-static void qres_pair_free(void *p)
-{
-	struct dc_qres *r = p;
-
-	dc_qres_free(&r[0]);
-	dc_qres_free(&r[1]);
-}
-
-/* Ask for one candidate name; fills out (also on some failures: see
- * dc_hostres.answered). */
-static dc_status lookup_ch(ares_channel ch, const char *name, int family,
-			   uint64_t deadline, struct dc_hostres *out)
-{
-	struct dc_qres r[2];
-	dc_status s[2], st, w;
-	int types[2], n = 0, pending = 0;
-
-	memset(r, 0, sizeof(r));
-	if (family != AF_INET6)
-		types[n++] = T_A;
-	if (family != AF_INET)
-		types[n++] = T_AAAA;
-	for (int i = 0; i < n; i++)
-		dc_query_start(ch, name, C_IN, types[i], &r[i], &pending);
-	pthread_cleanup_push(qres_pair_free, r);
-	w = dc_ctx_wait(ch, &pending, deadline);
-	pthread_cleanup_pop(0);
-	for (int i = 0; i < n; i++)
-		s[i] = dc_qres_status(&r[i]);
-	if (n == 1) {
-		st = s[0] == DC_OK ? dc_dns_parse_addrs(r[0].abuf, r[0].alen,
-							types[0], out) : s[0];
-	} else if (s[0] != DC_OK && s[1] != DC_OK) {
-		st = s[0];
-	} else {
-		/* gethostbyname4_r: both answers together, as glibc's
-		 * gaih_getanswer (an answer that did not come is NULL). */
-		st = dc_dns_parse_gaih(s[0] == DC_OK ? r[0].abuf : NULL, r[0].alen,
-				       s[1] == DC_OK ? r[1].abuf : NULL, r[1].alen,
-				       out);
-	}
-	for (int i = 0; i < n; i++)
-		dc_qres_free(&r[i]);
-	if (w != DC_OK && st != DC_OK && !out->answered)
-		st = w;
-	return st;
-}
-
-static dc_status resolve_name(const char *name, int family,
-			      struct dc_hostres *out, struct dc_lookup_log *lg)
-{
-	char cand[DC_SEARCH_MAXCAND][DC_NAME_MAX];
-	struct dc_search_state ss;
-	struct dc_ctx *ctx;
-	uint64_t deadline, start;
-	dc_status rc;
-	int n;
-
-	dc_hostres_init(out);
-	if (family != AF_INET && family != AF_INET6 && family != AF_UNSPEC)
-		return DC_EBADARG;
-	rc = dc_dns_check_name(name);
-	if (rc != DC_OK)
-		return rc;
-	start = dc_now_ms();
-	rc = dc_ctx_get(&ctx);
-	if (rc != DC_OK)
-		return rc;
-	lg->ctx = ctx;
-	if (ctx->cfg.cache && dc_anscache_get(name, family, out) == DC_OK) {
-		lg->how = " from the in-process cache";
-		return DC_OK;
-	}
-	/* The budget covers the certificate fetch too. */
-	deadline = start + (uint64_t)ctx->cfg.total_timeout_ms;
-	n = dc_search_candidates(&ctx->search, name, cand, DC_SEARCH_MAXCAND);
-	dc_search_begin(&ss, &ctx->search, name);
-	for (int i = n > 0 ? 0 : -1; i >= 0;) {
-		dc_hostres_free(out);
-		dc_hostres_init(out);
-		rc = lookup_one(ctx, cand[i], family, deadline, out);
-		if (rc == DC_OK) {
-			note_server(ctx);
-			if (ctx->cfg.cache)
-				dc_anscache_put(name, family, out);
-			return DC_OK;
-		}
-		/* An answer with records ends glibc's search even when none
-		 * of them was usable. */
-		if (out->answered) {
-			dc_hostres_free(out);
-			dc_hostres_init(out);
-			return rc;
-		}
-		i = dc_search_step(&ss, i, rc, NULL);
-	}
-	dc_hostres_free(out);
-	dc_hostres_init(out);
-	rc = dc_search_final(&ss);
-	if (no_answer(rc))
-		dc_ctx_forget_certs(ctx);
-	return rc;
-}
-
 /* Cancellation is disabled in a lookup: open(), read() or write() inside
  * it would otherwise end the thread holding a lock, or a socket of a
  * channel that lives on its stack (the certificate fetch).  Only the wait
  * for answers on the thread's own channels is a cancellation point (see
- * dc_ctx_wait). */
+ * dc_channel_wait). */
 static int nocancel_begin(void)
 {
 	int old = PTHREAD_CANCEL_ENABLE, e = errno;
@@ -224,135 +47,216 @@ static void nocancel_end(int old)
 	errno = e;
 }
 
+/* ---------------------------------------------------------------- names */
+
+/* Addresses for one candidate name: A and/or AAAA asked together; fills
+ * out (also on some failures: see dc_hostres.answered). */
+static dc_status ask_name(struct dc_lookup *lk, const char *name, int family,
+			  struct dc_hostres *out)
+{
+	struct dc_question q[2];
+	dc_status st, w;
+	int n = 0;
+
+	memset(q, 0, sizeof(q));
+	if (family != AF_INET6)
+		q[n++].type = T_A;
+	if (family != AF_INET)
+		q[n++].type = T_AAAA;
+	for (int i = 0; i < n; i++) {
+		q[i].name = name;
+		q[i].dnsclass = C_IN;
+	}
+	w = dc_lookup_ask(lk, q, n);
+	if (n == 1) {
+		st = q[0].st == DC_OK ? dc_dns_parse_addrs(q[0].ans, q[0].alen,
+							   q[0].type, out) : q[0].st;
+	} else if (q[0].st != DC_OK && q[1].st != DC_OK) {
+		st = q[0].st;
+	} else {
+		/* gethostbyname4_r: both answers together, as glibc's
+		 * gaih_getanswer (an answer that did not come is NULL). */
+		st = dc_dns_parse_gaih(q[0].st == DC_OK ? q[0].ans : NULL, q[0].alen,
+				       q[1].st == DC_OK ? q[1].ans : NULL, q[1].alen,
+				       out);
+	}
+	dc_question_free(q, n);
+	if (w != DC_OK && st != DC_OK && !out->answered)
+		st = w;
+	return st;
+}
+
+static dc_status resolve_name(const char *name, int family,
+			      struct dc_hostres *out, struct dc_lookup *lk)
+{
+	char cand[DC_SEARCH_MAXCAND][DC_NAME_MAX];
+	struct dc_search_state ss;
+	struct dc_ctx *ctx;
+	dc_status rc;
+	int n;
+
+	memset(lk, 0, sizeof(*lk));
+	dc_hostres_init(out);
+	if (family != AF_INET && family != AF_INET6 && family != AF_UNSPEC)
+		return DC_EBADARG;
+	rc = dc_dns_check_name(name);
+	if (rc != DC_OK)
+		return rc;
+	rc = dc_lookup_begin(lk);
+	if (rc != DC_OK)
+		return rc;
+	ctx = lk->ctx;
+	if (ctx->cfg.cache && dc_anscache_get(name, family, out) == DC_OK) {
+		lk->how = " from the in-process cache";
+		return DC_OK;
+	}
+	n = dc_search_candidates(&ctx->search, name, cand, DC_SEARCH_MAXCAND);
+	dc_search_begin(&ss, &ctx->search, name);
+	for (int i = n > 0 ? 0 : -1; i >= 0;) {
+		dc_hostres_free(out);
+		dc_hostres_init(out);
+		rc = ask_name(lk, cand[i], family, out);
+		if (rc == DC_OK) {
+			if (ctx->cfg.cache)
+				dc_anscache_put(name, family, out);
+			return DC_OK;
+		}
+		/* An answer with records ends glibc's search even when none
+		 * of them was usable. */
+		if (out->answered) {
+			dc_hostres_free(out);
+			dc_hostres_init(out);
+			return rc;
+		}
+		i = dc_search_step(&ss, i, rc, NULL);
+	}
+	dc_hostres_free(out);
+	dc_hostres_init(out);
+	return dc_search_final(&ss);
+}
+
 dc_status dc_resolve_name(const char *name, int family, struct dc_hostres *out)
 {
 	int oldc = nocancel_begin();
-	struct dc_lookup_log lg = { NULL, dc_now_ms(), NULL };
-	dc_status rc = resolve_name(name, family, out, &lg);
+	struct dc_lookup lk;
+	dc_status rc = resolve_name(name, family, out, &lk);
 
-	rc = frame_status(lg.ctx, rc);
-
-	if (lg.ctx && dc_log_enabled(lg.ctx->cfg.log_target)) {
+	if (lk.ctx && dc_log_enabled(lk.ctx->cfg.log_target)) {
 		char what[DC_NAME_MAX + 16], detail[48] = "";
 		snprintf(what, sizeof(what), "%s %s", name, dc_lookup_family_str(family));
 		if (rc == DC_OK)
 			snprintf(detail, sizeof(detail), ", %d address%s", out->naddrs,
 				 out->naddrs == 1 ? "" : "es");
-		dc_lookup_log_write(&lg, what, rc, detail);
+		dc_lookup_log_write(&lk, what, rc, detail);
 	}
 	nocancel_end(oldc);
 	return rc;
 }
 
+/* ------------------------------------------------------------ addresses */
+
 static dc_status resolve_addr(int family, const void *addr, struct dc_hostres *out,
-			      struct dc_lookup_log *lg)
+			      struct dc_lookup *lk)
 {
 	char qname[80];
-	struct dc_qres r;
-	struct dc_ctx *ctx;
+	struct dc_question q;
+	struct dc_addr *a;
 	dc_status rc;
-	int pending = 0;
 
 	dc_hostres_init(out);
+	memset(lk, 0, sizeof(*lk));
 	rc = dc_dns_ptr_name(family, addr, qname, sizeof(qname));
 	if (rc != DC_OK)
 		return rc;
-	rc = dc_ctx_get(&ctx);
+	rc = dc_lookup_begin(lk);
 	if (rc != DC_OK)
 		return rc;
-	lg->ctx = ctx;
-	dc_query_start(ctx->ch, qname, C_IN, T_PTR, &r, &pending);
-	rc = dc_ctx_wait(ctx->ch, &pending,
-			 dc_now_ms() + (uint64_t)ctx->cfg.total_timeout_ms);
+	memset(&q, 0, sizeof(q));
+	q.name = qname;
+	q.dnsclass = C_IN;
+	q.type = T_PTR;
+	rc = dc_lookup_ask(lk, &q, 1);
 	if (rc == DC_OK)
-		rc = dc_qres_status(&r);
-	if (rc == DC_OK)
-		rc = dc_dns_parse_ptr(r.abuf, r.alen, out);
-	dc_qres_free(&r);
-	if (rc == DC_OK) {
-		struct dc_addr *a = malloc(sizeof(*a));
-		if (!a) {
-			dc_hostres_free(out);
-			return DC_ENOMEM;
-		}
-		memset(a, 0, sizeof(*a));
-		a->family = family;
-		memcpy(a->addr, addr, family == AF_INET ? 4 : 16);
-		free(out->addrs);
-		out->addrs = a;
-		out->naddrs = 1;
-		note_server(ctx);
+		rc = dc_dns_parse_ptr(q.ans, q.alen, out);
+	dc_question_free(&q, 1);
+	if (rc != DC_OK)
+		return rc;
+	a = calloc(1, sizeof(*a));
+	if (!a) {
+		dc_hostres_free(out);
+		return DC_ENOMEM;
 	}
-	return rc;
+	a->family = family;
+	memcpy(a->addr, addr, family == AF_INET ? 4 : 16);
+	free(out->addrs);
+	out->addrs = a;
+	out->naddrs = 1;
+	return DC_OK;
 }
 
 dc_status dc_resolve_addr(int family, const void *addr, struct dc_hostres *out)
 {
 	int oldc = nocancel_begin();
-	struct dc_lookup_log lg = { NULL, dc_now_ms(), NULL };
-	dc_status rc = resolve_addr(family, addr, out, &lg);
+	struct dc_lookup lk;
+	dc_status rc = resolve_addr(family, addr, out, &lk);
 
-	rc = frame_status(lg.ctx, rc);
-
-	if (lg.ctx && dc_log_enabled(lg.ctx->cfg.log_target)) {
+	if (lk.ctx && dc_log_enabled(lk.ctx->cfg.log_target)) {
 		char a[INET6_ADDRSTRLEN] = "?", what[INET6_ADDRSTRLEN + 8], detail[DC_NAME_MAX + 8] = "";
 		if (family == AF_INET || family == AF_INET6)
 			inet_ntop(family, addr, a, sizeof(a));
 		snprintf(what, sizeof(what), "%s PTR", a);
 		if (rc == DC_OK && out->name)
 			snprintf(detail, sizeof(detail), ", %s", out->name);
-		dc_lookup_log_write(&lg, what, rc, detail);
+		dc_lookup_log_write(&lk, what, rc, detail);
 	}
 	nocancel_end(oldc);
 	return rc;
 }
 
-static void copy_answer(const struct dc_qres *r, uint8_t *ans, size_t anscap,
+/* ---------------------------------------------------- raw questions */
+
+static void copy_answer(const struct dc_question *q, uint8_t *ans, size_t anscap,
 			size_t *anslen)
 {
-	*anslen = r->alen;
-	memcpy(ans, r->abuf, r->alen < anscap ? r->alen : anscap);
+	*anslen = q->alen;
+	memcpy(ans, q->ans, q->alen < anscap ? q->alen : anscap);
 }
 
 static dc_status resolve_raw(const char *name, int dnsclass, int type, int search,
 			     uint8_t *ans, size_t anscap, size_t *anslen,
-			     struct dc_lookup_log *lg)
+			     struct dc_lookup *lk)
 {
 	char cand[DC_SEARCH_MAXCAND][DC_NAME_MAX];
 	struct dc_search_state ss;
 	struct dc_ctx *ctx;
-	uint64_t deadline;
 	dc_status rc;
 	int n = 1;
 
 	*anslen = 0;
-	rc = dc_ctx_get(&ctx);
+	rc = dc_lookup_begin(lk);
 	if (rc != DC_OK)
 		return rc;
-	lg->ctx = ctx;
-	deadline = dc_now_ms() + (uint64_t)ctx->cfg.total_timeout_ms;
+	ctx = lk->ctx;
 	if (search)
 		n = dc_search_candidates(&ctx->search, name, cand, DC_SEARCH_MAXCAND);
 	else
 		snprintf(cand[0], sizeof(cand[0]), "%s", name);
 	dc_search_begin(&ss, &ctx->search, name);
 	for (int i = n > 0 ? 0 : -1; i >= 0;) {
-		struct dc_qres r;
-		int pending = 0;
+		struct dc_question q;
 
-		dc_query_start(ctx->ch, cand[i], dnsclass, type, &r, &pending);
-		rc = dc_ctx_wait(ctx->ch, &pending, deadline);
-		if (rc == DC_OK)
-			rc = dc_qres_status(&r);
+		memset(&q, 0, sizeof(q));
+		q.name = cand[i];
+		q.dnsclass = dnsclass;
+		q.type = type;
+		rc = dc_lookup_ask(lk, &q, 1);
 		if (rc == DC_OK) {
-			copy_answer(&r, ans, anscap, anslen);
-			rc = dc_answer_status(r.abuf, r.alen);
+			copy_answer(&q, ans, anscap, anslen);
+			rc = dc_answer_status(q.ans, q.alen);
 		}
-		dc_qres_free(&r);
-		if (rc == DC_OK || !search) {
-			note_server(ctx);
+		dc_question_free(&q, 1);
+		if (rc == DC_OK || !search)
 			return rc;
-		}
 		i = dc_search_step(&ss, i, rc, NULL);
 	}
 	return dc_search_final(&ss);
@@ -362,44 +266,38 @@ dc_status dc_resolve_raw(const char *name, int dnsclass, int type, int search,
 			 uint8_t *ans, size_t anscap, size_t *anslen)
 {
 	int oldc = nocancel_begin();
-	struct dc_lookup_log lg = { NULL, dc_now_ms(), NULL };
-	dc_status rc = resolve_raw(name, dnsclass, type, search, ans, anscap, anslen, &lg);
+	struct dc_lookup lk;
+	dc_status rc = resolve_raw(name, dnsclass, type, search, ans, anscap, anslen, &lk);
 
-	rc = frame_status(lg.ctx, rc);
-
-	if (lg.ctx && dc_log_enabled(lg.ctx->cfg.log_target)) {
+	if (lk.ctx && dc_log_enabled(lk.ctx->cfg.log_target)) {
 		char what[DC_NAME_MAX + 48];
 		snprintf(what, sizeof(what), "%s class %d type %d (%s)", name ? name : "",
 			 dnsclass, type, search ? "with the search list" : "as given");
-		dc_lookup_log_write(&lg, what, rc, NULL);
+		dc_lookup_log_write(&lk, what, rc, NULL);
 	}
 	nocancel_end(oldc);
 	return rc;
 }
 
+/* ---------------------------------------------- a caller's message */
+
 static dc_status resolve_msg(const uint8_t *msg, size_t len, uint8_t *ans,
-			     size_t anscap, size_t *anslen, struct dc_lookup_log *lg)
+			     size_t anscap, size_t *anslen, struct dc_lookup *lk)
 {
-	struct dc_qres r;
-	struct dc_ctx *ctx;
+	struct dc_question q;
 	dc_status rc;
-	int pending = 0;
 
 	*anslen = 0;
-	rc = dc_ctx_get(&ctx);
+	rc = dc_lookup_begin(lk);
 	if (rc != DC_OK)
 		return rc;
-	lg->ctx = ctx;
-	dc_query_start_msg(ctx->ch, msg, len, &r, &pending);
-	rc = dc_ctx_wait(ctx->ch, &pending,
-			 dc_now_ms() + (uint64_t)ctx->cfg.total_timeout_ms);
+	memset(&q, 0, sizeof(q));
+	q.msg = msg;
+	q.msglen = len;
+	rc = dc_lookup_ask(lk, &q, 1);
 	if (rc == DC_OK)
-		rc = dc_qres_status(&r);
-	if (rc == DC_OK) {
-		copy_answer(&r, ans, anscap, anslen);
-		note_server(ctx);
-	}
-	dc_qres_free(&r);
+		copy_answer(&q, ans, anscap, anslen);
+	dc_question_free(&q, 1);
 	return rc;
 }
 
@@ -407,12 +305,10 @@ dc_status dc_resolve_msg(const uint8_t *msg, size_t len, uint8_t *ans,
 			 size_t anscap, size_t *anslen)
 {
 	int oldc = nocancel_begin();
-	struct dc_lookup_log lg = { NULL, dc_now_ms(), NULL };
-	dc_status rc = resolve_msg(msg, len, ans, anscap, anslen, &lg);
+	struct dc_lookup lk;
+	dc_status rc = resolve_msg(msg, len, ans, anscap, anslen, &lk);
 
-	rc = frame_status(lg.ctx, rc);
-
-	if (lg.ctx && dc_log_enabled(lg.ctx->cfg.log_target)) {
+	if (lk.ctx && dc_log_enabled(lk.ctx->cfg.log_target)) {
 		char what[DC_NAME_MAX + 48] = "a message (res_send)", detail[32] = "";
 		char *qname = NULL;
 		long nl;
@@ -424,8 +320,24 @@ dc_status dc_resolve_msg(const uint8_t *msg, size_t len, uint8_t *ans,
 		}
 		if (rc == DC_OK && *anslen >= 12)
 			snprintf(detail, sizeof(detail), ", rcode %d", ans[3] & 0x0f);
-		dc_lookup_log_write(&lg, what, rc, detail);
+		dc_lookup_log_write(&lk, what, rc, detail);
 	}
 	nocancel_end(oldc);
 	return rc;
+}
+
+dc_status dc_answer_status(const uint8_t *msg, size_t len)
+{
+	if (len < 12)
+		return DC_EBADRESP;
+	switch (msg[3] & 0x0f) {
+	case 0:
+		return (msg[6] | msg[7]) ? DC_OK : DC_ENODATA;
+	case 2:
+		return DC_ESERVFAIL;
+	case 3:
+		return DC_ENOTFOUND;
+	default:
+		return DC_EREFUSED;
+	}
 }

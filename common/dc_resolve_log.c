@@ -16,47 +16,50 @@ const char *dc_lookup_family_str(int family)
 
 /* "via ADDR (PROVIDER)" for the server that answered, else each server's
  * certificate state. */
-static void servers_str(const struct dc_ctx *c, char *buf, size_t len)
+static void servers_str(const struct dc_lookup *lk, char *buf, size_t len)
 {
-	const struct dc_diag *d = &c->diag;
+	const struct dc_ctx *c = lk->ctx;
 	char addr[64];
 	size_t o = 0;
+	int s = lk->server;
 
 	buf[0] = '\0';
-	if (d->server >= 0 && d->server < c->cfg.nservers) {
-		dc_stamp_addr_str(&c->cfg.servers[d->server], addr, sizeof(addr));
-		snprintf(buf, len, " via %s (%s, certificate serial %u)", addr,
-			 c->cfg.servers[d->server].provider_name, d->cert_serial[d->server]);
+	if (s >= 0 && s < c->cfg.nservers) {
+		dc_stamp_addr_str(&c->cfg.servers[s], addr, sizeof(addr));
+		snprintf(buf, len, " via %s (%s, certificate serial %u%s)", addr,
+			 c->cfg.servers[s].provider_name, c->cert[s].serial,
+			 lk->tcp ? ", TCP" : "");
 		return;
 	}
 	for (int i = 0; i < c->cfg.nservers && o < len; i++) {
+		const struct dc_certinfo *ci = &c->cert[i];
 		int n;
 		dc_stamp_addr_str(&c->cfg.servers[i], addr, sizeof(addr));
 		n = snprintf(buf + o, len - o, "; server %s: %s", addr,
-			     d->cert_status[i] == DC_OK ? "certificate ok" :
-			     d->cert_status[i] == DC_ECERT ?
-			     dc_cert_check_str((dc_cert_check)d->cert_check[i]) :
-			     dc_strerror(d->cert_status[i]));
+			     ci->status == DC_OK ? "certificate ok" :
+			     ci->status == DC_ECERT ?
+			     dc_cert_check_str((dc_cert_check)ci->check) :
+			     dc_strerror(ci->status));
 		if (n < 0)
 			break;
 		o += (size_t)n;
 	}
 }
 
-void dc_lookup_log_write(const struct dc_lookup_log *lg, const char *what,
+void dc_lookup_log_write(const struct dc_lookup *lk, const char *what,
 			 dc_status rc, const char *detail)
 {
 	char srv[512];
 
-	if (lg->ctx == NULL || !dc_log_enabled(lg->ctx->cfg.log_target))
+	if (lk->ctx == NULL || !dc_log_enabled(lk->ctx->cfg.log_target))
 		return;
-	if (lg->how)
+	if (lk->how)
 		srv[0] = '\0';
 	else
-		servers_str(lg->ctx, srv, sizeof(srv));
-	dc_log(lg->ctx->cfg.log_target, "%s %s: %s%s%s%s in %llu ms",
+		servers_str(lk, srv, sizeof(srv));
+	dc_log(lk->ctx->cfg.log_target, "%s %s: %s%s%s%s in %llu ms",
 	       program_invocation_short_name, what,
 	       rc == DC_OK ? "ok" : dc_strerror(rc), detail ? detail : "",
-	       lg->how ? lg->how : "", srv,
-	       (unsigned long long)(dc_now_ms() - lg->start));
+	       lk->how ? lk->how : "", srv,
+	       (unsigned long long)(dc_now_ms() - lk->start_ms));
 }

@@ -282,3 +282,20 @@ int dc_servers_note_failure(const uint8_t id[DC_HEALTH_ID_LEN])
 	pthread_mutex_unlock(&lock);
 	return 1;
 }
+
+int dc_servers_note_udp(const uint8_t id[DC_HEALTH_ID_LEN], int ok)
+{
+	time_t now = time(NULL);
+	struct entry *e;
+	int changed = 1;
+
+	pthread_mutex_lock(&lock);
+	e = find_or_add(id);
+	if (ok)
+		changed = e->h.udp_bad_until != 0;
+	e->h.udp_bad_until = ok ? 0 : (int64_t)now + DC_UDP_RETRY;
+	if (changed)
+		e->h.updated = now;
+	pthread_mutex_unlock(&lock);
+	return changed;
+}

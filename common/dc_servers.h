@@ -34,6 +34,7 @@
 #define DC_FAILS_MAX      32
 #define DC_STATE_FILE     "servers.state"
 #define DC_STATE_MAX      8192    /* bytes in the state file */
+#define DC_UDP_RETRY      1800    /* seconds of TCP first after UDP failed */
 
 struct dc_health {
 	uint8_t id[DC_HEALTH_ID_LEN];
@@ -42,6 +43,9 @@ struct dc_health {
 	int64_t skip_until;      /* unix time; skipped while now < it */
 	int64_t rtt_at;          /* unix time of the last RTT sample */
 	int64_t updated;         /* unix time of the last change */
+	int64_t udp_bad_until;   /* UDP got no answer where TCP did: lookups
+				  * go straight to TCP until then, and probe
+				  * UDP again after it (0: UDP works) */
 };
 
 /* The id of a route: BLAKE2b of the server's identity (dc_certcache_id)
@@ -60,6 +64,9 @@ void dc_servers_get(const uint8_t id[DC_HEALTH_ID_LEN], struct dc_health *out);
 int dc_servers_note_answer(const uint8_t id[DC_HEALTH_ID_LEN], uint32_t rtt_us,
 			   int sample);
 int dc_servers_note_failure(const uint8_t id[DC_HEALTH_ID_LEN]);
+/* UDP to the route answered (ok), or got no answer in a lookup that TCP
+ * then answered: 1 when the state file should be written. */
+int dc_servers_note_udp(const uint8_t id[DC_HEALTH_ID_LEN], int ok);
 
 /* Write the process's records, merged with the file's newer ones, to
  * the state file of cfg's cache directory (atomically; errno kept). */

@@ -1,9 +1,10 @@
 /* dc_serverstate.c - the text format of the server state file.
  *
  *   nss-dnscrypt servers 1
- *   ID FAILS SRTT_US SKIP_UNTIL RTT_AT UPDATED
+ *   ID FAILS SRTT_US SKIP_UNTIL RTT_AT UPDATED UDP_BAD_UNTIL
  *   ...
  *
+ * (UDP_BAD_UNTIL is missing in files of earlier versions: read as 0.)
  * ID is 32 hex digits, the rest decimal (times in seconds since the
  * epoch).  The file may have been corrupted or written by someone hostile
  * (it sits in a cache directory): a line that is not exactly that is
@@ -17,7 +18,7 @@
 
 #define HEADER "nss-dnscrypt servers 1"
 #define LINE_MAX_LEN 200
-#define FIELDS 6
+#define FIELDS 7
 
 static int hexval(char c)
 {
@@ -84,8 +85,12 @@ static int parse_line(const char *s, size_t n, time_t now, struct dc_health *h)
 		fl[k++] = i - start;
 		start = i + 1;
 	}
-	if (k != FIELDS || parse_id(f[0], fl[0], h->id) != 0)
+	if (k < FIELDS - 1 || parse_id(f[0], fl[0], h->id) != 0)
 		return -1;
+	if (k == FIELDS - 1) {
+		f[k] = "0";
+		fl[k++] = 1;
+	}
 	for (k = 1; k < FIELDS; k++)
 		if (parse_num(f[k], fl[k], &v[k]) != 0)
 			return -1;
@@ -94,6 +99,7 @@ static int parse_line(const char *s, size_t n, time_t now, struct dc_health *h)
 	h->skip_until = clamp(v[3], 0, (int64_t)now + DC_SKIP_MAX);
 	h->rtt_at = h->srtt_us ? clamp(v[4], 0, (int64_t)now) : 0;
 	h->updated = clamp(v[5], 0, (int64_t)now);
+	h->udp_bad_until = clamp(v[6], 0, (int64_t)now + DC_UDP_RETRY);
 	return 0;
 }
 
@@ -141,9 +147,10 @@ size_t dc_state_format(const struct dc_health *h, int n, char *out, size_t cap)
 		char id[2 * DC_HEALTH_ID_LEN + 1];
 		for (int k = 0; k < DC_HEALTH_ID_LEN; k++)
 			snprintf(id + 2 * k, 3, "%02x", h[i].id[k]);
-		r = snprintf(out + off, cap - off, "%s %u %u %lld %lld %lld\n", id,
+		r = snprintf(out + off, cap - off, "%s %u %u %lld %lld %lld %lld\n", id,
 			     h[i].fails, h[i].srtt_us, (long long)h[i].skip_until,
-			     (long long)h[i].rtt_at, (long long)h[i].updated);
+			     (long long)h[i].rtt_at, (long long)h[i].updated,
+			     (long long)h[i].udp_bad_until);
 		if (r < 0 || (size_t)r >= cap - off)
 			break;
 		off += (size_t)r;

@@ -212,13 +212,8 @@ static int t_connect(ares_socket_t fd, const struct sockaddr *sa,
 		}
 	}
 	/* Fail closed: an encrypting channel talks to nobody but its
-	 * resolvers, and only once it holds their keys (fetched now if the
-	 * owner can: c-ares moved on to a server not asked before). */
-	if (t->encrypt && s->server >= 0 && t->need_session &&
-	    t->need_session(t->hook_arg, s->server) != 0) {
-		errno = ECONNREFUSED;
-		return -1;
-	}
+	 * resolvers, and only once it holds their keys (the lookup engine
+	 * gives a channel only servers with a session). */
 	if (t->encrypt && (s->server < 0 || !t->servers[s->server].has_session)) {
 		errno = ECONNREFUSED;
 		return -1;

@@ -32,6 +32,7 @@ struct dc_tserver {
 	size_t udp_wire;            /* current padded UDP query size */
 	unsigned tc_seen;           /* truncated UDP answers seen */
 	unsigned bad_answers;       /* answers dropped as unauthenticated */
+	unsigned answers;           /* authenticated with this session */
 };
 
 struct dc_tsock;
@@ -49,15 +50,13 @@ struct dc_transport {
 	int last_errno;             /* last socket error seen (diagnostics) */
 	int last_server;            /* server of the last authenticated answer, -1 */
 	unsigned bad_frames;        /* TCP answer frames refused (the lookup clears it) */
-	/* The owner's hooks (dc_ctx), all optional:
-	 * need_session: c-ares is about to talk to server i: make sure it
-	 *   has a session (fetch its certificate); 0 when it has one;
+	/* The owner's hooks (dc_ctx), both optional (never a network wait:
+	 * they run inside c-ares's processing):
 	 * on_answer: an authenticated answer from server i, rtt_us after its
 	 *   query was sent (a round-trip sample when sample is set: UDP, or
 	 *   TCP when tcp_samples);
 	 * on_silence: a socket to server i closed after queries and no
 	 *   authenticated answer (timed out, refused, or only junk came). */
-	int (*need_session)(void *arg, int server);
 	void (*on_answer)(void *arg, int server, uint32_t rtt_us, int sample);
 	void (*on_silence)(void *arg, int server);
 	void *hook_arg;

@@ -75,6 +75,7 @@ int dc_transport_open_answer(struct dc_transport *t, struct dc_tsock *s,
 	rtt = now_us() - p->sent_us;
 	pending_drop(p);
 	s->answered++;
+	srv->answers++;
 	t->last_server = s->server;
 	if (t->on_answer)
 		t->on_answer(t->hook_arg, s->server,

@@ -23,6 +23,7 @@
 #include "dc_config.h"
 #include "dc_crypt.h"
 #include "dc_ctx.h"
+#include "dc_engine.h"
 #include "dc_query.h"
 #include "dc_resolve.h"
 #include "dc_transport.h"
@@ -224,21 +225,21 @@ static void span(long long secs, char *buf, size_t len)
 
 static void print_server(int quiet)
 {
-	const struct dc_diag *d = dc_ctx_last_diag();
+	struct dc_certinfo ci;
 	struct dc_config cfg;
 	char err[320], addr[64], when[64];
+	int i = dc_lookup_last_server();
 
-	if (quiet || !d || d->server < 0)
+	if (quiet || i < 0 || dc_lookup_certinfo(i, &ci) != 0)
 		return;
 	if (dc_config_load_default(&cfg, err, sizeof(err)) != DC_OK)
 		return;
-	int i = d->server;
-	utc((time_t)d->cert_ts_end[i], when, sizeof(when));
+	utc((time_t)ci.ts_end, when, sizeof(when));
 	dc_stamp_addr_str(&cfg.servers[i], addr, sizeof(addr));
 	printf(";; server %s (%s), certificate serial %u, es-version %u (%s), "
 	       "valid until %s%s\n", addr, cfg.servers[i].provider_name,
-	       d->cert_serial[i], d->cert_es[i], es_name(d->cert_es[i]),
-	       when, d->cert_from_disk[i] ? ", from the disk cache" : "");
+	       ci.serial, ci.es, es_name(ci.es),
+	       when, ci.from_disk ? ", from the disk cache" : "");
 }
 
 /* ---- probing one server: its certificates, then encrypted queries ---- */
@@ -595,20 +596,24 @@ static void explain_fetch(FILE *f, const char *indent, const struct probe *p)
 /* Why the lookup failed, in words a user can act on. */
 static void explain(const char *what, dc_status st)
 {
-	const struct dc_diag *d = dc_ctx_last_diag();
+	struct dc_certinfo d[DC_MAX_SERVERS];
 	struct probe p[DC_MAX_SERVERS];
 	struct dc_config cfg;
 	char err[320], addr[64];
 	int nprobe = 0;
 
 	if (st == DC_ECONFIG) {
-		fprintf(stderr, "dnscrypt-resolve: %s\n",
-			d && d->config_error[0] ? d->config_error : dc_strerror(st));
+		err[0] = 0;
+		(void)dc_config_load_default(&cfg, err, sizeof(err));
+		fprintf(stderr, "dnscrypt-resolve: %s\n", err[0] ? err : dc_strerror(st));
 		return;
 	}
 	fprintf(stderr, "dnscrypt-resolve: %s: %s\n", what, dc_strerror(st));
-	if (!d || dc_config_load_default(&cfg, err, sizeof(err)) != DC_OK)
+	if (dc_lookup_certinfo(0, &d[0]) != 0 ||
+	    dc_config_load_default(&cfg, err, sizeof(err)) != DC_OK)
 		return;
+	for (int i = 0; i < cfg.nservers; i++)
+		(void)dc_lookup_certinfo(i, &d[i]);
 	/* Servers whose certificate came but was refused are asked again (it
 	 * answered a moment ago, so this is quick) to say what was wrong. */
 	{
@@ -618,7 +623,7 @@ static void explain(const char *what, dc_status st)
 		/* The first route of each server whose certificate failed. */
 		for (int k = 0; k < n; k++) {
 			int i = all[k].server;
-			if (d->cert_status[i] != DC_ECERT || p[i].cfg)
+			if (d[i].status != DC_ECERT || p[i].cfg)
 				continue;
 			p[i] = all[k];
 			nprobe++;
@@ -639,7 +644,7 @@ static void explain(const char *what, dc_status st)
 	}
 	for (int i = 0; i < cfg.nservers; i++) {
 		dc_stamp_addr_str(&cfg.servers[i], addr, sizeof(addr));
-		if (d->cert_status[i] == DC_OK) {
+		if (d[i].status == DC_OK) {
 			if (st == DC_ETIMEOUT)
 				fprintf(stderr, "dnscrypt-resolve: server %s (%s): certificate "
 					"serial %u is fine, but no valid encrypted answer came within "
@@ -647,7 +652,7 @@ static void explain(const char *what, dc_status st)
 					"the network drops its answers (dnscrypt-resolve --check-config "
 					"tries UDP and TCP separately; tcp-only yes helps where UDP is "
 					"blocked)\n", addr, cfg.servers[i].provider_name,
-					d->cert_serial[i], cfg.total_timeout_ms);
+					d[i].serial, cfg.total_timeout_ms);
 			else if (st == DC_EBADRESP)
 				fprintf(stderr, "dnscrypt-resolve: server %s (%s): its answers were "
 					"malformed or did not authenticate: the server is broken, or "
@@ -656,18 +661,18 @@ static void explain(const char *what, dc_status st)
 			continue;
 		}
 		fprintf(stderr, "dnscrypt-resolve: server %s (%s): %s",
-			addr, cfg.servers[i].provider_name, dc_strerror(d->cert_status[i]));
-		if (d->cert_status[i] == DC_ECERT)
-			fprintf(stderr, " (%s)", dc_cert_check_str((dc_cert_check)d->cert_check[i]));
+			addr, cfg.servers[i].provider_name, dc_strerror(d[i].status));
+		if (d[i].status == DC_ECERT)
+			fprintf(stderr, " (%s)", dc_cert_check_str((dc_cert_check)d[i].check));
 		fputc('\n', stderr);
 		if (p[i].cfg)
 			explain_fetch(stderr, "  ", &p[i]);
-		else if (d->cert_status[i] == DC_ETIMEOUT || d->cert_status[i] == DC_ECONNREFUSED) {
+		else if (d[i].status == DC_ETIMEOUT || d[i].status == DC_ECONNREFUSED) {
 			struct probe q;
 			memset(&q, 0, sizeof(q));
 			q.cfg = &cfg;
 			q.st = &cfg.servers[i];
-			q.fetch = d->cert_status[i];
+			q.fetch = d[i].status;
 			q.fetch_on[0] = q.fetch_on[1] = DC_EPARSE;
 			explain_fetch(stderr, "  ", &q);
 		}

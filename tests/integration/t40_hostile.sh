@@ -168,10 +168,10 @@ launch cert-rotate-expire.loop nss "$c" -n 14 -i 500 "$NAME"
 # Failure cases: the listener, the configuration kind.
 FAIL_UDP=(garbage wrong-magic wrong-client-nonce bad-mac mal-short
           mal-noquestion mal-count mal-loop mal-rdlen other-id other-question
-          oversized truncated no-answer tcp-cut cert-expired
+          truncated no-answer tcp-cut cert-expired
           cert-not-yet-valid cert-bad-signature cert-unknown-es)
 FAIL_TCP=(garbage wrong-magic wrong-client-nonce bad-mac mal-count mal-loop
-          other-id other-question oversized truncated no-answer tcp-cut)
+          other-id other-question truncated no-answer tcp-cut)
 for id in "${FAIL_UDP[@]}"; do
     c=$(conf "$id" f)
     launch "$id.u.res" resolve "$c" "$NAME"
@@ -218,6 +218,14 @@ done
 c=$(conf udp-drop-all d)
 launch udp-drop-all.d.res resolve "$c" "$NAME"
 launch udp-drop-all.d.gai nss "$c" "$NAME"
+# oversized: an authentic 4.6 KB answer (300 A records), longer than the
+# query over UDP (dropped) and over TCP (taken: answers go up to 65535
+# bytes there).
+for k in f ft; do
+    c=$(conf oversized $k)
+    launch "oversized.$k.raw" resolve "$c" --short "$NAME" A
+    launch "oversized.$k.gai" nss "$c" "$NAME"
+done
 
 wait "${JOBS[@]}"
 # A fresh process after the abrupt rotation (the loops ran past it).
@@ -323,6 +331,13 @@ for id in "${FAIL_UDP[@]}"; do
 done
 for id in "${FAIL_TCP[@]}"; do
     check_fail "$id" t "$bound"
+done
+for k in f ft; do
+    t_eq "oversized ($k): dnscrypt-resolve NAME A gives the 300 records of the 4.6 KB answer" \
+        "$(res_rc "oversized.$k.raw") $(grep -c '^127\.40\.' "$T/oversized.$k.raw.out")" "0 300"
+    g=$(gai_result "oversized.$k.gai")
+    t_eq "oversized ($k): getaddrinfo through NSS gives its 300 addresses" \
+        "${g%% *} $(wc -w <<<"${g#OK}")" "OK 300"
 done
 check_fail no-answer d $((8000 + MARGIN))
 rc=$(res_rc no-answer.d.getent)

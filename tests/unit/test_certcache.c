@@ -174,7 +174,7 @@ static int load_serial(const struct dc_config *cfg, const struct dc_stamp *st,
 {
 	struct dc_cert c;
 
-	if (dc_certcache_load(cfg, st, now, &c) != DC_OK)
+	if (dc_certcache_load(cfg, st, now, &c, NULL) != DC_OK)
 		return -1;
 	*serial = c.serial;
 	return 0;
@@ -199,11 +199,11 @@ static void test_roundtrip(const struct dc_config *cfg)
 	stamp4(&st, "192.0.2.1", 443, "2.dnscrypt-cert.example");
 	std_cert(&c, 41);
 	memset(&got, 0xaa, sizeof got);
-	T_EQ_INT(dc_certcache_load(cfg, &st, NOW, &got), DC_ENOTFOUND,
+	T_EQ_INT(dc_certcache_load(cfg, &st, NOW, &got, NULL), DC_ENOTFOUND,
 		 "empty cache: miss");
 	T_EQ_INT(got.rawlen, 0, "a miss leaves out zeroed");
 	dc_certcache_save(cfg, &st, &c);
-	T_EQ_INT(dc_certcache_load(cfg, &st, NOW, &got), DC_OK,
+	T_EQ_INT(dc_certcache_load(cfg, &st, NOW, &got, NULL), DC_OK,
 		 "save then load: hit");
 	T_OK(got.rawlen == c.rawlen && memcmp(got.raw, c.raw, c.rawlen) == 0,
 	     "the same raw certificate comes back");

@@ -54,7 +54,7 @@ static void test_parse(void)
 	snprintf(text, sizeof text, "nss-dnscrypt servers 1\n"
 		 "%s 0 1 0 0 1\n"                  /* ok */
 		 "%s 0 1 0 0\n"                    /* 5 fields */
-		 "%s 0 1 0 0 1 7\n"                /* 7 fields */
+		 "%s 0 1 0 0 1 7 8\n"              /* 8 fields */
 		 "%s  0 1 0 0 1\n"                 /* double space */
 		 "%s -1 1 0 0 1\n"                 /* sign */
 		 "%s 0 0x10 0 0 1\n"               /* hex */
@@ -84,6 +84,15 @@ static void test_parse(void)
 	snprintf(text, sizeof text, "nss-dnscrypt servers 1\n%s 0 0 0 %d %d\n", ID_A, NOW, NOW);
 	parse(text, h, 8);
 	T_EQ_INT(h[0].rtt_at, 0, "no RTT, no measurement time");
+	T_EQ_INT(h[0].udp_bad_until, 0, "a line of an earlier version (6 fields): UDP not known bad");
+
+	/* UDP known to get no answer: until when, at most DC_UDP_RETRY ahead */
+	snprintf(text, sizeof text, "nss-dnscrypt servers 1\n%s 0 1 0 0 1 %d\n%s 0 1 0 0 1 %lld\n",
+		 ID_A, NOW + 60, ID_B, (long long)NOW + 86400);
+	n = parse(text, h, 8);
+	T_OK(n == 2 && h[0].udp_bad_until == NOW + 60, "UDP_BAD_UNTIL read");
+	T_EQ_INT(h[1].udp_bad_until, NOW + DC_UDP_RETRY, "UDP_BAD_UNTIL clamped to now + %d s",
+		 DC_UDP_RETRY);
 
 	/* duplicates: the later line wins; the count is bounded */
 	snprintf(text, sizeof text, "nss-dnscrypt servers 1\n%s 1 1 0 0 1\n%s 0 9 0 0 2\n",
@@ -118,6 +127,7 @@ static void test_format(void)
 		in[i].skip_until = i ? NOW + 60 * i : 0;
 		in[i].rtt_at = NOW - i;
 		in[i].updated = NOW - 2 * i;
+		in[i].udp_bad_until = i == 2 ? NOW + 100 : 0;
 	}
 	len = dc_state_format(in, 3, buf, sizeof buf);
 	T_OK(len > 0 && len == strlen(buf), "formatted (%zu bytes)", len);
@@ -274,6 +284,25 @@ static void test_bookkeeping(void)
 			found = i;
 	T_OK(found >= 0 && fh[found].fails == 0 && fh[found].srtt_us == 4000,
 	     "the recovery was saved with the first RTT (small drift is not)");
+
+	/* UDP to the route got no answer where TCP did */
+	T_EQ_INT(dc_servers_note_udp(id, 1), 0, "UDP answered, nothing known against it: no save wanted");
+	T_EQ_INT(dc_servers_note_udp(id, 0), 1, "UDP failed: save wanted");
+	dc_servers_save(&cfg);
+	dc_servers_get(id, &h);
+	T_OK(h.udp_bad_until >= now + DC_UDP_RETRY && h.udp_bad_until <= time(NULL) + DC_UDP_RETRY,
+	     "TCP first for %d s", DC_UDP_RETRY);
+	n = (int)read_state_file(&cfg, buf, sizeof buf);
+	n = dc_state_parse(buf, (size_t)n, time(NULL), fh, DC_HEALTH_MAX);
+	found = -1;
+	for (int i = 0; i < n; i++)
+		if (memcmp(fh[i].id, id, 16) == 0)
+			found = i;
+	T_OK(found >= 0 && fh[found].udp_bad_until == h.udp_bad_until,
+	     "the state file tells later processes");
+	T_EQ_INT(dc_servers_note_udp(id, 1), 1, "UDP answers again: save wanted");
+	dc_servers_get(id, &h);
+	T_EQ_INT(h.udp_bad_until, 0, "and UDP is used again");
 
 	/* another process wrote a newer record: a load takes it */
 	{

@@ -1,0 +1,56 @@
+/* dc_certfetch.h - a resolver's certificate and the session made with it
+ * (dc_certfetch.c): the process-wide store, the disk cache, and the
+ * plaintext certificate query (UDP, then TCP), through the server's relay
+ * when it has one.
+ */
+#ifndef DC_CERTFETCH_H
+#define DC_CERTFETCH_H
+
+#include <stdint.h>
+#include <time.h>
+#include "dc_cert.h"
+#include "dc_config.h"
+#include "dc_crypt.h"
+#include "dc_transport.h"
+
+/* A certificate in the process or on disk is checked again after this
+ * long (design.md 2: at least hourly); a file in the disk cache older
+ * than DC_CERT_DISK_REFRESH is fetched again, as dnscrypt-proxy refreshes
+ * its certificates every few hours, whatever its validity. */
+#define DC_CERT_RECHECK      3600
+#define DC_CERT_DISK_REFRESH (4 * 3600)
+
+/* What is known of one server's certificate: the one in use, or why
+ * there is none. */
+struct dc_certinfo {
+	dc_status status;        /* of the last attempt: DC_OK, DC_ECERT, ... */
+	int check;               /* dc_cert_check of a refused certificate */
+	int from_disk;           /* the certificate came from the disk cache */
+	uint32_t serial;
+	uint16_t es;
+	uint32_t ts_end;
+	time_t until;            /* check again from then on */
+};
+
+/* Make srv's session with the best valid certificate of its server (from
+ * the process's store, then the disk cache, then the network, through
+ * srv->relay with cfg's direct-cert-fallback), giving up at deadline_ms;
+ * kp is the client key pair.  flags: DC_CERT_REFETCH skips the store and
+ * the disk cache, DC_CERT_TCP asks over TCP only (UDP to the server is
+ * known to get no answer).  info is filled whatever the outcome. */
+#define DC_CERT_REFETCH 1
+#define DC_CERT_TCP     2
+dc_status dc_cert_ensure(const struct dc_config *cfg, struct dc_tserver *srv,
+			 const struct dc_keypair *kp, int flags, time_t now,
+			 uint64_t deadline_ms, struct dc_certinfo *info);
+
+/* The server's certificate is not to be taken from the process's store
+ * any more (it may have been rotated). */
+void dc_certstore_forget(const struct dc_stamp *st);
+
+/* pthread_atfork handlers of the store, called from dc_ctx's. */
+void dc_certstore_atfork_prepare(void);
+void dc_certstore_atfork_parent(void);
+void dc_certstore_atfork_child(void);
+
+#endif

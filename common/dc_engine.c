@@ -1,0 +1,405 @@
+/* dc_engine.c - the one lookup engine (dc_engine.h): the budget, the
+ * servers and their sessions, UDP then TCP, certificates fetched again
+ * when a cached one gets no answer, and the one place where an answer is
+ * accepted.
+ */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <sodium.h>
+
+#include "dc_ctx_int.h"
+#include "dc_engine.h"
+
+static __thread int tls_last_server = -1;
+static __thread const struct dc_ctx *tls_last_ctx;
+
+int dc_lookup_last_server(void)
+{
+	return tls_last_server;
+}
+
+int dc_lookup_certinfo(int i, struct dc_certinfo *out)
+{
+	const struct dc_ctx *c = tls_last_ctx;
+
+	if (!c || i < 0 || i >= c->cfg.nservers)
+		return -1;
+	*out = c->cert[i];
+	return 0;
+}
+
+/* The first try of a lookup whose outcome decides a change of plan (a
+ * certificate from the disk cache not yet proven, servers still without a
+ * session): c-ares's first two timeouts, at most half the budget. */
+static uint64_t first_try_ms(const struct dc_config *cfg)
+{
+	uint64_t t = 2 * (uint64_t)cfg->timeout_ms, half = (uint64_t)cfg->total_timeout_ms / 2;
+
+	return t < half ? t : half;
+}
+
+/* ------------------------------------------------------------ sessions */
+
+static int route_failed(const struct dc_ctx *c, int i)
+{
+	return c->fetch_failed[i][c->via_slot[i]] == c->lookup_seq;
+}
+
+static int has_session(const struct dc_ctx *c, int i, time_t now)
+{
+	return c->srv[i].has_session && now <= (time_t)c->cert[i].ts_end;
+}
+
+/* Server i's session, its certificate fetched if it has none or is due
+ * for a check; a failure marks its route failing for this lookup. */
+static dc_status make_session(struct dc_lookup *lk, int i, time_t now,
+			      uint64_t deadline)
+{
+	struct dc_ctx *c = lk->ctx;
+	struct dc_keypair kp;
+	dc_status rc;
+	int probe, flags = c->cert_refetch[i] ? DC_CERT_REFETCH : 0;
+
+	if (c->srv[i].has_session && now < c->cert[i].until)
+		return DC_OK;
+	if (!dc_ctx_udp_state(c, i, now, &probe))
+		flags |= DC_CERT_TCP;
+	dc_ctx_keypair(&kp);
+	rc = dc_cert_ensure(&c->cfg, &c->srv[i], &kp, flags, now, deadline, &c->cert[i]);
+	sodium_memzero(&kp, sizeof(kp));
+	if (rc == DC_OK) {
+		c->cert_refetch[i] = 0;
+		return DC_OK;
+	}
+	c->fetch_failed[i][c->via_slot[i]] = c->lookup_seq;
+	dc_ctx_note_failure(c, i);
+	dc_ctx_plan(c, now);
+	return rc;
+}
+
+/* The first server of the order whose route has not failed in this
+ * lookup and that has no session (all: any), or -1. */
+static int next_server(const struct dc_ctx *c, time_t now, int all)
+{
+	for (int k = 0; k < c->cfg.nservers; k++) {
+		int j = c->order[k];
+		if (!route_failed(c, j) && (all || !has_session(c, j, now)))
+			return j;
+	}
+	return -1;
+}
+
+/* A session with the first server of the order that can have one: each
+ * route tried gets its share of the budget left (a failed one is marked
+ * and the order made again: the same server through its next relay, or
+ * the next server). */
+static dc_status prepare(struct dc_lookup *lk, time_t now)
+{
+	struct dc_ctx *c = lk->ctx;
+	dc_status rc = DC_ECERT;
+
+	for (;;) {
+		int i = next_server(c, now, 1), left = 0;
+		uint64_t t = dc_now_ms();
+
+		for (int j = 0; j < c->cfg.nservers; j++)
+			for (int v = 0; v < (c->cfg.nvia[j] ? c->cfg.nvia[j] : 1); v++)
+				left += c->fetch_failed[j][v] != c->lookup_seq;
+		if (i < 0 || t >= lk->deadline_ms)
+			return rc;
+		rc = make_session(lk, i, now, t + (lk->deadline_ms - t) / (uint64_t)left);
+		if (rc == DC_OK)
+			return DC_OK;
+	}
+}
+
+/* The channels hold exactly the servers with a session, in the order of
+ * the plan (c-ares may only be asked when no query is pending). */
+static dc_status sync_channels(struct dc_ctx *c, time_t now)
+{
+	const struct dc_stamp *list[DC_MAX_SERVERS];
+	int idx[DC_MAX_SERVERS], n = 0;
+
+	for (int k = 0; k < c->cfg.nservers; k++)
+		if (has_session(c, c->order[k], now))
+			idx[n++] = c->order[k];
+	if (n == c->nchan && memcmp(idx, c->chan, (size_t)n * sizeof(int)) == 0)
+		return DC_OK;
+	if (n == 0)
+		return DC_ECERT;
+	for (int k = 0; k < n; k++)
+		list[k] = &c->cfg.servers[idx[k]];
+	c->nchan = 0;       /* unknown until both are set */
+	if (dc_channel_set_servers(c->ch, list, n) != ARES_SUCCESS ||
+	    (c->ch_tcp && dc_channel_set_servers(c->ch_tcp, list, n) != ARES_SUCCESS))
+		return DC_ENOMEM;
+	memcpy(c->chan, idx, (size_t)n * sizeof(int));
+	c->nchan = n;
+	return DC_OK;
+}
+
+/* After a lookup that got no valid answer: the certificates may have been
+ * rotated, so the next lookup fetches them again. */
+static void forget_certs(struct dc_ctx *c, int only_unproven)
+{
+	for (int k = 0; k < c->nchan; k++) {
+		int i = c->chan[k];
+		if (only_unproven && (!c->cert[i].from_disk || c->srv[i].answers))
+			continue;
+		c->cert[i].until = 0;
+		c->cert_refetch[i] = 1;
+		dc_certstore_forget(&c->cfg.servers[i]);
+		if (only_unproven)
+			c->srv[i].has_session = 0;
+	}
+}
+
+/* ------------------------------------------------------------- answers */
+
+/* THE place where an answer is accepted for a question.  What reaches it
+ * came from a server we hold a session with, was authenticated and
+ * decrypted by the transport (dc_transport_open_answer: nonce and MAC),
+ * and c-ares matched its id and question to q's query.  Everything that
+ * is to be checked before an answer counts goes here, for every kind of
+ * lookup: DNSSEC validation (a validating stub checks the answer's RRSIGs
+ * against a trust anchor here and turns a bogus answer into DC_EBADRESP)
+ * needs q's name, class and type and the whole answer, both at hand. */
+static dc_status accept_answer(struct dc_lookup *lk, struct dc_question *q, int tcp)
+{
+	struct dc_qres *r = &q->r;
+
+	if (r->alen < 12 || !(r->abuf[2] & 0x80))   /* a response (QR) */
+		return DC_EBADRESP;
+	q->ans = r->abuf;
+	q->alen = r->alen;
+	r->abuf = NULL;
+	r->alen = 0;
+	lk->server = tls_last_server = lk->ctx->tr.last_server;
+	lk->tcp |= tcp;
+	return DC_OK;
+}
+
+struct run_set {
+	struct dc_question *q;
+	int n;
+};
+
+/* Frees the raw answers of a run, also when the thread is cancelled in
+ * its wait (one answer may have come already). */
+static void qres_free_all(void *arg)
+{
+	struct run_set *rs = arg;
+
+	for (int i = 0; i < rs->n; i++)
+		dc_qres_free(&rs->q[i].r);
+}
+
+/* Ask the questions still without an answer on one channel until they
+ * are answered or deadline passes; each keeps its most telling outcome
+ * (an answer, else an error other than a timeout). */
+static void run(struct dc_lookup *lk, ares_channel ch, struct dc_question *q,
+		int n, uint64_t deadline, int tcp)
+{
+	struct run_set rs = { q, n };
+	int pending = 0, asked[2] = { 0, 0 };
+	dc_status w;
+
+	for (int i = 0; i < n; i++) {
+		if (q[i].st == DC_OK)
+			continue;
+		asked[i] = 1;
+		if (q[i].msg)
+			dc_query_start_msg(ch, q[i].msg, q[i].msglen, &q[i].r, &pending);
+		else
+			dc_query_start(ch, q[i].name, q[i].dnsclass, q[i].type,
+				       &q[i].r, &pending);
+	}
+	pthread_cleanup_push(qres_free_all, &rs);
+	w = dc_ctx_wait(ch, &pending, deadline);
+	pthread_cleanup_pop(0);
+	for (int i = 0; i < n; i++) {
+		dc_status st;
+
+		if (!asked[i])
+			continue;
+		st = dc_qres_status(&q[i].r);
+		if (st == DC_OK)
+			st = accept_answer(lk, &q[i], tcp);
+		else if (w != DC_OK && w != DC_ETIMEOUT)
+			st = w;
+		/* c-ares reports a connection it closed after a bad TCP
+		 * frame as refused (or, out of tries, timed out). */
+		if ((st == DC_ECONNREFUSED || st == DC_ETIMEOUT) && lk->ctx->tr.bad_frames)
+			st = DC_EBADFRAME;
+		if (st != DC_ETIMEOUT || q[i].st == DC_ETIMEOUT)
+			q[i].st = st;
+		dc_qres_free(&q[i].r);
+	}
+}
+
+static int answered(const struct dc_question *q, int n)
+{
+	int k = 0;
+
+	for (int i = 0; i < n; i++)
+		k += q[i].st == DC_OK;
+	return k;
+}
+
+/* UDP for half the time to limit, then TCP for what it did not answer (a
+ * network that drops UDP to the resolver still gets answers; c-ares
+ * itself moves truncated answers to TCP).  A server whose UDP is known to
+ * get no answer is asked over TCP at once, UDP probed again now and then
+ * with a short try. */
+static void udp_then_tcp(struct dc_lookup *lk, struct dc_question *q, int n,
+			 uint64_t limit)
+{
+	struct dc_ctx *c = lk->ctx;
+	time_t now = time(NULL);
+	uint64_t t = dc_now_ms(), ud;
+	int first = c->chan[0], probe = 0, udp, got;
+	ares_channel tcp;
+
+	if (c->cfg.tcp_only) {
+		run(lk, c->ch, q, n, limit, 1);
+		return;
+	}
+	udp = dc_ctx_udp_state(c, first, now, &probe);
+	got = 0;
+	if (udp) {
+		ud = t + (limit > t ? (limit - t) / 2 : 0);
+		if (probe && ud > t + first_try_ms(&c->cfg) / 2)
+			ud = t + first_try_ms(&c->cfg) / 2;
+		run(lk, c->ch, q, n, ud, 0);
+		got = answered(q, n);
+		if (got && probe)
+			dc_ctx_note_udp(c, lk->server >= 0 ? lk->server : first, 1);
+		if (got == n || dc_now_ms() >= limit)
+			return;
+	}
+	tcp = dc_ctx_tcp_channel(c);
+	if (!tcp) {
+		for (int i = 0; i < n; i++)
+			if (q[i].st != DC_OK)
+				q[i].st = DC_ENOMEM;
+		return;
+	}
+	run(lk, tcp, q, n, limit, 1);
+	/* UDP brought nothing where TCP did: remember it for this server. */
+	if (udp && !got && answered(q, n) && lk->server >= 0 && !c->tr.bad_frames)
+		dc_ctx_note_udp(c, lk->server, 0);
+}
+
+/* ------------------------------------------------------------- lookups */
+
+dc_status dc_lookup_begin(struct dc_lookup *lk)
+{
+	struct dc_ctx *c;
+	dc_status rc;
+
+	memset(lk, 0, sizeof(*lk));
+	lk->server = tls_last_server = -1;
+	tls_last_ctx = NULL;
+	/* The clock starts here for every kind of lookup. */
+	lk->start_ms = dc_now_ms();
+	rc = dc_ctx_get(&c);
+	if (rc != DC_OK)
+		return rc;
+	lk->ctx = c;
+	tls_last_ctx = c;
+	lk->deadline_ms = c->deadline_ms = lk->start_ms + (uint64_t)c->cfg.total_timeout_ms;
+	c->tr.last_server = -1;
+	c->tr.bad_frames = 0;
+	c->lookup_seq++;
+	/* With one server too: what is known of its UDP. */
+	dc_servers_load(&c->cfg, 0);
+	dc_ctx_plan(c, time(NULL));
+	return DC_OK;
+}
+
+dc_status dc_lookup_ask(struct dc_lookup *lk, struct dc_question *q, int n)
+{
+	struct dc_ctx *c = lk->ctx;
+	dc_status rc = DC_OK;
+
+	for (int i = 0; i < n; i++) {
+		q[i].st = DC_ETIMEOUT;
+		q[i].ans = NULL;
+		q[i].alen = 0;
+		memset(&q[i].r, 0, sizeof(q[i].r));
+	}
+	for (;;) {
+		time_t now = time(NULL);
+		uint64_t t = dc_now_ms(), limit = lk->deadline_ms;
+		int first, unproven, more;
+
+		if (t >= lk->deadline_ms)
+			break;
+		/* A session with the first server of the order, made before
+		 * c-ares sends anything. */
+		first = next_server(c, now, 1);
+		if (first < 0 || !has_session(c, first, now) || now >= c->cert[first].until) {
+			rc = prepare(lk, now);
+			if (rc != DC_OK && next_server(c, now, 1) < 0) {
+				for (int i = 0; i < n; i++)
+					q[i].st = rc;
+				break;
+			}
+		}
+		rc = sync_channels(c, now);
+		if (rc != DC_OK) {
+			for (int i = 0; i < n; i++)
+				q[i].st = rc;
+			break;
+		}
+		first = c->chan[0];
+		unproven = c->cert[first].from_disk && c->srv[first].answers == 0 &&
+			   !lk->refetched;
+		more = next_server(c, now, 0) >= 0;
+		if ((unproven || more) && limit > t + first_try_ms(&c->cfg))
+			limit = t + first_try_ms(&c->cfg);
+		udp_then_tcp(lk, q, n, limit);
+		if (answered(q, n) == n || dc_now_ms() >= lk->deadline_ms)
+			break;
+		if (unproven) {
+			/* The server may have new keys: fetch its certificate
+			 * again and ask again, inside this lookup's budget. */
+			forget_certs(c, 1);
+			lk->refetched = 1;
+			continue;
+		}
+		if (more) {
+			/* Failover: the next server gets its session now
+			 * (outside c-ares), and the channels it. */
+			int j = next_server(c, now, 0);
+			dc_ctx_plan(c, now);
+			t = dc_now_ms();
+			(void)make_session(lk, j, now, t + (lk->deadline_ms - t) / 2);
+			continue;
+		}
+		break;
+	}
+	dc_ctx_save_state(c);
+	for (int i = 0; i < n; i++) {
+		if (q[i].st != DC_OK) {
+			rc = q[i].st;
+			break;
+		}
+	}
+	if (!answered(q, n) && (rc == DC_ETIMEOUT || rc == DC_ECONNREFUSED ||
+				rc == DC_EBADRESP || rc == DC_EBADFRAME))
+		forget_certs(c, 0);
+	return answered(q, n) == n ? DC_OK : rc;
+}
+
+void dc_question_free(struct dc_question *q, int n)
+{
+	for (int i = 0; i < n; i++) {
+		dc_qres_free(&q[i].r);
+		free(q[i].ans);
+		q[i].ans = NULL;
+		q[i].alen = 0;
+	}
+}
