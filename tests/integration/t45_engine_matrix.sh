@@ -65,6 +65,7 @@ size_of() { # SERVER NAME TYPE: the answer's size and record count over TCP
         tr '\n' ' '
 }
 for q in "big16k.lab.test TXT an=4 size=16156" "big59k.lab.test TXT an=15 size=60464" \
+         "big64k.lab.test TXT an=17 size=65161" \
          "aaaa400.lab.test AAAA an=400 size=11245" "a4300.lab.test A an=150 size=2443" \
          "a4300.lab.test AAAA an=150 size=4243" "9.0.20.127.in-addr.arpa PTR an=300 size=19260"; do
     read -r qn ty an sz <<<"$q"
@@ -230,7 +231,7 @@ big_args() { # KIND
     case $1 in
         getaddrinfo) echo "aaaa400.lab.test|a4300.lab.test" ;;
         gethostbyaddr) echo "127.20.0.9" ;;
-        *) echo "big59k.lab.test TXT|big16k.lab.test TXT|aaaa400.lab.test AAAA|a4300.lab.test AAAA|a4300.lab.test A|9.0.20.127.in-addr.arpa PTR" ;;
+        *) echo "big59k.lab.test TXT|big64k.lab.test TXT|big16k.lab.test TXT|aaaa400.lab.test AAAA|a4300.lab.test AAAA|a4300.lab.test A|9.0.20.127.in-addr.arpa PTR" ;;
     esac
 }
 declare -A BIGCONF
