@@ -24,6 +24,9 @@
 #                     then the server takes new resolver keys (hostile.py,
 #                     SIGHUP) and ignores the old ones: the lookup fetches
 #                     the certificate again and answers, within the budget
+#   rotated-keys (dnsdist)
+#                     the same with dnsdist (lab_rotate_keys: a new
+#                     certificate made in memory, the old one removed)
 #   silent            nothing answers, not even the certificate query:
 #                     "try again" within total-timeout
 #   no-answer         the certificate is served, queries never answered:
@@ -282,7 +285,8 @@ CASES=(udp-dropped silent no-answer slow-under slow-over truncated)
 declare -A MODE=([udp-dropped]="udp-drop-all,log=1" [silent]=silent [no-answer]=no-answer
                  [slow-under]="slow,delay=1" [slow-over]="slow,delay=6" [truncated]=udp-tc)
 declare -A BUDGET=([udp-dropped]=8000 [silent]=3000 [no-answer]=3000
-                   [slow-under]=8000 [slow-over]=2000 [truncated]=8000 [rotated-keys]=8000)
+                   [slow-under]=8000 [slow-over]=2000 [truncated]=8000 [rotated-keys]=8000
+                   [rotated-keys-dnsdist]=8000)
 declare -A ADDR
 HSPECS=()
 c=0
@@ -342,28 +346,39 @@ declare -A STAMP
 while read -r addr _ stamp _; do STAMP[$addr]=$stamp; done < <(cat "$T"/info.*)
 
 declare -A CONF
+for kind in "${KINDS[@]}"; do
+    ADDR[rotated-keys-dnsdist/$kind]=$ROT_LISTENER
+    STAMP[$ROT_LISTENER]=$STAMP_ROT
+done
+echo "$ROT_LISTENER" >>"$LAB/extra-listeners"
 for key in "${!ADDR[@]}"; do
     cs=${key%%/*} kind=${key#*/}
     cache=none
     case $cs in
-        udp-dropped | rotated-keys) cache=$T/cache-$cs-$kind; mkdir -p "$cache" ;;
+        udp-dropped | rotated-keys*) cache=$T/cache-$cs-$kind; mkdir -p "$cache" ;;
     esac
     CONF[$key]=$(conf "$cs-$kind" "${STAMP[${ADDR[$key]}]}" "${BUDGET[$cs]}" "$cache")
 done
 
 # Rotated keys: an earlier process caches the certificate, then the server
 # takes new keys.
-warm_ok=1
-for kind in "${KINDS[@]}"; do
-    "$RESOLVE" -c "${CONF[rotated-keys/$kind]}" -q a4.lab.test >"$T/warm-$kind.out" 2>&1 || warm_ok=0
-    [ -n "$(ls -A "$T/cache-rotated-keys-$kind")" ] || warm_ok=0
+for cs in rotated-keys rotated-keys-dnsdist; do
+    warm_ok=1
+    for kind in "${KINDS[@]}"; do
+        "$RESOLVE" -c "${CONF[$cs/$kind]}" -q a4.lab.test >"$T/warm-$cs-$kind.out" 2>&1 || warm_ok=0
+        [ -n "$(ls -A "$T/cache-$cs-$kind")" ] || warm_ok=0
+    done
+    if [ "$warm_ok" = 1 ]; then
+        t_pass "$cs: each kind's cert-cache directory holds the certificate (serial 1)"
+    else
+        t_fail "$cs: each kind's cert-cache directory holds the certificate (serial 1)" \
+            "$(cat "$T"/warm-"$cs"-*.out)" "$(ls -lR "$T"/cache-"$cs"-*)"
+    fi
 done
-if [ "$warm_ok" = 1 ]; then
-    t_pass "rotated-keys: each kind's cert-cache directory holds the certificate (serial 1)"
-else
-    t_fail "rotated-keys: each kind's cert-cache directory holds the certificate (serial 1)" \
-        "$(cat "$T"/warm-*.out)" "$(ls -lR "$T"/cache-rotated-keys-*)"
-fi
+t_ok "rotated-keys-dnsdist: dnsdist's $ROT_LISTENER takes new keys (serial 2, serial 1 removed)" \
+    lab_rotate_keys 2
+t_match "rotated-keys-dnsdist: dnsdist serves only serial 2" \
+    "$(lab_console 'getDNSCryptBind(4):printCertificates()' | awk '$1 ~ /^[0-9]+$/ { print $2 }' | tr '\n' ' ')" '^2 $'
 kill -HUP "$ROT_PID"
 for _ in $(seq 100); do
     [ "$(grep -c ' rotated to serial=2$' "$HLOG")" -ge "${#KINDS[@]}" ] && break
@@ -372,7 +387,7 @@ done
 t_eq "rotated-keys: the server has new resolver keys (serial 2) on every listener" \
     "$(grep -c ' 127\.0\.46\.[0-9]*:443 rotated to serial=2$' "$HLOG")" "${#KINDS[@]}"
 
-for cs in "${CASES[@]}" rotated-keys; do
+for cs in "${CASES[@]}" rotated-keys rotated-keys-dnsdist; do
     for kind in "${KINDS[@]}"; do
         # shellcheck disable=SC2046
         run_cell "$cs-$kind" "$kind" "${CONF[$cs/$kind]}" $(small_args "$kind")
@@ -389,7 +404,7 @@ for kind in "${KINDS[@]}"; do
     wait_cells
 done
 
-for cs in "${CASES[@]}" rotated-keys; do
+for cs in "${CASES[@]}" rotated-keys rotated-keys-dnsdist; do
     for kind in "${KINDS[@]}"; do
         case $cs in
             silent | no-answer | slow-over)
