@@ -40,6 +40,12 @@
 #                         the sdns:// stamp of a DNSCrypt server there, with
 #                         the lab's provider key (or the 32 bytes in
 #                         PK_FILE) and $PROVIDER_NAME
+#   lab_rotate_keys SERIAL
+#                         give dnsdist's 127.0.0.57:443 listener new resolver
+#                         keys at once: a certificate with SERIAL (es 2),
+#                         made in memory, replaces every other one (as a
+#                         restart with new keys would); queries with an old
+#                         client magic then get no answer
 #   lab_confs DIR NAME... write DIR/NAME.conf ("cert-cache none") for each
 #                         NAME: udp (the es2 listener), tcp (es1, tcp-only),
 #                         v6 ([::1]:8443), dead (127.0.0.99:443, where
@@ -196,6 +202,18 @@ lab_tmp() {
 
 lab_stamp() {
     python3 "$REPO/tests/lab/labtool.py" stamp "$1" "${2:-$LAB/dnscrypt/provider.pub}" "$PROVIDER_NAME"
+}
+
+lab_rotate_keys() {
+    local now old
+    now=$(date +%s)
+    old=$(lab_console 'getDNSCryptBind(4):printCertificates()' |
+        awk '$1 ~ /^[0-9]+$/ { print $2 }')
+    lab_console "getDNSCryptBind(4):generateAndLoadInMemoryCertificate('$LAB/dnscrypt/provider.key', $1, $((now - 3600)), $((now + 86400)), DNSCryptExchangeVersion.VERSION2)" &&
+    for s in $old; do
+        lab_console "getDNSCryptBind(4):markInactive($s)" &&
+        lab_console "getDNSCryptBind(4):removeInactiveCertificate($s)" || return 1
+    done
 }
 
 lab_confs() {

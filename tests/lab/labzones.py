@@ -34,12 +34,13 @@ def bench_addr(i):
     return "127.22.%d.%d" % (i // 250, i % 250 + 1)
 
 
-def big_txt(name, records, strings=16, size=250):
-    """NAME with RECORDS TXT records of STRINGS character-strings of SIZE
-    bytes each; every string starts with its record and string number
-    ("r03s15-"), so that a lost, repeated or reordered piece shows."""
+def big_txt(name, records, strings=16, size=250, first=0):
+    """NAME with RECORDS TXT records (numbered from FIRST) of STRINGS
+    character-strings of SIZE bytes each; every string starts with its
+    record and string number ("r03s15-"), so that a lost, repeated or
+    reordered piece shows."""
     out = []
-    for r in range(records):
+    for r in range(first, first + records):
         parts = []
         for s in range(strings):
             head = "r%02ds%02d-" % (r, s)
@@ -87,10 +88,14 @@ def lab_zone(longname):
     add("%s. IN A 127.20.0.7" % longname)
     # Answers that need TCP far beyond 4 KB (issue 12), DNS message sizes:
     # big16k ~16 KB (4 TXT records of 16 x 250 bytes), big59k ~59 KB (15
-    # such records: under 65535 with the DNSCrypt overhead and padding),
-    # aaaa400 ~11 KB, a4300 150 A (2.4 KB) and 150 AAAA (4.3 KB).
+    # such records), big64k 65,150 bytes (16 such records and one of 3 x
+    # 218 bytes; 65,161 with an OPT record: the biggest answer whose
+    # DNSCrypt TCP frame (48 bytes of overhead, dnsdist pads with up to
+    # 256) always fits in 65535), aaaa400 ~11 KB, a4300 150 A (2.4 KB)
+    # and 150 AAAA (4.3 KB).
     r += big_txt("big16k", 4)
     r += big_txt("big59k", 15)
+    r += big_txt("big64k", 16) + big_txt("big64k", 1, strings=3, size=218, first=16)
     for i in range(400):
         add("aaaa400 IN AAAA ::ffff:127.23.%d.%d" % (i // 200, i % 200 + 1))
     for i in range(1, 151):

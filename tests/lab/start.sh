@@ -10,6 +10,8 @@
 #   127.0.0.55:443     dnsdist, DNSCrypt es-version 1
 #   127.0.0.56:443     dnsdist, DNSCrypt with both an es 1 and an es 2 cert
 #   [::1]:8443         dnsdist, DNSCrypt es-version 2
+#   127.0.0.57:443     dnsdist, DNSCrypt es-version 2, for tests that rotate its
+#                      keys (getDNSCryptBind(4); lib.sh: lab_rotate_keys)
 #   127.0.0.1:5199     dnsdist console (tests/integration/lib.sh: lab_console)
 #
 # Writes $LAB/env (source it), $LAB/{es2,es1,both,v6}.conf,
@@ -39,6 +41,7 @@ ES2=127.0.0.54:443
 ES1=127.0.0.55:443
 BOTH=127.0.0.56:443
 V6='[::1]:8443'
+ROT=127.0.0.57:443
 
 die() {
     echo "lab: $*" >&2
@@ -78,7 +81,7 @@ done
 # ---- zones, stamps, console key (one python3 run: its start-up is slow) ----
 mkdir -p "$LAB/nsd"
 values=$(python3 "$HERE/labtool.py" setup "$LAB/nsd" "$D/provider.pub" "$PROVIDER_NAME" \
-    STAMP_ES2="$ES2" STAMP_ES1="$ES1" STAMP_BOTH="$BOTH" STAMP_V6="$V6") ||
+    STAMP_ES2="$ES2" STAMP_ES1="$ES1" STAMP_BOTH="$BOTH" STAMP_V6="$V6" STAMP_ROT="$ROT") ||
     die "zone generation or stamp computation failed"
 eval "$values"
 
@@ -140,6 +143,8 @@ addDNSCryptBind("$ES2", "$PROVIDER_NAME", "$D/es2.cert", "$D/es2.key")
 addDNSCryptBind("$ES1", "$PROVIDER_NAME", "$D/es1.cert", "$D/es1.key")
 addDNSCryptBind("$BOTH", "$PROVIDER_NAME", {"$D/es1.cert", "$D/es2.cert"}, {"$D/es1.key", "$D/es2.key"})
 addDNSCryptBind("$V6", "$PROVIDER_NAME", "$D/es2.cert", "$D/es2.key")
+-- bind 4: its keys are rotated by tests (lab_rotate_keys), the others never
+addDNSCryptBind("$ROT", "$PROVIDER_NAME", "$D/es2.cert", "$D/es2.key")
 EOF
 dnsdist -C "$LAB/dnsdist.conf" --check-config >"$LAB/dnsdist-check.log" 2>&1 ||
     { cat "$LAB/dnsdist-check.log" >&2; die "dnsdist.conf rejected"; }
@@ -188,6 +193,7 @@ wait_for "dnsdist DNSCrypt $ES2" certs 127.0.0.54 443
 wait_for "dnsdist DNSCrypt $ES1" certs 127.0.0.55 443
 wait_for "dnsdist DNSCrypt $BOTH" certs 127.0.0.56 443
 wait_for "dnsdist DNSCrypt $V6" certs ::1 8443
+wait_for "dnsdist DNSCrypt $ROT" certs 127.0.0.57 443
 
 cat >"$LAB/env" <<EOF
 # test lab environment (tests/lab/start.sh); source it
@@ -201,6 +207,8 @@ export STAMP_ES2='$STAMP_ES2'
 export STAMP_ES1='$STAMP_ES1'
 export STAMP_BOTH='$STAMP_BOTH'
 export STAMP_V6='$STAMP_V6'
+export STAMP_ROT='$STAMP_ROT'
+export ROT_LISTENER='$ROT'
 export DNSCRYPT_LISTENERS='$ES2 $ES1 $BOTH $V6'
 export LONGNAME='$LONGNAME'
 export DNSDIST_CONF='$LAB/dnsdist.conf'
