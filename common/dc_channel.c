@@ -10,7 +10,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "dc_ctx_int.h"
+#include "dc_channel.h"
 
 __thread int dc_cancel_caller = -1;
 

@@ -12,7 +12,7 @@
 #include <unistd.h>
 #include <sodium.h>
 
-#include "dc_ctx_int.h"
+#include "dc_ctx_plan.h"
 #include "dc_anscache.h"
 #include "dc_crypt.h"
 

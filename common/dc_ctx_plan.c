@@ -7,7 +7,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "dc_ctx_int.h"
+#include "dc_ctx_plan.h"
 
 static const uint8_t *route_id(const struct dc_ctx *c, int i)
 {

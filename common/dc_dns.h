@@ -164,4 +164,11 @@ dc_status dc_dns_name_wire(const char *name, uint8_t *out, size_t *wirelen);
 int dc_dns_expand(const uint8_t *msg, size_t len, const uint8_t *src,
 		  char *dst, size_t dstsiz);
 
+/* The status of a whole answer as res_query sees it (glibc's
+ * __res_context_query and res_send): DC_OK for rcode NOERROR with answer
+ * records; DC_ENOTFOUND (NXDOMAIN), DC_ENODATA (no answer record),
+ * DC_ESERVFAIL, DC_EREFUSED (REFUSED, NOTIMP, FORMERR, other rcodes, and
+ * a lame referral res_send passes over); DC_EBADRESP without a header. */
+dc_status dc_answer_status(const uint8_t *msg, size_t len);
+
 #endif

@@ -7,11 +7,8 @@
 #include <stdint.h>
 
 #include "dc_dns_int.h"
+#include "dc_wire.h"
 
-static unsigned get16(const uint8_t *p)
-{
-	return (unsigned)p[0] << 8 | p[1];
-}
 
 /* __ns_rr_cursor_init. */
 int dc_dns_cursor_init(struct dc_dns_cursor *c, const uint8_t *msg, size_t len)
@@ -30,7 +27,7 @@ int dc_dns_cursor_init(struct dc_dns_cursor *c, const uint8_t *msg, size_t len)
 	c->cur += n;
 	if (c->end - c->cur < 4)
 		return 0;
-	c->qtype = (uint16_t)get16(c->cur);
+	c->qtype = (uint16_t)dc_get16(c->cur);
 	c->cur += 4;
 	return 1;
 }
@@ -46,10 +43,10 @@ int dc_dns_cursor_next(struct dc_dns_cursor *c, struct dc_dns_rr *rr)
 	c->cur += n;
 	if (c->end - c->cur < 10)
 		return 0;
-	rr->type = (uint16_t)get16(c->cur);
-	rr->cls = (uint16_t)get16(c->cur + 2);
-	rr->ttl = (uint32_t)get16(c->cur + 4) << 16 | get16(c->cur + 6);
-	rr->rdlen = (uint16_t)get16(c->cur + 8);
+	rr->type = (uint16_t)dc_get16(c->cur);
+	rr->cls = (uint16_t)dc_get16(c->cur + 2);
+	rr->ttl = dc_get32(c->cur + 4);
+	rr->rdlen = (uint16_t)dc_get16(c->cur + 8);
 	c->cur += 10;
 	if (c->end - c->cur < rr->rdlen)
 		return 0;
@@ -64,7 +61,7 @@ const uint8_t *dc_dns_qname(const struct dc_dns_cursor *c)
 }
 
 unsigned dc_dns_hdr_rcode(const uint8_t *m) { return m[3] & 0x0f; }
-unsigned dc_dns_hdr_ancount(const uint8_t *m) { return get16(m + 6); }
+unsigned dc_dns_hdr_ancount(const uint8_t *m) { return dc_get16(m + 6); }
 
 int dc_dns_hdr_answered(const uint8_t *m)
 {
@@ -84,7 +81,7 @@ int dc_dns_hdr_send_error(const uint8_t *m)
 	if (rc == RC_SERVFAIL || rc == RC_NOTIMP || rc == RC_REFUSED)
 		return 1;
 	return rc == RC_NOERROR && dc_dns_hdr_ancount(m) == 0 && !(m[2] & 0x04) &&
-		!(m[3] & 0x80) && get16(m + 10) == 0;
+		!(m[3] & 0x80) && dc_get16(m + 10) == 0;
 }
 
 /* __res_context_query: the h_errno of an answer (pair) without a usable
@@ -128,4 +125,15 @@ void dc_dns_ttl_min(uint32_t *ttl, uint32_t v)
 {
 	if (*ttl > v)
 		*ttl = v;
+}
+
+/* The status of a whole answer as res_query sees it: an answer with
+ * records, or the status the query fails with (dc_dns_answer_status). */
+dc_status dc_answer_status(const uint8_t *msg, size_t len)
+{
+	if (msg == NULL || len < HDR_LEN)
+		return DC_EBADRESP;
+	if (dc_dns_hdr_answered(msg))
+		return DC_OK;
+	return dc_dns_answer_status(msg);
 }

@@ -9,7 +9,7 @@
 #include <time.h>
 #include <sodium.h>
 
-#include "dc_ctx_int.h"
+#include "dc_ctx_plan.h"
 #include "dc_engine.h"
 
 static __thread int tls_last_server = -1;

@@ -4,13 +4,13 @@
 #include <netinet/in.h>
 
 #include "dc_relay.h"
+#include "dc_wire.h"
 
 /* <anon-magic> ::= 0xff 0xff 0xff 0xff 0xff 0xff 0xff 0xff 0x00 0x00 */
 const uint8_t dc_relay_magic[10] = {
 	0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x00, 0x00
 };
 
-#define T_OPT 41
 #define EDNS_PADDING 12     /* RFC 7830 */
 
 int dc_relay_header(const struct sockaddr *sa, uint8_t hdr[DC_RELAY_HDR_LEN])
@@ -62,56 +62,17 @@ int dc_relay_header_parse(const uint8_t *p, size_t len,
 	return 0;
 }
 
-static size_t get16(const uint8_t *p)
-{
-	return ((size_t)p[0] << 8) | p[1];
-}
-
-/* Offset just past the name at off, or 0 if it runs past len. */
-static size_t skip_name(const uint8_t *m, size_t len, size_t off)
-{
-	while (off < len) {
-		uint8_t l = m[off];
-		if (l == 0)
-			return off + 1;
-		if ((l & 0xc0) == 0xc0)
-			return off + 2 <= len ? off + 2 : 0;
-		if (l & 0xc0)
-			return 0;
-		off += 1 + (size_t)l;
-	}
-	return 0;
-}
-
 size_t dc_relay_pad_plain(uint8_t *msg, size_t len, size_t cap, size_t target)
 {
-	size_t off = 12, last = 0, nrr, opt_len, add;
+	size_t last, opt_len, add;
 
 	if (msg == NULL || len < 12 || target <= len || target > cap ||
 	    target > 65535)
 		return len;
-	for (size_t i = get16(msg + 4); i > 0; i--) {     /* questions */
-		off = skip_name(msg, len, off);
-		if (off == 0 || off + 4 > len)
-			return len;
-		off += 4;
-	}
-	nrr = get16(msg + 6) + get16(msg + 8) + get16(msg + 10);
-	if (get16(msg + 10) == 0)
-		return len;
-	for (; nrr > 0; nrr--) {
-		last = off;
-		off = skip_name(msg, len, off);
-		if (off == 0 || off + 10 > len)
-			return len;
-		off += 10 + get16(msg + off + 8);
-		if (off > len)
-			return len;
-	}
 	/* The last record must be an option-less OPT owned by the root:
 	 * 0x00 | type 41 | class | ttl | rdlength 0, ending the message. */
-	if (off != len || len - last != 11 || msg[last] != 0 ||
-	    get16(msg + last + 1) != T_OPT || get16(msg + last + 9) != 0)
+	last = dc_wire_last_opt(msg, len);
+	if (last == 0 || len - last != 11 || msg[last] != 0)
 		return len;
 	if (target - len < 4)
 		target = len + 4;       /* the option header alone */

@@ -17,6 +17,7 @@
 #include "dc_resolve.h"
 #include "dc_resolve_int.h"
 #include "dc_search.h"
+#include "dc_wire.h"
 
 #define T_A 1
 #define T_PTR 12
@@ -313,7 +314,7 @@ dc_status dc_resolve_msg(const uint8_t *msg, size_t len, uint8_t *ans,
 		char *qname = NULL;
 		long nl;
 		/* The question's name, if the caller's message has one. */
-		if (len > 12 && ((msg[4] << 8) | msg[5]) > 0 &&
+		if (len > 12 && dc_get16(msg + 4) > 0 &&
 		    ares_expand_name(msg + 12, msg, (int)len, &qname, &nl) == ARES_SUCCESS) {
 			snprintf(what, sizeof(what), "%s (res_send)", qname);
 			ares_free_string(qname);
@@ -324,20 +325,4 @@ dc_status dc_resolve_msg(const uint8_t *msg, size_t len, uint8_t *ans,
 	}
 	nocancel_end(oldc);
 	return rc;
-}
-
-dc_status dc_answer_status(const uint8_t *msg, size_t len)
-{
-	if (len < 12)
-		return DC_EBADRESP;
-	switch (msg[3] & 0x0f) {
-	case 0:
-		return (msg[6] | msg[7]) ? DC_OK : DC_ENODATA;
-	case 2:
-		return DC_ESERVFAIL;
-	case 3:
-		return DC_ENOTFOUND;
-	default:
-		return DC_EREFUSED;
-	}
 }

@@ -31,7 +31,4 @@ dc_status dc_resolve_raw(const char *name, int dnsclass, int type, int search,
 dc_status dc_resolve_msg(const uint8_t *msg, size_t len, uint8_t *ans,
 			 size_t anscap, size_t *anslen);
 
-/* The status an answer's header gives (rcode, answer count). */
-dc_status dc_answer_status(const uint8_t *msg, size_t len);
-
 #endif

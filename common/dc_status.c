@@ -34,7 +34,7 @@ const char *dc_strerror(dc_status st)
 	case DC_ECONFIG:      return "no usable configuration";
 	case DC_EPARSE:       return "malformed input";
 	case DC_ESYS:         return "system error";
-	case DC_EBADFRAME:    return "malformed or unauthenticated answer over TCP";
+	case DC_EBADFRAME:    return "malformed, cut or unauthenticated answer over TCP";
 	case DC_STATUS_MAX:   break;
 	}
 	return "unknown error";

@@ -25,7 +25,7 @@ typedef enum dc_status {
 	DC_ECONFIG,     /* no usable configuration (missing or invalid file) */
 	DC_EPARSE,      /* malformed input (stamp, config line, certificate) */
 	DC_ESYS,        /* a system call failed; errno holds the reason */
-	DC_EBADFRAME,   /* a TCP answer frame too short, too long or unauthenticated */
+	DC_EBADFRAME,   /* a TCP answer frame too short, cut or unauthenticated */
 	DC_STATUS_MAX
 } dc_status;
 

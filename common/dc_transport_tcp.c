@@ -14,6 +14,7 @@
 #include <sodium.h>
 
 #include "dc_transport_int.h"
+#include "dc_wire.h"
 
 static int buf_append(struct dc_buf *b, const void *data, size_t len)
 {
@@ -97,7 +98,7 @@ static int tcp_seal_frames(struct dc_transport *t, struct dc_tserver *srv,
 
 	while (s->txp.len - s->txp.off >= 2) {
 		const uint8_t *f = s->txp.p + s->txp.off;
-		size_t flen = ((size_t)f[0] << 8) | f[1], wlen;
+		size_t flen = dc_get16(f), wlen;
 
 		if (s->txp.len - s->txp.off < 2 + flen)
 			break;
@@ -181,7 +182,7 @@ static int tcp_fill(struct dc_transport *t, struct dc_tsock *s)
 	if (s->rxc_need == 0) {
 		/* Any 16-bit length up to DC_ANSWER_MAX_LEN is a frame we
 		 * take (RFC 1035 4.2.2: messages up to 65535 bytes). */
-		s->rxc_need = ((size_t)s->rxhdr[0] << 8) | s->rxhdr[1];
+		s->rxc_need = dc_get16(s->rxhdr);
 		if (s->rxc_need < DC_ANSWER_MIN_LEN || s->rxc_need > DC_ANSWER_MAX_LEN)
 			goto bad;
 		if (buf_reserve(&s->rxc, s->rxc_need) != 0) {
@@ -242,6 +243,10 @@ ares_ssize_t dc_transport_tcp_recv(struct dc_transport *t, struct dc_tsock *s,
 			return -1;
 		if (rc <= 0) {
 			int e = errno;
+			/* The connection closed inside a frame: a cut answer
+			 * (at a frame boundary it is only the server done). */
+			if (rc == 0 && (s->rxhdr_len || s->rxc_need))
+				t->bad_frames++;
 			rx_reset(s);
 			errno = e;
 			return rc;

@@ -36,6 +36,8 @@
 #include <string.h>
 
 #include "dc_resolve.h"
+#include "../nss/nss_status.h"
+#include "dc_wire.h"
 
 #undef res_query
 #undef res_search
@@ -48,16 +50,23 @@
 
 #define DC_EXPORT __attribute__((visibility("default")))
 
-static int herr_of(dc_status st)
+/* errno after a failure: what glibc's res_send leaves for a timeout or a
+ * refusal (a SERVFAIL, NOTIMP or REFUSED answer), EBADMSG for an answer
+ * that was malformed, cut or did not authenticate, else dflt. */
+static int errno_of(dc_status st, int dflt)
 {
 	switch (st) {
-	case DC_OK:        return NETDB_SUCCESS;
-	case DC_ENOTFOUND: return HOST_NOT_FOUND;
-	case DC_ENODATA:   return NO_DATA;
-	case DC_ECONFIG:
-	case DC_EBADNAME:
-	case DC_ENOQUERY:  return NO_RECOVERY;
-	default:           return TRY_AGAIN;
+	case DC_ETIMEOUT:
+		return ETIMEDOUT;
+	case DC_ECONNREFUSED:
+	case DC_EREFUSED:
+	case DC_ESERVFAIL:
+		return ECONNREFUSED;
+	case DC_EBADRESP:
+	case DC_EBADFRAME:
+		return EBADMSG;
+	default:
+		return dflt;
 	}
 }
 
@@ -66,6 +75,15 @@ static void set_herr(res_state statp, int he)
 	h_errno = he;
 	if (statp)
 		statp->res_h_errno = he;
+}
+
+/* h_errno for a status: the module's one mapping (nss/nss_status.c). */
+static int herr_of(dc_status st)
+{
+	int e, h;
+
+	(void)dc_nss_status(st, &e, &h);
+	return h;
 }
 
 /* The answer's rcode when the answer (at least its header) is there. */
@@ -85,8 +103,8 @@ static int finish(res_state statp, dc_status st, const unsigned char *ans,
 				 NO_RECOVERY : TRY_AGAIN);
 		else
 			set_herr(statp, herr_of(st));
-		errno = st == DC_ETIMEOUT ? ETIMEDOUT :
-			st == DC_ECONNREFUSED ? ECONNREFUSED : saved;
+		/* An answer's rcode leaves errno as it was (res_query). */
+		errno = st == DC_EREFUSED || st == DC_ESERVFAIL ? saved : errno_of(st, saved);
 		return -1;
 	}
 	errno = saved;
@@ -97,66 +115,15 @@ static int finish(res_state statp, dc_status st, const unsigned char *ans,
  * copied to the caller's. */
 #define FULL_MAX 65536
 
-static unsigned get16(const unsigned char *p)
-{
-	return (unsigned)(p[0] << 8 | p[1]);
-}
-
-/* Offset just past the domain name at p, 0 if malformed. */
-static size_t skip_name(const unsigned char *m, size_t len, size_t p)
-{
-	while (p < len) {
-		unsigned c = m[p];
-
-		if (c == 0)
-			return p + 1;
-		if ((c & 0xc0) == 0xc0)
-			return p + 2 <= len ? p + 2 : 0;
-		if (c & 0xc0)
-			return 0;
-		p += c + 1;
-	}
-	return 0;
-}
-
 /* The offset of the message's OPT record if it is its last record (where
  * every implementation puts it), else 0; *udp gets its payload size. */
 static size_t find_opt(const unsigned char *m, size_t len, unsigned *udp)
 {
-	unsigned qd, nrr, nar;
-	size_t p = 12;
+	size_t at = dc_wire_last_opt(m, len);
 
-	if (len < 12)
-		return 0;
-	qd = get16(m + 4);
-	nar = get16(m + 10);
-	nrr = get16(m + 6) + get16(m + 8) + nar;
-	for (unsigned i = 0; i < qd; i++) {
-		p = skip_name(m, len, p);
-		if (p == 0 || p + 4 > len)
-			return 0;
-		p += 4;
-	}
-	for (unsigned i = 0; i < nrr; i++) {
-		size_t start = p;
-
-		p = skip_name(m, len, p);
-		if (p == 0 || p + 10 > len)
-			return 0;
-		p += 10 + get16(m + p + 8);
-		if (p > len)
-			return 0;
-		if (i + 1 == nrr && nar > 0 && p == len) {
-			size_t t = skip_name(m, len, start);
-
-			if (get16(m + t) == ns_t_opt) {
-				if (udp)
-					*udp = get16(m + t + 2);
-				return start;
-			}
-		}
-	}
-	return 0;
+	if (at && udp)
+		*udp = dc_get16(m + dc_wire_skip_name(m, len, at) + 2);
+	return at;
 }
 
 /* Take the OPT record out of an answer to a query that had none. */
@@ -167,7 +134,7 @@ static void strip_opt(unsigned char *m, size_t *len)
 
 	if (at == 0)
 		return;
-	nar = get16(m + 10) - 1;
+	nar = dc_get16(m + 10) - 1u;
 	m[10] = (unsigned char)(nar >> 8);
 	m[11] = (unsigned char)nar;
 	*len = at;
@@ -316,7 +283,7 @@ static int do_send(res_state statp, const unsigned char *msg, int msglen,
 	}
 	if (st != DC_OK) {
 		/* glibc's res_send sets no h_errno. */
-		errno = st == DC_ETIMEOUT ? ETIMEDOUT : ECONNREFUSED;
+		errno = errno_of(st, ECONNREFUSED);
 		return -1;
 	}
 	errno = saved;

@@ -1,0 +1,60 @@
+/* dc_wire.c - DNS wire format helpers (dc_wire.h). */
+#include "dc_wire.h"
+
+uint16_t dc_get16(const uint8_t *p)
+{
+	return (uint16_t)((unsigned)p[0] << 8 | p[1]);
+}
+
+uint32_t dc_get32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+size_t dc_wire_skip_name(const uint8_t *m, size_t len, size_t off)
+{
+	while (off < len) {
+		uint8_t l = m[off];
+
+		if (l == 0)
+			return off + 1;
+		if ((l & 0xc0) == 0xc0)
+			return off + 2 <= len ? off + 2 : 0;
+		if (l & 0xc0)           /* 0x40, 0x80: extended label types */
+			return 0;
+		off += 1 + (size_t)l;
+	}
+	return 0;
+}
+
+size_t dc_wire_last_opt(const uint8_t *m, size_t len)
+{
+	size_t off = 12, last = 0, t;
+	unsigned nrr, nar;
+
+	if (m == NULL || len < 12)
+		return 0;
+	nar = dc_get16(m + 10);
+	nrr = (unsigned)dc_get16(m + 6) + dc_get16(m + 8) + nar;
+	if (nar == 0)
+		return 0;
+	for (unsigned i = dc_get16(m + 4); i > 0; i--) {    /* questions */
+		off = dc_wire_skip_name(m, len, off);
+		if (off == 0 || off + 4 > len)
+			return 0;
+		off += 4;
+	}
+	for (; nrr > 0; nrr--) {
+		last = off;
+		off = dc_wire_skip_name(m, len, off);
+		if (off == 0 || off + 10 > len)
+			return 0;
+		off += 10 + (size_t)dc_get16(m + off + 8);
+		if (off > len)
+			return 0;
+	}
+	if (off != len)
+		return 0;
+	t = dc_wire_skip_name(m, len, last);
+	return dc_get16(m + t) == DC_T_OPT ? last : 0;
+}
