@@ -4,19 +4,9 @@
 #include <ares.h>
 #include <sodium.h>
 #include "dc_cert.h"
+#include "dc_wire.h"
 
 static const uint8_t cert_magic[4] = { 'D', 'N', 'S', 'C' };
-
-static uint16_t get16(const uint8_t *p)
-{
-	return (uint16_t)((p[0] << 8) | p[1]);
-}
-
-static uint32_t get32(const uint8_t *p)
-{
-	return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) |
-	       ((uint32_t)p[2] << 8) | (uint32_t)p[3];
-}
 
 const char *dc_cert_check_str(dc_cert_check c)
 {
@@ -45,14 +35,14 @@ dc_cert_check dc_cert_parse(const uint8_t *buf, size_t len,
 	    memcmp(buf, cert_magic, sizeof cert_magic) != 0)
 		return DC_CERT_BAD_FORMAT;
 
-	es = get16(buf + 4);
+	es = dc_get16(buf + 4);
 	/* bytes 6..7: minor version, ignored */
 	out->es_version = es;
 	memcpy(out->resolver_pk, buf + 72, 32);
 	memcpy(out->client_magic, buf + 104, 8);
-	out->serial = get32(buf + 112);
-	out->ts_start = get32(buf + 116);
-	out->ts_end = get32(buf + 120);
+	out->serial = dc_get32(buf + 112);
+	out->ts_start = dc_get32(buf + 116);
+	out->ts_end = dc_get32(buf + 120);
 	out->rawlen = len;
 	memcpy(out->raw, buf, len);
 
@@ -87,20 +77,29 @@ int dc_cert_better(const struct dc_cert *a, const struct dc_cert *b)
 }
 
 /* Try one joined TXT record as a certificate; keep it in best if it is
- * valid and preferred. */
+ * valid and preferred, and in all (when not NULL) whatever its check. */
 static void try_candidate(const uint8_t *buf, size_t len, int too_long,
 			  const uint8_t provider_pk[32], time_t now,
 			  struct dc_cert *best, int *have, struct dc_cert *cand,
-			  dc_cert_check *last)
+			  dc_cert_check *last, struct dc_cert_list *all)
 {
-	dc_cert_check c;
+	dc_cert_check c = DC_CERT_BAD_FORMAT;
 
-	if (too_long) {
-		*last = DC_CERT_BAD_FORMAT;
-		return;
-	}
-	c = dc_cert_parse(buf, len, provider_pk, now, cand);
+	memset(cand, 0, sizeof(*cand));
+	if (!too_long)
+		c = dc_cert_parse(buf, len, provider_pk, now, cand);
 	*last = c;
+	if (all) {
+		all->ntxt++;
+		if (all->n < DC_CERT_LIST_MAX) {
+			all->cert[all->n] = *cand;
+			all->check[all->n] = c;
+			if (c == DC_CERT_VALID &&
+			    (all->best < 0 || dc_cert_better(cand, &all->cert[all->best])))
+				all->best = all->n;
+			all->n++;
+		}
+	}
 	if (c != DC_CERT_VALID)
 		return;
 	if (!*have || dc_cert_better(cand, best)) {
@@ -109,9 +108,10 @@ static void try_candidate(const uint8_t *buf, size_t len, int too_long,
 	}
 }
 
-dc_status dc_cert_from_txt_answer(const uint8_t *abuf, size_t alen,
-				  const uint8_t provider_pk[32], time_t now,
-				  struct dc_cert *best, dc_cert_check *why)
+static dc_status txt_walk(const uint8_t *abuf, size_t alen,
+			  const uint8_t provider_pk[32], time_t now,
+			  struct dc_cert *best, dc_cert_check *why,
+			  struct dc_cert_list *all)
 {
 	struct ares_txt_ext *txt = NULL, *t;
 	struct dc_cert cand;
@@ -122,6 +122,10 @@ dc_status dc_cert_from_txt_answer(const uint8_t *abuf, size_t alen,
 
 	if (why != NULL)
 		*why = DC_CERT_BAD_FORMAT;
+	if (all != NULL) {
+		memset(all, 0, sizeof(*all));
+		all->best = -1;
+	}
 	/* 12-byte DNS header; RCODE is the low 4 bits of byte 3. */
 	if (abuf == NULL || best == NULL || alen < 12 || alen > INT_MAX ||
 	    (abuf[3] & 0x0f) != 0)
@@ -135,7 +139,7 @@ dc_status dc_cert_from_txt_answer(const uint8_t *abuf, size_t alen,
 			if (in_record)
 				try_candidate(joined, jlen, too_long,
 					      provider_pk, now, best, &have,
-					      &cand, &last);
+					      &cand, &last, all);
 			jlen = 0;
 			too_long = 0;
 			in_record = 1;
@@ -153,10 +157,27 @@ dc_status dc_cert_from_txt_answer(const uint8_t *abuf, size_t alen,
 	}
 	if (in_record)
 		try_candidate(joined, jlen, too_long, provider_pk, now, best,
-			      &have, &cand, &last);
+			      &have, &cand, &last, all);
 	ares_free_data(txt);
+	sodium_memzero(&cand, sizeof(cand));
 
 	if (why != NULL)
 		*why = have ? DC_CERT_VALID : last;
 	return have ? DC_OK : DC_ECERT;
+}
+
+dc_status dc_cert_from_txt_answer(const uint8_t *abuf, size_t alen,
+				  const uint8_t provider_pk[32], time_t now,
+				  struct dc_cert *best, dc_cert_check *why)
+{
+	return txt_walk(abuf, alen, provider_pk, now, best, why, NULL);
+}
+
+dc_status dc_cert_list_txt_answer(const uint8_t *abuf, size_t alen,
+				  const uint8_t provider_pk[32], time_t now,
+				  struct dc_cert_list *all)
+{
+	struct dc_cert best;
+
+	return txt_walk(abuf, alen, provider_pk, now, &best, NULL, all);
 }

@@ -60,4 +60,18 @@ dc_status dc_cert_from_txt_answer(const uint8_t *abuf, size_t alen,
 				  const uint8_t provider_pk[32], time_t now,
 				  struct dc_cert *best, dc_cert_check *why);
 
+/* Every certificate of such an answer with its check (dnscrypt-resolve's
+ * explanations): ntxt TXT records, the first DC_CERT_LIST_MAX of them in
+ * cert/check, best the index of the one a client uses or -1.  DC_OK when
+ * there is a valid one. */
+#define DC_CERT_LIST_MAX 8
+struct dc_cert_list {
+	int ntxt, n, best;
+	struct dc_cert cert[DC_CERT_LIST_MAX];
+	dc_cert_check check[DC_CERT_LIST_MAX];
+};
+dc_status dc_cert_list_txt_answer(const uint8_t *abuf, size_t alen,
+				  const uint8_t provider_pk[32], time_t now,
+				  struct dc_cert_list *all);
+
 #endif

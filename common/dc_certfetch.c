@@ -111,9 +111,6 @@ static void store_put(const struct dc_stamp *st, const struct dc_cert *c,
 	pthread_mutex_unlock(&store_lock);
 }
 
-/* One TXT query over a plain channel; UDP first, or TCP when use_tcp.
- * Through relay when not NULL, the query padded to udp_wire bytes (a
- * relay drops answers longer than the query). */
 struct fetch_chan {
 	ares_channel ch;
 	struct dc_transport *tr;
@@ -128,13 +125,11 @@ static void fetch_chan_free(void *p)
 	dc_transport_cleanup(fc->tr);
 }
 
-static dc_status fetch_once(const struct dc_config *cfg,
-			    const struct dc_stamp *st,
-			    const struct dc_stamp *relay, size_t udp_wire,
-			    int use_tcp, uint64_t deadline, struct dc_qres *r)
+dc_status dc_ask_once(const struct dc_config *cfg, struct dc_tserver *srv,
+		      int encrypt, int tcp, const char *name, int type,
+		      uint64_t deadline, struct dc_qres *r)
 {
-	const struct dc_stamp *list[1] = { st };
-	struct dc_tserver ts;
+	const struct dc_stamp *list[1] = { srv->stamp };
 	struct dc_transport tr;
 	struct fetch_chan fc;
 	ares_channel ch;
@@ -142,15 +137,11 @@ static dc_status fetch_once(const struct dc_config *cfg,
 	dc_status rc;
 
 	memset(r, 0, sizeof(*r));
-	memset(&ts, 0, sizeof(ts));
-	ts.stamp = st;
-	ts.relay = relay;
-	ts.udp_wire = udp_wire;
-	dc_transport_init(&tr, 0, &ts, 1, 0);
-	rc = dc_channel_new(&ch, &tr, cfg, list, 1, use_tcp);
+	dc_transport_init(&tr, encrypt, srv, 1, (size_t)cfg->udp_max);
+	rc = dc_channel_new(&ch, &tr, cfg, list, 1, tcp);
 	if (rc != DC_OK)
 		return rc;
-	dc_query_start(ch, st->provider_name, DC_NS_C_IN, DC_NS_T_TXT, r, &pending);
+	dc_query_start(ch, name, DC_NS_C_IN, type, r, &pending);
 	fc.ch = ch;
 	fc.tr = &tr;
 	pthread_cleanup_push(fetch_chan_free, &fc);
@@ -161,16 +152,22 @@ static dc_status fetch_once(const struct dc_config *cfg,
 	return dc_qres_status(r);
 }
 
-static dc_status fetch_cert(const struct dc_config *cfg,
-			    const struct dc_stamp *st, const struct dc_stamp *relay,
-			    size_t udp_wire, int udp, time_t now, uint64_t end,
-			    struct dc_cert *out, int *why)
+dc_status dc_cert_query(const struct dc_config *cfg, const struct dc_stamp *st,
+			const struct dc_stamp *relay, size_t udp_wire, int udp,
+			uint64_t end, struct dc_qres *r, struct dc_cert_how *how)
 {
 	uint64_t start = dc_now_ms();
 	uint64_t total = end > start ? end - start : 0;
+	struct dc_tserver ts;
 	dc_status rc = DC_ETIMEOUT;
 
-	*why = DC_CERT_BAD_FORMAT;
+	memset(r, 0, sizeof(*r));
+	memset(&ts, 0, sizeof(ts));
+	ts.stamp = st;
+	ts.relay = relay;
+	ts.udp_wire = udp_wire;
+	how->on[0] = how->on[1] = DC_EPARSE;
+	how->tcp = 0;
 	/* UDP gets half the budget (an eighth when UDP to the server is
 	 * known to get no answer); TCP (for networks that drop UDP, or
 	 * answers too big for it) the rest, and UDP again what TCP left
@@ -180,21 +177,39 @@ static dc_status fetch_cert(const struct dc_config *cfg,
 	for (int phase = 0; phase < 3; phase++) {
 		uint64_t deadline = phase == 0 ? start + total / (udp ? 2 : 8) : end;
 		int tcp = phase == 1;
-		struct dc_qres r;
-		dc_cert_check chk = DC_CERT_BAD_FORMAT;
 
 		if (phase == 2 && dc_now_ms() + 10 >= end)
 			break;
-		rc = fetch_once(cfg, st, relay, udp_wire, tcp, deadline, &r);
+		dc_qres_free(r);
+		rc = dc_ask_once(cfg, &ts, 0, tcp, st->provider_name, DC_NS_T_TXT,
+				 deadline, r);
+		how->on[tcp] = rc;
 		if (rc == DC_OK) {
-			rc = dc_cert_from_txt_answer(r.abuf, r.alen,
-						     st->provider_pk, now, out, &chk);
-			*why = (int)chk;
-			dc_qres_free(&r);
-			return rc;
+			how->tcp = tcp;
+			break;
 		}
-		dc_qres_free(&r);
 	}
+	return rc;
+}
+
+static dc_status fetch_cert(const struct dc_config *cfg,
+			    const struct dc_stamp *st, const struct dc_stamp *relay,
+			    size_t udp_wire, int udp, time_t now, uint64_t end,
+			    struct dc_cert *out, int *why)
+{
+	struct dc_cert_how how;
+	struct dc_qres r;
+	dc_cert_check chk = DC_CERT_BAD_FORMAT;
+	dc_status rc;
+
+	*why = DC_CERT_BAD_FORMAT;
+	rc = dc_cert_query(cfg, st, relay, udp_wire, udp, end, &r, &how);
+	if (rc == DC_OK) {
+		rc = dc_cert_from_txt_answer(r.abuf, r.alen, st->provider_pk, now,
+					     out, &chk);
+		*why = (int)chk;
+	}
+	dc_qres_free(&r);
 	return rc;
 }
 

@@ -11,6 +11,7 @@
 #include "dc_cert.h"
 #include "dc_config.h"
 #include "dc_crypt.h"
+#include "dc_query.h"
 #include "dc_transport.h"
 
 /* A certificate in the process or on disk is checked again after this
@@ -43,6 +44,28 @@ struct dc_certinfo {
 dc_status dc_cert_ensure(const struct dc_config *cfg, struct dc_tserver *srv,
 			 const struct dc_keypair *kp, int flags, time_t now,
 			 uint64_t deadline_ms, struct dc_certinfo *info);
+
+/* One question on a channel of its own to srv alone (the certificate
+ * query, plain; or encrypted with srv's session), over UDP or TCP, until
+ * deadline_ms: DC_OK with the answer in r (free it with dc_qres_free),
+ * or why none came. */
+dc_status dc_ask_once(const struct dc_config *cfg, struct dc_tserver *srv,
+		      int encrypt, int tcp, const char *name, int type,
+		      uint64_t deadline_ms, struct dc_qres *r);
+
+/* The certificate query (TXT for st's provider name) to st, through
+ * relay when not NULL (padded to udp_wire: a relay drops answers longer
+ * than the query): UDP for half the time to end_ms (an eighth when udp is
+ * 0: UDP known to get no answer), then TCP, then UDP again for what is
+ * left.  DC_OK with the raw answer in r (free it with dc_qres_free);
+ * how tells the outcome over each transport (DC_EPARSE: not tried). */
+struct dc_cert_how {
+	dc_status on[2];         /* over UDP, over TCP */
+	int tcp;                 /* the answer came over TCP */
+};
+dc_status dc_cert_query(const struct dc_config *cfg, const struct dc_stamp *st,
+			const struct dc_stamp *relay, size_t udp_wire, int udp,
+			uint64_t end_ms, struct dc_qres *r, struct dc_cert_how *how);
 
 /* The server's certificate is not to be taken from the process's store
  * any more (it may have been rotated). */

@@ -1,10 +1,10 @@
-/* dc_ctx_int.h - the functions of dc_ctx_plan.c: the server order, route
+/* dc_ctx_plan.h - the functions of dc_ctx_plan.c: the server order, route
  * choice, UDP memory and transport hooks of a context, which dc_ctx.c and
  * the lookup engine (dc_engine.c) use.  Internal to common/; dc_ctx.h is
  * the API.
  */
-#ifndef DC_CTX_INT_H
-#define DC_CTX_INT_H
+#ifndef DC_CTX_PLAN_H
+#define DC_CTX_PLAN_H
 
 #include <stdint.h>
 #include <time.h>

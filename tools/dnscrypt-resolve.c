@@ -21,12 +21,10 @@
 
 #include "dc_cert.h"
 #include "dc_config.h"
-#include "dc_crypt.h"
-#include "dc_ctx.h"
 #include "dc_engine.h"
-#include "dc_query.h"
+#include "dc_probe.h"
 #include "dc_resolve.h"
-#include "dc_transport.h"
+#include "dc_wire.h"
 
 static const struct { const char *name; int type; } types[] = {
 	{ "A", 1 }, { "NS", 2 }, { "CNAME", 5 }, { "SOA", 6 }, { "PTR", 12 },
@@ -86,7 +84,7 @@ static int short_mode;
 static int print_records(const uint8_t *m, size_t len)
 {
 	const uint8_t *p = m + 12, *end = m + len;
-	int qd = (m[4] << 8) | m[5], an = (m[6] << 8) | m[7];
+	int qd = dc_get16(m + 4), an = dc_get16(m + 6);
 	char *name;
 	long nl;
 
@@ -112,9 +110,9 @@ static int print_records(const uint8_t *m, size_t len)
 			ares_free_string(name);
 			return -1;
 		}
-		type = (p[0] << 8) | p[1];
-		ttl = ((unsigned)p[4] << 24) | ((unsigned)p[5] << 16) | ((unsigned)p[6] << 8) | p[7];
-		rdlen = (p[8] << 8) | p[9];
+		type = dc_get16(p);
+		ttl = dc_get32(p + 4);
+		rdlen = dc_get16(p + 8);
 		rd = p + 10;
 		p = rd + rdlen;
 		if (p > end) {
@@ -140,10 +138,10 @@ static int print_records(const uint8_t *m, size_t len)
 			char *target;
 			if (rdlen > skip && ares_expand_name(rd + skip, m, (int)len, &target, &nl) == ARES_SUCCESS) {
 				if (type == 15)
-					snprintf(text, tcap, "%d %s.", (rd[0] << 8) | rd[1], target);
+					snprintf(text, tcap, "%d %s.", dc_get16(rd), target);
 				else if (type == 33)
-					snprintf(text, tcap, "%d %d %d %s.", (rd[0] << 8) | rd[1],
-						 (rd[2] << 8) | rd[3], (rd[4] << 8) | rd[5], target);
+					snprintf(text, tcap, "%d %d %d %s.", dc_get16(rd),
+						 dc_get16(rd + 2), dc_get16(rd + 4), target);
 				else
 					snprintf(text, tcap, "%s.", target);
 				ares_free_string(target);
@@ -244,32 +242,11 @@ static void print_server(int quiet)
 
 /* ---- probing one server: its certificates, then encrypted queries ---- */
 
-#define PROBE_MAX_CERTS 8
-
+/* A probe of the library (dc_probe.h) and the route it is for. */
 struct probe {
-	const struct dc_config *cfg;
-	const struct dc_stamp *st;
+	struct dc_probe d;
 	int server;                   /* index in cfg->servers */
-	const struct dc_stamp *relay; /* the route's relay, NULL: direct */
 	int relay_index;              /* in cfg->relays, -1 direct */
-	int queries;                  /* also send encrypted test queries */
-	time_t now;
-	/* the certificate query */
-	dc_status fetch;              /* DC_OK: an answer came */
-	dc_status fetch_on[2];        /* outcome over UDP, over TCP (DC_EPARSE: not tried) */
-	int fetch_tcp;                /* it came over TCP */
-	int rcode;
-	uint64_t fetch_ms;
-	int ntxt;                     /* TXT records in the answer */
-	int ncert;
-	struct dc_cert cert[PROBE_MAX_CERTS];
-	dc_cert_check check[PROBE_MAX_CERTS];
-	int best;                     /* the certificate a client uses, or -1 */
-	dc_status session;            /* shared key with the best certificate */
-	/* encrypted queries (". NS"), UDP then TCP */
-	dc_status q[2];
-	int qrcode[2];
-	uint64_t qms[2];
 };
 
 static const char *rcode_name(int r)
@@ -279,124 +256,11 @@ static const char *rcode_name(int r)
 	return r >= 0 && r < 6 ? names[r] : "an unusual rcode";
 }
 
-/* One query on a fresh channel for this server alone: plain (the
- * certificate) or encrypted with ts's session. */
-static dc_status probe_query(struct probe *p, struct dc_tserver *ts, int encrypt,
-			     int tcp, const char *name, int type,
-			     uint64_t deadline, struct dc_qres *r)
-{
-	const struct dc_stamp *list[1] = { p->st };
-	struct dc_transport tr;
-	ares_channel ch;
-	int pending = 0;
-	dc_status rc;
-
-	memset(r, 0, sizeof(*r));
-	dc_transport_init(&tr, encrypt, ts, 1, (size_t)p->cfg->udp_max);
-	rc = dc_channel_new(&ch, &tr, p->cfg, list, 1, tcp);
-	if (rc != DC_OK)
-		return rc;
-	dc_query_start(ch, name, 1, type, r, &pending);
-	rc = dc_ctx_wait(ch, &pending, deadline);
-	ares_destroy(ch);
-	dc_transport_cleanup(&tr);
-	if (rc != DC_OK)
-		return rc;
-	return dc_qres_status(r);
-}
-
-/* Every TXT record of the answer, character-strings joined, parsed. */
-static void probe_certs(struct probe *p, const uint8_t *abuf, size_t alen)
-{
-	struct ares_txt_ext *txt = NULL;
-	uint8_t joined[DC_CERT_MAX_LEN + 1];
-	size_t jlen = 0;
-	int open = 0;
-
-	if (ares_parse_txt_reply_ext(abuf, (int)alen, &txt) != ARES_SUCCESS)
-		return;
-	for (struct ares_txt_ext *t = txt;; t = t->next) {
-		if ((!t || t->record_start) && open && p->ncert < PROBE_MAX_CERTS) {
-			int k = p->ncert++;
-			p->check[k] = dc_cert_parse(joined, jlen, p->st->provider_pk,
-						    p->now, &p->cert[k]);
-			if (p->check[k] == DC_CERT_VALID &&
-			    (p->best < 0 || dc_cert_better(&p->cert[k], &p->cert[p->best])))
-				p->best = k;
-		}
-		if (!t)
-			break;
-		if (t->record_start) {
-			p->ntxt++;
-			open = 1;
-			jlen = 0;
-		}
-		if (jlen + t->length <= sizeof(joined) - 1) {
-			memcpy(joined + jlen, t->txt, t->length);
-			jlen += t->length;
-		} else {
-			jlen = sizeof(joined); /* too long: a malformed certificate */
-		}
-	}
-	ares_free_data(txt);
-}
-
 static void *probe_run(void *arg)
 {
 	struct probe *p = arg;
-	uint64_t total = (uint64_t)p->cfg->total_timeout_ms, t0 = dc_now_ms();
-	struct dc_qres r;
 
-	p->best = -1;
-	p->session = DC_ECERT;
-	p->q[0] = p->q[1] = DC_ECERT;
-	p->fetch_on[0] = p->fetch_on[1] = DC_EPARSE;
-	/* As the library: UDP for half the budget, then TCP. */
-	for (int tcp = 0; tcp <= 1; tcp++) {
-		struct dc_tserver ts;
-		memset(&ts, 0, sizeof(ts));
-		ts.stamp = p->st;
-		/* Through the relay, padded as the library pads it (a relay
-		 * drops answers longer than the query). */
-		ts.relay = p->relay;
-		ts.udp_wire = p->relay ? (size_t)p->cfg->udp_max : 0;
-		p->fetch = probe_query(p, &ts, 0, tcp, p->st->provider_name, 16,
-				       t0 + (tcp ? total : total / 2), &r);
-		p->fetch_on[tcp] = p->fetch;
-		p->fetch_tcp = tcp;
-		if (p->fetch == DC_OK) {
-			p->rcode = r.abuf[3] & 0x0f;
-			probe_certs(p, r.abuf, r.alen);
-			dc_qres_free(&r);
-			break;
-		}
-		dc_qres_free(&r);
-	}
-	p->fetch_ms = dc_now_ms() - t0;
-	if (p->best < 0)
-		return NULL;
-
-	struct dc_tserver ts;
-	struct dc_keypair kp;
-	memset(&ts, 0, sizeof(ts));
-	ts.stamp = p->st;
-	ts.relay = p->relay;
-	ts.udp_wire = (size_t)(p->relay ? p->cfg->udp_max : p->cfg->udp_size);
-	dc_keypair_new(&kp);
-	p->session = dc_session_init(&ts.session, &kp, &p->cert[p->best]);
-	sodium_memzero(&kp, sizeof(kp));
-	if (p->session != DC_OK || !p->queries)
-		return NULL;
-	ts.has_session = 1;
-	for (int tcp = 0; tcp <= 1; tcp++) {
-		uint64_t s = dc_now_ms();
-		p->q[tcp] = probe_query(p, &ts, 1, tcp, ".", 2, s + total, &r);
-		p->qms[tcp] = dc_now_ms() - s;
-		if (p->q[tcp] == DC_OK)
-			p->qrcode[tcp] = r.abuf[3] & 0x0f;
-		dc_qres_free(&r);
-	}
-	sodium_memzero(&ts, sizeof(ts));
+	dc_probe_run(&p->d);
 	return NULL;
 }
 
@@ -428,13 +292,13 @@ static int probe_items(const struct dc_config *cfg, int queries, struct probe *p
 		int nv = cfg->nvia[i];
 		for (int k = 0; k < (nv ? nv : 1); k++) {
 			memset(&p[n], 0, sizeof(p[n]));
-			p[n].cfg = cfg;
-			p[n].st = &cfg->servers[i];
+			p[n].d.cfg = cfg;
+			p[n].d.st = &cfg->servers[i];
 			p[n].server = i;
 			p[n].relay_index = nv ? cfg->via[i][k] : -1;
-			p[n].relay = nv ? &cfg->relays[cfg->via[i][k]] : NULL;
-			p[n].queries = queries;
-			p[n].now = time(NULL);
+			p[n].d.relay = nv ? &cfg->relays[cfg->via[i][k]] : NULL;
+			p[n].d.queries = queries;
+			p[n].d.now = time(NULL);
 			n++;
 		}
 	}
@@ -444,37 +308,37 @@ static int probe_items(const struct dc_config *cfg, int queries, struct probe *p
 /* "ADDR (PROVIDER)", "NAME: ADDR (PROVIDER)", plus " through relay ..." */
 static void item_str(const struct probe *p, char *buf, size_t len)
 {
-	const struct dc_config *cfg = p->cfg;
+	const struct dc_config *cfg = p->d.cfg;
 	char addr[64], raddr[64] = "";
 	const char *name = cfg->server_name[p->server];
 
-	dc_stamp_addr_str(p->st, addr, sizeof(addr));
-	if (p->relay)
-		dc_stamp_addr_str(p->relay, raddr, sizeof(raddr));
+	dc_stamp_addr_str(p->d.st, addr, sizeof(addr));
+	if (p->d.relay)
+		dc_stamp_addr_str(p->d.relay, raddr, sizeof(raddr));
 	snprintf(buf, len, "%s%s%s (%s)%s%s%s%s", name[0] ? name : "", name[0] ? " " : "",
-		 addr, p->st->provider_name, p->relay ? " through relay " : "",
-		 p->relay && cfg->relay_name[p->relay_index][0] ? cfg->relay_name[p->relay_index] : "",
-		 p->relay && cfg->relay_name[p->relay_index][0] ? " " : "", raddr);
+		 addr, p->d.st->provider_name, p->d.relay ? " through relay " : "",
+		 p->d.relay && cfg->relay_name[p->relay_index][0] ? cfg->relay_name[p->relay_index] : "",
+		 p->d.relay && cfg->relay_name[p->relay_index][0] ? " " : "", raddr);
 }
 
 /* One certificate's problem, in words a user can act on. */
 static void explain_cert(FILE *f, const char *indent, const struct probe *p, int k)
 {
-	const struct dc_cert *c = &p->cert[k];
+	const struct dc_cert *c = &p->d.certs.cert[k];
 	char now[64], from[64], until[64], d[64];
 
-	utc(p->now, now, sizeof(now));
+	utc(p->d.now, now, sizeof(now));
 	utc((time_t)c->ts_start, from, sizeof(from));
 	utc((time_t)c->ts_end, until, sizeof(until));
-	switch (p->check[k]) {
+	switch (p->d.certs.check[k]) {
 	case DC_CERT_VALID:
-		span((long long)c->ts_end - (long long)p->now, d, sizeof(d));
+		span((long long)c->ts_end - (long long)p->d.now, d, sizeof(d));
 		fprintf(f, "%scertificate serial %u, es-version %u (%s), valid from %s "
 			"to %s (%s left)\n", indent, c->serial, c->es_version,
 			es_name(c->es_version), from, until, d);
 		break;
 	case DC_CERT_NOT_YET_VALID:
-		span((long long)c->ts_start - (long long)p->now, d, sizeof(d));
+		span((long long)c->ts_start - (long long)p->d.now, d, sizeof(d));
 		fprintf(f, "%scertificate serial %u is not valid yet: your clock says %s; "
 			"the certificate is valid from %s to %s (your clock is %s before "
 			"its start).  If your clock is wrong, set it (timedatectl set-ntp "
@@ -483,7 +347,7 @@ static void explain_cert(FILE *f, const char *indent, const struct probe *p, int
 			indent, c->serial, now, from, until, d);
 		break;
 	case DC_CERT_EXPIRED:
-		span((long long)p->now - (long long)c->ts_end, d, sizeof(d));
+		span((long long)p->d.now - (long long)c->ts_end, d, sizeof(d));
 		fprintf(f, "%scertificate serial %u has expired: your clock says %s; "
 			"the certificate is valid from %s to %s (your clock is %s past its "
 			"end).  If your clock is wrong, set it (timedatectl set-ntp true, "
@@ -515,14 +379,14 @@ static void explain_cert(FILE *f, const char *indent, const struct probe *p, int
 /* Why there is no usable certificate: the fetch, or each certificate. */
 static void explain_fetch(FILE *f, const char *indent, const struct probe *p)
 {
-	int ms = p->cfg->total_timeout_ms;
+	int ms = p->d.cfg->total_timeout_ms;
 
-	dc_status udp = p->fetch_on[0], tcp = p->fetch_on[1];
+	dc_status udp = p->d.fetch_on[0], tcp = p->d.fetch_on[1];
 
-	if (p->relay && (p->fetch == DC_ETIMEOUT || p->fetch == DC_ECONNREFUSED)) {
+	if (p->d.relay && (p->d.fetch == DC_ETIMEOUT || p->d.fetch == DC_ECONNREFUSED)) {
 		char raddr[64];
-		dc_stamp_addr_str(p->relay, raddr, sizeof(raddr));
-		if (p->fetch == DC_ECONNREFUSED)
+		dc_stamp_addr_str(p->d.relay, raddr, sizeof(raddr));
+		if (p->d.fetch == DC_ECONNREFUSED)
 			fprintf(f, "%sthrough relay %s: refused: the relay does not forward to "
 				"this server, or not certificate queries (\"direct-cert-fallback "
 				"yes\" then fetches the certificate straight from the server), or "
@@ -531,10 +395,10 @@ static void explain_fetch(FILE *f, const char *indent, const struct probe *p)
 			fprintf(f, "%sthrough relay %s: no answer to the certificate query "
 				"(TXT %s) within %d ms: the relay or the server is down, or the "
 				"provider name in the stamp is not the server's.\n", indent, raddr,
-				p->st->provider_name, ms);
+				p->d.st->provider_name, ms);
 		return;
 	}
-	switch (p->fetch) {
+	switch (p->d.fetch) {
 	case DC_OK:
 		break;
 	case DC_ETIMEOUT:
@@ -550,45 +414,45 @@ static void explain_fetch(FILE *f, const char *indent, const struct probe *p)
 				"the stamp is wrong, a firewall drops the traffic, or the "
 				"provider name in the stamp is not the server's (a DNSCrypt "
 				"server ignores certificate queries for other names).\n",
-				indent, p->st->provider_name, ms);
+				indent, p->d.st->provider_name, ms);
 		} else if (udp == DC_ETIMEOUT) {
 			fprintf(f, "%sno answer to the certificate query (TXT %s) over UDP, and "
 				"the TCP connection was refused or closed: the provider name in "
 				"the stamp is probably wrong (a DNSCrypt server ignores "
 				"certificate queries for other names), or no DNSCrypt server "
-				"runs at that address.\n", indent, p->st->provider_name);
+				"runs at that address.\n", indent, p->d.st->provider_name);
 		} else {
 			/* What the lookup saw (no probe of our own). */
 			fprintf(f, "%s%s: nothing listens on that address and port, the server "
 				"is down or a firewall drops the traffic, or the provider name "
 				"%s in the stamp is wrong (a DNSCrypt server ignores certificate "
 				"queries for other names).\n", indent,
-				p->fetch == DC_ETIMEOUT ? "no answer to the certificate query"
+				p->d.fetch == DC_ETIMEOUT ? "no answer to the certificate query"
 							: "connection refused or closed",
-				p->st->provider_name);
+				p->d.st->provider_name);
 		}
 		return;
 	default:
 		fprintf(f, "%sthe certificate query failed: %s.\n", indent,
-			dc_strerror(p->fetch));
+			dc_strerror(p->d.fetch));
 		return;
 	}
-	if (p->rcode != 0) {
+	if (p->d.rcode != 0) {
 		fprintf(f, "%sthe server answered the certificate query (TXT %s) with %s: "
 			"the provider name in the stamp is probably wrong.\n",
-			indent, p->st->provider_name, rcode_name(p->rcode));
+			indent, p->d.st->provider_name, rcode_name(p->d.rcode));
 		return;
 	}
-	if (p->ncert == 0) {
+	if (p->d.certs.n == 0) {
 		fprintf(f, "%sthe server has no certificate under the provider name %s "
 			"(%d TXT record%s): the provider name in the stamp is probably "
-			"wrong.\n", indent, p->st->provider_name, p->ntxt, p->ntxt == 1 ? "" : "s");
+			"wrong.\n", indent, p->d.st->provider_name, p->d.certs.ntxt, p->d.certs.ntxt == 1 ? "" : "s");
 		return;
 	}
-	for (int k = 0; k < p->ncert; k++)
-		if (p->check[k] != DC_CERT_VALID)
+	for (int k = 0; k < p->d.certs.n; k++)
+		if (p->d.certs.check[k] != DC_CERT_VALID)
 			explain_cert(f, indent, p, k);
-	if (p->best >= 0 && p->session != DC_OK)
+	if (p->d.certs.best >= 0 && p->d.session != DC_OK)
 		fprintf(f, "%sthe certificate's resolver key is unusable (weak key): the "
 			"resolver is misconfigured.\n", indent);
 }
@@ -623,7 +487,7 @@ static void explain(const char *what, dc_status st)
 		/* The first route of each server whose certificate failed. */
 		for (int k = 0; k < n; k++) {
 			int i = all[k].server;
-			if (d[i].status != DC_ECERT || p[i].cfg)
+			if (d[i].status != DC_ECERT || p[i].d.cfg)
 				continue;
 			p[i] = all[k];
 			nprobe++;
@@ -633,12 +497,12 @@ static void explain(const char *what, dc_status st)
 		pthread_t th[DC_MAX_SERVERS];
 		int started[DC_MAX_SERVERS] = { 0 };
 		for (int i = 0; i < cfg.nservers; i++)
-			if (p[i].cfg)
+			if (p[i].d.cfg)
 				started[i] = pthread_create(&th[i], NULL, probe_run, &p[i]) == 0;
 		for (int i = 0; i < cfg.nservers; i++) {
 			if (started[i])
 				pthread_join(th[i], NULL);
-			else if (p[i].cfg)
+			else if (p[i].d.cfg)
 				probe_run(&p[i]);
 		}
 	}
@@ -665,15 +529,15 @@ static void explain(const char *what, dc_status st)
 		if (d[i].status == DC_ECERT)
 			fprintf(stderr, " (%s)", dc_cert_check_str((dc_cert_check)d[i].check));
 		fputc('\n', stderr);
-		if (p[i].cfg)
+		if (p[i].d.cfg)
 			explain_fetch(stderr, "  ", &p[i]);
 		else if (d[i].status == DC_ETIMEOUT || d[i].status == DC_ECONNREFUSED) {
 			struct probe q;
 			memset(&q, 0, sizeof(q));
-			q.cfg = &cfg;
-			q.st = &cfg.servers[i];
-			q.fetch = d[i].status;
-			q.fetch_on[0] = q.fetch_on[1] = DC_EPARSE;
+			q.d.cfg = &cfg;
+			q.d.st = &cfg.servers[i];
+			q.d.fetch = d[i].status;
+			q.d.fetch_on[0] = q.d.fetch_on[1] = DC_EPARSE;
 			explain_fetch(stderr, "  ", &q);
 		}
 	}
@@ -708,39 +572,39 @@ static int check_config(int offline)
 	probe_all(p, n);
 	for (int k = 0; k < n; k++) {
 		const struct probe *q = &p[k];
-		int ok = q->best >= 0 && q->session == DC_OK &&
-			 (q->q[0] == DC_OK || q->q[1] == DC_OK);
+		int ok = q->d.certs.best >= 0 && q->d.session == DC_OK &&
+			 (q->d.q[0] == DC_OK || q->d.q[1] == DC_OK);
 		if (ok)
 			usable[q->server] = 1;
 		item_str(q, what, sizeof(what));
 		printf("server %d: %s: %s\n", q->server + 1, what, ok ? "ok" : "FAILED");
-		if (q->best < 0 || q->session != DC_OK) {
+		if (q->d.certs.best < 0 || q->d.session != DC_OK) {
 			explain_fetch(stdout, "  ", q);
 			continue;
 		}
 		printf("  certificate fetched over %s in %llu ms; %d certificate%s offered\n",
-		       q->fetch_tcp ? "TCP" : "UDP", (unsigned long long)q->fetch_ms,
-		       q->ncert, q->ncert == 1 ? "" : "s");
+		       q->d.fetch_tcp ? "TCP" : "UDP", (unsigned long long)q->d.fetch_ms,
+		       q->d.certs.n, q->d.certs.n == 1 ? "" : "s");
 		printf("  using ");
-		explain_cert(stdout, "", q, q->best);
-		for (int c = 0; c < q->ncert; c++)
-			if (q->check[c] != DC_CERT_VALID)
+		explain_cert(stdout, "", q, q->d.certs.best);
+		for (int c = 0; c < q->d.certs.n; c++)
+			if (q->d.certs.check[c] != DC_CERT_VALID)
 				explain_cert(stdout, "  also offered: ", q, c);
 		for (int tcp = 0; tcp <= 1; tcp++) {
-			if (q->q[tcp] == DC_OK)
+			if (q->d.q[tcp] == DC_OK)
 				printf("  encrypted query over %s: answered (%s) in %llu ms\n",
-				       tcp ? "TCP" : "UDP", rcode_name(q->qrcode[tcp]),
-				       (unsigned long long)q->qms[tcp]);
+				       tcp ? "TCP" : "UDP", rcode_name(q->d.qrcode[tcp]),
+				       (unsigned long long)q->d.qms[tcp]);
 			else
 				printf("  encrypted query over %s: %s after %llu ms\n",
-				       tcp ? "TCP" : "UDP", dc_strerror(q->q[tcp]),
-				       (unsigned long long)q->qms[tcp]);
+				       tcp ? "TCP" : "UDP", dc_strerror(q->d.q[tcp]),
+				       (unsigned long long)q->d.qms[tcp]);
 		}
-		if (q->q[0] != DC_OK && q->q[1] == DC_OK && !cfg.tcp_only)
+		if (q->d.q[0] != DC_OK && q->d.q[1] == DC_OK && !cfg.tcp_only)
 			printf("  UDP gets no answer but TCP does: a firewall may drop UDP; "
 			       "\"tcp-only yes\" saves the wait (lookups fall back to TCP "
 			       "after half of total-timeout)\n");
-		if (q->q[0] == DC_OK && q->q[1] != DC_OK)
+		if (q->d.q[0] == DC_OK && q->d.q[1] != DC_OK)
 			printf("  TCP gets no answer: answers too big for UDP will fail\n");
 		if (!ok)
 			printf("  the server gives no encrypted answer: it is overloaded or "
