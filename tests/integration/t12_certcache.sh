@@ -45,6 +45,17 @@ for kind in corrupt truncated planted; do
     replaced "$kind" "$kind file"
 done
 
+# A valid file written over 4 hours ago (the refresh age): fetched again,
+# the file rewritten; one written 3 hours ago is still used.
+touch -d '3 hours ago' "$f"
+capture "$T/aged3.pcap" 'host 127.0.0.54' "$B/dnscrypt-resolve" -4 a4.lab.test
+t_match "a 3-hour-old cache file is used" "$(cat "$T/aged3.pcap.out")" 'from the disk cache'
+t_eq "a 3-hour-old cache file: one round trip" "$(packets "$T/aged3.pcap")" 2
+touch -d '5 hours ago' "$f"
+replaced aged "a 5-hour-old cache file"
+t_ok "a 5-hour-old cache file: written again" \
+    test "$(($(date +%s) - $(stat -c %Y "$f")))" -lt 600
+
 # Files that parse as certificates: one signed by another provider key,
 # one signed by the lab's provider key but expired an hour ago (both made
 # by dnsdist, as tests/lab/start.sh makes the lab's).

@@ -211,6 +211,12 @@ static void test_roundtrip(const struct dc_config *cfg)
 	T_OK(memcmp(got.client_magic, "MAGIC123", 8) == 0, "parsed client magic");
 	cache_path(path, sizeof path, cfg->cert_cache_dir, &st);
 	T_OK(lstat(path, &sb) == 0 && S_ISREG(sb.st_mode), "file %s exists", path);
+	{
+		time_t saved_at = 0;
+		T_OK(dc_certcache_load(cfg, &st, NOW, &got, &saved_at) == DC_OK &&
+		     saved_at == sb.st_mtime, "the time the file was written comes back "
+		     "(the refresh age is counted from it)");
+	}
 	T_EQ_INT(sb.st_mode & 07777, 0644, "system file mode 0644 (as root)");
 	T_EQ_INT(sb.st_uid, 0, "system file owned by root");
 	T_EQ_INT(sb.st_size, c.rawlen, "file holds exactly the raw certificate");
