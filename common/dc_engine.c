@@ -259,7 +259,7 @@ static void udp_then_tcp(struct dc_lookup *lk, struct dc_question *q, int n,
 	struct dc_ctx *c = lk->ctx;
 	time_t now = time(NULL);
 	uint64_t t = dc_now_ms(), ud;
-	int first = c->chan[0], probe = 0, udp, got;
+	int first = c->chan[0], probe = 0, udp, got, long_try = 0;
 	ares_channel tcp;
 
 	if (c->cfg.tcp_only) {
@@ -274,6 +274,9 @@ static void udp_then_tcp(struct dc_lookup *lk, struct dc_question *q, int n,
 			ud = t + first_try_ms(&c->cfg) / 2;
 		run(lk, c->ch, q, n, ud, 0);
 		got = answered(q, n);
+		/* One lost datagram is no UDP failure: UDP must have had two
+		 * tries' time (c-ares's first timeout and its double). */
+		long_try = dc_now_ms() - t >= 3 * (uint64_t)c->cfg.timeout_ms;
 		if (got && probe)
 			dc_ctx_note_udp(c, lk->server >= 0 ? lk->server : first, 1);
 		if (got == n || dc_now_ms() >= limit)
@@ -288,7 +291,8 @@ static void udp_then_tcp(struct dc_lookup *lk, struct dc_question *q, int n,
 	}
 	run(lk, tcp, q, n, limit, 1);
 	/* UDP brought nothing where TCP did: remember it for this server. */
-	if (udp && !got && answered(q, n) && lk->server >= 0 && !c->tr.bad_frames)
+	if (udp && long_try && !got && answered(q, n) && lk->server >= 0 &&
+	    !c->tr.bad_frames)
 		dc_ctx_note_udp(c, lk->server, 0);
 }
 
