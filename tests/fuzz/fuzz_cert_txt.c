@@ -57,6 +57,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		   dc_cert_check_str(why) == NULL) {
 		abort();
 	}
+	/* Every candidate listed (dnscrypt-resolve's probe): the same
+	 * verdict, and the best of the list is the one chosen above when
+	 * the winner is among the first DC_CERT_LIST_MAX. */
+	{
+		static struct dc_cert_list all;
+		dc_status ls = dc_cert_list_txt_answer(data, size, provider_pk,
+						       FUZZ_NOW, &all);
+
+		if (all.n > DC_CERT_LIST_MAX || all.n > all.ntxt ||
+		    (ls == DC_OK) != (all.best >= 0) ||
+		    (all.best >= 0 && (st != DC_OK || all.check[all.best] != DC_CERT_VALID)) ||
+		    (st == DC_OK && all.ntxt <= DC_CERT_LIST_MAX && (all.best < 0 ||
+		     dc_cert_better(&best, &all.cert[all.best]) ||
+		     dc_cert_better(&all.cert[all.best], &best))))
+			abort();
+	}
 	/* The raw bytes as one certificate, too. */
 	(void)dc_cert_parse(data, size, provider_pk, FUZZ_NOW, &again);
 	return 0;
