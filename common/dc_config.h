@@ -73,7 +73,10 @@ dc_status dc_config_parse(const char *text, size_t len, const char *name,
 uint64_t dc_config_required_props(const struct dc_config *cfg);
 
 /* Read and parse a file (cloexec, size-bounded), as dc_config_parse.
- * DC_ECONFIG with "path: reason" when it cannot be read. */
+ * A missing file (ENOENT, ENOTDIR) is DC_ECONFIG "path: reason"; a file
+ * that exists but cannot be opened, examined or read (EACCES, EPERM,
+ * EIO...) is DC_ECONFREAD, whose message says so; out of descriptors or
+ * memory is DC_ESYS (errno kept). */
 dc_status dc_config_load(const char *path, struct dc_config *cfg,
 			 char *err, size_t errlen);
 
@@ -83,7 +86,8 @@ dc_status dc_config_load(const char *path, struct dc_config *cfg,
  * "route *" relays and must pass the require-* options).  A config
  * with no server is DC_ECONFIG.  The default path must pass
  * dc_config_check_owner.  A missing file is fine when $NSS_DNSCRYPT_SERVER
- * is set (defaults + that server), else DC_ECONFIG "no configuration: ...".
+ * is set (defaults + that server), else DC_ECONFIG "no configuration: ...";
+ * an unreadable one is DC_ECONFREAD either way (dc_config_load).
  * Empty variables count as unset. */
 dc_status dc_config_load_default(struct dc_config *cfg, char *err, size_t errlen);
 

@@ -3,6 +3,11 @@
  * no one else) handed to dc_config_parse, and the configuration of this
  * process: $NSS_DNSCRYPT_CONF or the default path, then a server from
  * $NSS_DNSCRYPT_SERVER.
+ *
+ * Only a missing file (ENOENT, ENOTDIR) is "not configured" (DC_ECONFIG,
+ * UNAVAIL).  A file that is there but cannot be read (EACCES, EPERM, EIO,
+ * any other open or read error: a 0600 file and a user, an AppArmor,
+ * SELinux or Landlock denial) is DC_ECONFREAD: lookups fail closed.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -20,14 +25,23 @@ static void err_errno(char *err, size_t errlen, const char *path, int e)
 	dc_set_err(err, errlen, "%s: %s", path, strerror_r(e, buf, sizeof buf));
 }
 
+/* The file is there but this process cannot read it. */
+static dc_status err_unreadable(char *err, size_t errlen, const char *path, int e)
+{
+	char buf[128];
+
+	dc_set_err(err, errlen, "%s exists but cannot be read (%s): name lookups "
+		   "fail until this process can read it; they never fall back to "
+		   "plain DNS", path, strerror_r(e, buf, sizeof buf));
+	return DC_ECONFREAD;
+}
+
 dc_status dc_config_check_owner(const char *path, int fd, char *err, size_t errlen)
 {
 	struct stat st;
 
-	if (fstat(fd, &st) != 0) {
-		err_errno(err, errlen, path, errno);
-		return DC_ECONFIG;
-	}
+	if (fstat(fd, &st) != 0)
+		return err_unreadable(err, errlen, path, errno);
 	if (st.st_mode & S_IWOTH) {
 		dc_set_err(err, errlen, "%s is writable by others; refusing it", path);
 		return DC_ECONFIG;
@@ -53,10 +67,8 @@ static dc_status read_fd(int fd, const char *path, char **text, size_t *len,
 	ssize_t r;
 	char *buf;
 
-	if (fstat(fd, &st) != 0) {
-		err_errno(err, errlen, path, errno);
-		return DC_ECONFIG;
-	}
+	if (fstat(fd, &st) != 0)
+		return err_unreadable(err, errlen, path, errno);
 	if (!S_ISREG(st.st_mode)) {
 		dc_set_err(err, errlen, "%s: not a regular file", path);
 		return DC_ECONFIG;
@@ -79,9 +91,8 @@ static dc_status read_fd(int fd, const char *path, char **text, size_t *len,
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0) {
-			err_errno(err, errlen, path, errno);
 			free(buf);
-			return DC_ECONFIG;
+			return err_unreadable(err, errlen, path, errno);
 		}
 		got += (size_t)r;
 	}
@@ -106,16 +117,20 @@ static dc_status load_file(const char *path, int check_owner,
 	if (fd < 0) {
 		int e = errno;
 		*open_errno = e;
-		err_errno(err, errlen, path, e);
+		if (e == ENOENT || e == ENOTDIR) {
+			err_errno(err, errlen, path, e);
+			return DC_ECONFIG;
+		}
 		/* Out of descriptors or memory is a passing failure of this
 		 * process, not "not configured": UNAVAIL would let nsswitch
 		 * go on to the next source. */
 		if (e == EMFILE || e == ENFILE || e == ENOMEM || e == EINTR ||
 		    e == EAGAIN) {
+			err_errno(err, errlen, path, e);
 			errno = e;
 			return DC_ESYS;
 		}
-		return DC_ECONFIG;
+		return err_unreadable(err, errlen, path, e);
 	}
 	rc = check_owner ? dc_config_check_owner(path, fd, err, errlen) : DC_OK;
 	if (rc == DC_OK)
@@ -197,9 +212,10 @@ dc_status dc_config_load_default(struct dc_config *cfg, char *err, size_t errlen
 		server = NULL;
 	rc = load_file(path, !from_env, cfg, why, sizeof why, &open_errno);
 	if (rc != DC_OK) {
-		if (open_errno == ENOENT && server != NULL) {
+		int missing = open_errno == ENOENT || open_errno == ENOTDIR;
+		if (missing && server != NULL) {
 			dc_config_init(cfg);
-		} else if (open_errno == ENOENT) {
+		} else if (missing) {
 			dc_set_err(err, errlen, "no configuration: %s", why);
 			return DC_ECONFIG;
 		} else {

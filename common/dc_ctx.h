@@ -58,7 +58,8 @@ struct dc_ctx {
 };
 
 /* This thread's context, ready to send encrypted queries (certificates
- * fetched and checked).  DC_ECONFIG if there is no usable configuration
+ * fetched and checked).  DC_ECONFIG if there is no usable configuration,
+ * DC_ECONFREAD if the file exists but cannot be read
  * (the message is in diag->config_error, see dc_ctx_last_diag). */
 dc_status dc_ctx_get(struct dc_ctx **out);
 

@@ -34,6 +34,7 @@ const char *dc_strerror(dc_status st)
 	case DC_ECONFIG:      return "no usable configuration";
 	case DC_EPARSE:       return "malformed input";
 	case DC_ESYS:         return "system error";
+	case DC_ECONFREAD:    return "configuration file cannot be read";
 	case DC_STATUS_MAX:   break;
 	}
 	return "unknown error";

@@ -22,9 +22,10 @@ typedef enum dc_status {
 	DC_EBADNAME,    /* the name is not a valid host name (res_hnok) */
 	DC_ENOQUERY,    /* no query can be built for the name (res_mkquery) */
 	DC_EBADARG,     /* invalid argument (family, length, ...) */
-	DC_ECONFIG,     /* no usable configuration (missing or invalid file) */
+	DC_ECONFIG,     /* not configured: no file, no server, or an invalid file */
 	DC_EPARSE,      /* malformed input (stamp, config line, certificate) */
 	DC_ESYS,        /* a system call failed; errno holds the reason */
+	DC_ECONFREAD,   /* the configuration exists but cannot be read (EACCES, EIO...) */
 	DC_STATUS_MAX
 } dc_status;
 

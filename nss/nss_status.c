@@ -94,6 +94,11 @@ enum nss_status dc_nss_status(dc_status st, int *errnop, int *h_errnop)
 		e = EAGAIN;
 		h = TRY_AGAIN;
 		break;
+	case DC_ECONFREAD:
+		/* A file that is there but cannot be read (a 0600 file, an
+		 * AppArmor or Landlock denial, an I/O error) means DNSCrypt was
+		 * meant: fail closed, or "[!UNAVAIL=return] dns" would resolve
+		 * in clear. */
 	case DC_ETIMEOUT:
 	case DC_ECONNREFUSED:
 	case DC_EBADRESP:

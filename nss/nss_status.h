@@ -19,7 +19,8 @@
  *  DC_EBADARG                 TRYAGAIN  EINVAL     NETDB_INTERNAL
  *  DC_ECONFIG                 UNAVAIL   ENOENT     NO_RECOVERY
  *  anything else (timeout, refused connection, bad or unauthenticated
- *  answer, certificate, SERVFAIL, REFUSED, parse errors, unknown values)
+ *  answer, certificate, SERVFAIL, REFUSED, parse errors, a configuration
+ *  file that exists but cannot be read, unknown values)
  *                             TRYAGAIN  EAGAIN     TRY_AGAIN
  *  (* the current errno if it is non-zero and not ERANGE, else EIO)
  *

@@ -2,11 +2,13 @@
  * overrides and the ownership check of the default path. */
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <arpa/inet.h>
 #include <sodium.h>
@@ -580,6 +582,89 @@ static void test_env(void)
 	}
 }
 
+/* In a child that cannot read path (uid 65534 when we are root, else mode
+ * 0 on the file): dc_config_load_default's status, with and without a
+ * server in the environment. */
+static int unreadable_child(const char *path, int with_server)
+{
+	struct dc_config c;
+	char err[512];
+	dc_status rc;
+	pid_t pid;
+	int status;
+
+	pid = fork();
+	if (pid == 0) {
+		if (geteuid() == 0 && (setgroups(0, NULL) != 0 || setgid(65534) != 0 ||
+				       setuid(65534) != 0))
+			_exit(100);
+		setenv("NSS_DNSCRYPT_CONF", path, 1);
+		if (with_server)
+			setenv("NSS_DNSCRYPT_SERVER", stamp4, 1);
+		else
+			unsetenv("NSS_DNSCRYPT_SERVER");
+		rc = dc_config_load_default(&c, err, sizeof err);
+		if (strstr(err, "exists but cannot be read (Permission denied)") == NULL)
+			_exit(101);
+		_exit((int)rc);
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status);
+}
+
+/* Only a missing file is "not configured"; a file that is there but
+ * cannot be read fails closed (issue 14, 3). */
+static void test_unreadable(void)
+{
+	struct dc_config c;
+	char path[256], loop[256], under[512], err[512], want[600];
+	dc_status rc;
+
+	snprintf(path, sizeof path, "%s/secret.conf", tmpdir);
+	snprintf(loop, sizeof loop, "%s/loop.conf", tmpdir);
+	write_file(path, "server x\n", 0600);
+	chmod(tmpdir, 0711);
+	if (geteuid() != 0)
+		chmod(path, 0);
+	T_EQ_INT(unreadable_child(path, 0), DC_ECONFREAD,
+		 "a 0600 file another user cannot read: DC_ECONFREAD, says why");
+	T_EQ_INT(unreadable_child(path, 1), DC_ECONFREAD,
+		 "... also with NSS_DNSCRYPT_SERVER set");
+	chmod(tmpdir, 0700);
+
+	/* ELOOP: an error other than ENOENT/ENOTDIR, root or not */
+	unlink(loop);
+	if (symlink("loop.conf", loop) != 0) {
+		T_OK(0, "symlink: %s", strerror(errno));
+		return;
+	}
+	rc = dc_config_load(loop, &c, err, sizeof err);
+	snprintf(want, sizeof want, "%s exists but cannot be read (Too many levels of "
+		 "symbolic links): name lookups fail until this process can read it; "
+		 "they never fall back to plain DNS", loop);
+	T_OK(rc == DC_ECONFREAD && strcmp(err, want) == 0, "ELOOP: DC_ECONFREAD: %s", err);
+	setenv("NSS_DNSCRYPT_CONF", loop, 1);
+	setenv("NSS_DNSCRYPT_SERVER", stamp4, 1);
+	rc = dc_config_load_default(&c, err, sizeof err);
+	T_OK(rc == DC_ECONFREAD && strcmp(err, want) == 0,
+	     "unreadable file + NSS_DNSCRYPT_SERVER: still DC_ECONFREAD");
+
+	/* ENOTDIR is a missing file, as ENOENT */
+	snprintf(under, sizeof under, "%s/x.conf", path);
+	setenv("NSS_DNSCRYPT_CONF", under, 1);
+	rc = dc_config_load_default(&c, err, sizeof err);
+	T_OK(rc == DC_OK && c.nservers == 1,
+	     "ENOTDIR + NSS_DNSCRYPT_SERVER: that server (%s)", err);
+	unsetenv("NSS_DNSCRYPT_SERVER");
+	rc = dc_config_load_default(&c, err, sizeof err);
+	T_OK(rc == DC_ECONFIG && strncmp(err, "no configuration: ", 18) == 0,
+	     "ENOTDIR alone: not configured (%s)", err);
+	unsetenv("NSS_DNSCRYPT_CONF");
+	unlink(loop);
+	unlink(path);
+}
+
 static void owner_case(const char *path, mode_t mode, const char *want, const char *what)
 {
 	char err[512], full[512];
@@ -621,7 +706,7 @@ static void test_owner(void)
 			   "owned by uid 65534 refused");
 	else
 		T_OK(1, "# SKIP cannot chown");
-	T_EQ_INT(dc_config_check_owner(path, -1, NULL, 0), DC_ECONFIG, "bad fd refused");
+	T_EQ_INT(dc_config_check_owner(path, -1, NULL, 0), DC_ECONFREAD, "bad fd refused");
 	unlink(path);
 }
 
@@ -701,6 +786,7 @@ int main(void)
 	test_routes();
 	test_load();
 	test_env();
+	test_unreadable();
 	test_owner();
 	test_shipped_conf();
 	test_shipped_examples();
