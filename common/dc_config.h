@@ -65,7 +65,8 @@ void dc_config_init(struct dc_config *cfg);
  * options all drop is.  Routes are resolved (names to indices) and
  * servers without a route of their own get the "route *" one.  On error returns DC_ECONFIG, writes
  * "name:line: reason" (or "name: reason" for the whole file) and leaves
- * cfg at the defaults. */
+ * cfg at the defaults (DC_ENOMEM when the parser's state, on the heap,
+ * cannot be had). */
 dc_status dc_config_parse(const char *text, size_t len, const char *name,
 			  struct dc_config *cfg, char *err, size_t errlen);
 

@@ -31,6 +31,7 @@ struct dc_cfg_parser {
 	int nroutes;
 	char *err;
 	size_t errlen;
+	char linebuf[DC_CONFIG_LINE_MAX + 1]; /* the line being split */
 };
 
 struct dc_cfg_keyword {

@@ -33,6 +33,9 @@ struct dc_ctx {
 	unsigned fork_gen;                 /* dc_fork_gen when made */
 	struct dc_config cfg;
 	struct dc_search search;
+	/* The candidate names of the lookup in progress (dc_search_candidates):
+	 * here rather than on the stack (8 KB; a lookup runs in 16 KiB). */
+	char cand[DC_SEARCH_MAXCAND][DC_NAME_MAX];
 	ares_channel ch;                   /* UDP (or TCP with tcp-only) */
 	ares_channel ch_tcp;               /* TCP, when UDP gets no answer */
 	struct dc_transport tr;

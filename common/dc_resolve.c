@@ -137,7 +137,7 @@ static dc_status lookup_ch(ares_channel ch, const char *name, int family,
 static dc_status resolve_name(const char *name, int family,
 			      struct dc_hostres *out, struct dc_lookup_log *lg)
 {
-	char cand[DC_SEARCH_MAXCAND][DC_NAME_MAX];
+	char (*cand)[DC_NAME_MAX];
 	struct dc_search_state ss;
 	struct dc_ctx *ctx;
 	uint64_t deadline, start;
@@ -161,6 +161,7 @@ static dc_status resolve_name(const char *name, int family,
 	}
 	/* The budget covers the certificate fetch too. */
 	deadline = start + (uint64_t)ctx->cfg.total_timeout_ms;
+	cand = ctx->cand;
 	n = dc_search_candidates(&ctx->search, name, cand, DC_SEARCH_MAXCAND);
 	dc_search_begin(&ss, &ctx->search, name);
 	for (int i = n > 0 ? 0 : -1; i >= 0;) {
@@ -220,14 +221,8 @@ dc_status dc_resolve_name(const char *name, int family, struct dc_hostres *out)
 	struct dc_lookup_log lg = { NULL, dc_now_ms(), NULL };
 	dc_status rc = resolve_name(name, family, out, &lg);
 
-	if (lg.ctx && dc_log_enabled(lg.ctx->cfg.log_target)) {
-		char what[DC_NAME_MAX + 16], detail[48] = "";
-		snprintf(what, sizeof(what), "%s %s", name, dc_lookup_family_str(family));
-		if (rc == DC_OK)
-			snprintf(detail, sizeof(detail), ", %d address%s", out->naddrs,
-				 out->naddrs == 1 ? "" : "es");
-		dc_lookup_log_write(&lg, what, rc, detail);
-	}
+	if (lg.ctx && dc_log_enabled(lg.ctx->cfg.log_target))
+		dc_lookup_log_name(&lg, name, family, rc, out);
 	nocancel_end(oldc);
 	return rc;
 }
@@ -280,15 +275,8 @@ dc_status dc_resolve_addr(int family, const void *addr, struct dc_hostres *out)
 	struct dc_lookup_log lg = { NULL, dc_now_ms(), NULL };
 	dc_status rc = resolve_addr(family, addr, out, &lg);
 
-	if (lg.ctx && dc_log_enabled(lg.ctx->cfg.log_target)) {
-		char a[INET6_ADDRSTRLEN] = "?", what[INET6_ADDRSTRLEN + 8], detail[DC_NAME_MAX + 8] = "";
-		if (family == AF_INET || family == AF_INET6)
-			inet_ntop(family, addr, a, sizeof(a));
-		snprintf(what, sizeof(what), "%s PTR", a);
-		if (rc == DC_OK && out->name)
-			snprintf(detail, sizeof(detail), ", %s", out->name);
-		dc_lookup_log_write(&lg, what, rc, detail);
-	}
+	if (lg.ctx && dc_log_enabled(lg.ctx->cfg.log_target))
+		dc_lookup_log_addr(&lg, family, addr, rc, out);
 	nocancel_end(oldc);
 	return rc;
 }
@@ -304,7 +292,7 @@ static dc_status resolve_raw(const char *name, int dnsclass, int type, int searc
 			     uint8_t *ans, size_t anscap, size_t *anslen,
 			     struct dc_lookup_log *lg)
 {
-	char cand[DC_SEARCH_MAXCAND][DC_NAME_MAX];
+	char (*cand)[DC_NAME_MAX];
 	struct dc_search_state ss;
 	struct dc_ctx *ctx;
 	uint64_t deadline;
@@ -317,6 +305,7 @@ static dc_status resolve_raw(const char *name, int dnsclass, int type, int searc
 		return rc;
 	lg->ctx = ctx;
 	deadline = dc_now_ms() + (uint64_t)ctx->cfg.total_timeout_ms;
+	cand = ctx->cand;
 	if (search)
 		n = dc_search_candidates(&ctx->search, name, cand, DC_SEARCH_MAXCAND);
 	else
@@ -351,12 +340,8 @@ dc_status dc_resolve_raw(const char *name, int dnsclass, int type, int search,
 	struct dc_lookup_log lg = { NULL, dc_now_ms(), NULL };
 	dc_status rc = resolve_raw(name, dnsclass, type, search, ans, anscap, anslen, &lg);
 
-	if (lg.ctx && dc_log_enabled(lg.ctx->cfg.log_target)) {
-		char what[DC_NAME_MAX + 48];
-		snprintf(what, sizeof(what), "%s class %d type %d (%s)", name ? name : "",
-			 dnsclass, type, search ? "with the search list" : "as given");
-		dc_lookup_log_write(&lg, what, rc, NULL);
-	}
+	if (lg.ctx && dc_log_enabled(lg.ctx->cfg.log_target))
+		dc_lookup_log_raw(&lg, name, dnsclass, type, search, rc);
 	nocancel_end(oldc);
 	return rc;
 }
@@ -394,20 +379,8 @@ dc_status dc_resolve_msg(const uint8_t *msg, size_t len, uint8_t *ans,
 	struct dc_lookup_log lg = { NULL, dc_now_ms(), NULL };
 	dc_status rc = resolve_msg(msg, len, ans, anscap, anslen, &lg);
 
-	if (lg.ctx && dc_log_enabled(lg.ctx->cfg.log_target)) {
-		char what[DC_NAME_MAX + 48] = "a message (res_send)", detail[32] = "";
-		char *qname = NULL;
-		long nl;
-		/* The question's name, if the caller's message has one. */
-		if (len > 12 && ((msg[4] << 8) | msg[5]) > 0 &&
-		    ares_expand_name(msg + 12, msg, (int)len, &qname, &nl) == ARES_SUCCESS) {
-			snprintf(what, sizeof(what), "%s (res_send)", qname);
-			ares_free_string(qname);
-		}
-		if (rc == DC_OK && *anslen >= 12)
-			snprintf(detail, sizeof(detail), ", rcode %d", ans[3] & 0x0f);
-		dc_lookup_log_write(&lg, what, rc, detail);
-	}
+	if (lg.ctx && dc_log_enabled(lg.ctx->cfg.log_target))
+		dc_lookup_log_msg(&lg, msg, len, ans, *anslen, rc);
 	nocancel_end(oldc);
 	return rc;
 }

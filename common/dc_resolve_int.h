@@ -2,6 +2,7 @@
 #ifndef DC_RESOLVE_INT_H
 #define DC_RESOLVE_INT_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "dc_status.h"
@@ -21,5 +22,16 @@ const char *dc_lookup_family_str(int family);
 /* what is "NAME A+AAAA", "ADDRESS PTR", ...; detail the answer's summary. */
 void dc_lookup_log_write(const struct dc_lookup_log *lg, const char *what,
 			 dc_status rc, const char *detail);
+
+/* The log line of each kind of lookup (dc_resolve.h), when the log is on. */
+struct dc_hostres;
+void dc_lookup_log_name(struct dc_lookup_log *lg, const char *name, int family,
+			dc_status rc, const struct dc_hostres *out);
+void dc_lookup_log_addr(struct dc_lookup_log *lg, int family, const void *addr,
+			dc_status rc, const struct dc_hostres *out);
+void dc_lookup_log_raw(struct dc_lookup_log *lg, const char *name, int dnsclass,
+		       int type, int search, dc_status rc);
+void dc_lookup_log_msg(struct dc_lookup_log *lg, const uint8_t *msg, size_t len,
+		       const uint8_t *ans, size_t anslen, dc_status rc);
 
 #endif

@@ -320,6 +320,13 @@ void dc_transport_attach(struct dc_transport *t, ares_channel ch)
 	ares_set_socket_functions(ch, &dc_socket_functions, t);
 }
 
+uint8_t *dc_transport_scratch(struct dc_transport *t)
+{
+	if (!t->scratch && !(t->scratch = malloc(DC_SCRATCH_CAP)))
+		errno = ENOMEM;
+	return t->scratch;
+}
+
 void dc_transport_cleanup(struct dc_transport *t)
 {
 	while (t->parked) {
@@ -335,4 +342,8 @@ void dc_transport_cleanup(struct dc_transport *t)
 		dc_fdreg_close(s->fd, s->gen, &s->id);
 		sock_free(s);
 	}
+	if (t->scratch)
+		sodium_memzero(t->scratch, DC_SCRATCH_CAP);
+	free(t->scratch);
+	t->scratch = NULL;
 }

@@ -61,6 +61,8 @@ struct dc_transport {
 	void (*on_silence)(void *arg, int server);
 	void *hook_arg;
 	int tcp_samples;
+	uint8_t *scratch;           /* the socket functions' buffers, on the heap
+	                             * (a lookup runs in 16 KiB of stack) */
 };
 
 void dc_transport_init(struct dc_transport *t, int encrypt,

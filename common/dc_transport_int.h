@@ -65,6 +65,15 @@ struct dc_tsock {
 #define DC_MAX_ANSWER_WIRE (DC_ANSWER_OVERHEAD + DC_MAX_DNS_MSG + 256)
 #define DC_MAX_QUERY_WIRE  (DC_QUERY_OVERHEAD + DC_MAX_DNS_MSG + 64)
 #define DC_OUT_CAP         (DC_RELAY_HDR_LEN + DC_MAX_QUERY_WIRE + 1024)
+/* The socket functions' buffers: a UDP query and its sealed form; a
+ * UDP datagram and its opened form; a sealed or an opened TCP frame. */
+#define DC_SCRATCH_CAP     (DC_MAX_DNS_MSG + DC_OUT_CAP + 2)
+_Static_assert(2 * DC_MAX_ANSWER_WIRE + 1 <= DC_SCRATCH_CAP, "scratch too small");
+
+/* t->scratch (DC_SCRATCH_CAP bytes), made on first use and freed by
+ * dc_transport_cleanup; NULL with errno ENOMEM.  The socket functions
+ * do not nest, so one buffer serves them all. */
+uint8_t *dc_transport_scratch(struct dc_transport *t);
 
 /* ---------------------------------------------- descriptor registry */
 

@@ -58,12 +58,14 @@ void dc_transport_tcp_free(struct dc_tsock *s)
 static int tcp_seal_frames(struct dc_transport *t, struct dc_tserver *srv,
 			   struct dc_tsock *s)
 {
-	uint8_t out[DC_OUT_CAP + 2];
+	uint8_t *out = dc_transport_scratch(t);
 	/* TCP padding stays within 1..64 bytes (dnsdist refuses more than
 	 * 256): min_wire 0 selects that rule.  A relay forwards over UDP
 	 * (ANONYMIZED-DNSCRYPT.txt 3), so there the UDP rule applies. */
 	size_t min_wire = s->relay ? srv->udp_wire : 0;
 
+	if (!out)
+		return -1;
 	while (s->txp.len - s->txp.off >= 2) {
 		const uint8_t *f = s->txp.p + s->txp.off;
 		size_t flen = ((size_t)f[0] << 8) | f[1], wlen;
@@ -71,7 +73,7 @@ static int tcp_seal_frames(struct dc_transport *t, struct dc_tserver *srv,
 		if (s->txp.len - s->txp.off < 2 + flen)
 			break;
 		if (dc_transport_wrap(t, srv, s, f + 2, flen, min_wire, out + 2,
-				      sizeof(out) - 2, &wlen) != 0)
+				      DC_OUT_CAP, &wlen) != 0)
 			return -1;
 		if (wlen > 65535) {
 			errno = EMSGSIZE;
@@ -137,10 +139,12 @@ ares_ssize_t dc_transport_tcp_send(struct dc_transport *t, struct dc_tsock *s,
  * data for c-ares.  Returns 1 with a frame in s->rxp, 0 at EOF, -1. */
 static int tcp_fill(struct dc_transport *t, struct dc_tsock *s)
 {
-	uint8_t plain[DC_MAX_ANSWER_WIRE + 2];
+	uint8_t *plain = dc_transport_scratch(t);
 	size_t plen;
 	ssize_t n;
 
+	if (!plain)
+		return -1;
 	while (s->rxhdr_len < 2) {
 		n = recv(s->fd, s->rxhdr + s->rxhdr_len, 2 - s->rxhdr_len, 0);
 		if (n <= 0)
@@ -171,7 +175,7 @@ static int tcp_fill(struct dc_transport *t, struct dc_tsock *s)
 		return (int)n;
 	s->rxhdr_len = 0;
 	if (dc_transport_open_answer(t, s, s->rxc, s->rxc_need, plain + 2,
-				     sizeof(plain) - 2, &plen) != 0) {
+				     DC_MAX_ANSWER_WIRE, &plen) != 0) {
 		errno = EBADMSG; /* c-ares reconnects and sends again */
 		return -1;
 	}
