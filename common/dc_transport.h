@@ -76,9 +76,9 @@ void dc_transport_cleanup(struct dc_transport *t);
 /* The process's fork generation: 0, bumped in every child by
  * dc_transport_atfork_child.  Whatever was made in an earlier generation
  * (a socket, a context, the key pair, the nonce pool) belongs to a
- * parent.  fork() runs the handlers; the child of _Fork() or vfork(),
- * which do not, may call only async-signal-safe functions until it execs,
- * and a lookup is not one. */
+ * parent.  fork() runs the handlers; for a child of _Fork() or a raw
+ * clone(), which run none, dc_ctx_get runs the child handler in the
+ * child's first lookup (dc_proc.h). */
 extern unsigned dc_fork_gen;
 
 /* Process-wide registry of the descriptors the transports opened, so that
