@@ -311,6 +311,7 @@ dc_status dc_ctx_get(struct dc_ctx **out)
 		return DC_ESYS;
 	if (dc_proc_is_new())
 		new_process();
+	dc_fdreg_reap();
 	/* A lookup from inside one of ours (a passwd or hosts backend called
 	 * while we read the cache directory, say) would drive this thread's
 	 * channels re-entrantly, which c-ares does not allow. */

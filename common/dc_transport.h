@@ -89,6 +89,9 @@ extern unsigned dc_fork_gen;
  * into a child.  dc_transport_atfork_child is the child handler. */
 void dc_fdreg_lock(void);
 void dc_fdreg_unlock(void);
+/* Close the parked UDP sockets (any thread's) that have been idle a few
+ * seconds; called at the start of every lookup, cheap when none is due. */
+void dc_fdreg_reap(void);
 void dc_transport_atfork_child(void);
 
 #endif

@@ -6,7 +6,13 @@
 #     clone() child resolve, and the parent again after each; under a
 #     capture of everything sent to 127.0.0.54: the parent's queries carry
 #     one client public key (bytes 8..40), each child's one of its own, and
-#     no client nonce (bytes 40..52) repeats.
+#     no client nonce (bytes 40..52) repeats;
+#  2. descriptors: a program that closed its stderr resolves and writes to
+#     fd 2 (tests/prog/hard_lowfd.c): fd 2 is not ours, the text is not in
+#     a capture of what went to the resolver; 64 threads that resolve once
+#     and idle (tests/prog/hard_idle.c) hold at most 4 resolver sockets,
+#     none once the parked ones' idle time (3 s) has passed and another
+#     lookup ran.
 set -u
 # shellcheck source=SCRIPTDIR/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -106,5 +112,30 @@ else
         t_eq "forkid: no client nonce repeated among $n queries" "$(get duplicates)" 0
     fi
 fi
+
+# ---- 2. descriptors 0-2, parked sockets bounded and released ------------------
+marker=hard-lowfd-$RANDOM$RANDOM
+if cap_start "$T/lowfd.pcap" 127.0.0.54; then
+    out=$(NSS_DNSCRYPT_CONF=$T/nocache.conf with_nss "$NSSW" "$DEAD" \
+        "$B/tests/hard_lowfd" "$marker")
+    rc=$?
+    cap_stop >/dev/null
+    prog_tap "$out" "$rc" hard_lowfd
+    if grep -qaF "$marker" "$T/lowfd.pcap"; then
+        t_fail "lowfd: what the program wrote to fd 2 did not reach the resolver"
+    else
+        t_pass "lowfd: what the program wrote to fd 2 did not reach the resolver"
+    fi
+else
+    out=$(NSS_DNSCRYPT_CONF=$T/nocache.conf with_nss "$NSSW" "$DEAD" \
+        "$B/tests/hard_lowfd" "$marker")
+    prog_tap "$out" "$?" hard_lowfd
+    t_skip "lowfd: what the program wrote to fd 2 did not reach the resolver" \
+        "tcpdump cannot run here"
+fi
+
+out=$(NSS_DNSCRYPT_CONF=$T/nocache.conf with_nss "$NSSW" "$DEAD" \
+    "$B/tests/hard_idle" 64 4 3000 2>&1)
+prog_tap "$out" "$?" hard_idle
 
 t_done
