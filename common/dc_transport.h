@@ -84,9 +84,9 @@ extern unsigned dc_fork_gen;
 /* Process-wide registry of the descriptors the transports opened, so that
  * a child process can close the ones in use by other threads at fork time.
  * Its lock is held by dc_ctx's fork handlers across fork() (prepare ...
- * parent) and around c-ares's channel set-up, which opens /dev/urandom
- * without close-on-exec for a moment: no fork() can copy that descriptor
- * into a child.  dc_transport_atfork_child is the child handler. */
+ * parent) and around c-ares's channel set-up, which opens /dev/urandom for
+ * a moment (close-on-exec through dc_channel.c's __wrap_fopen): no fork()
+ * can copy that descriptor into a child that does not exec.  dc_transport_atfork_child is the child handler. */
 void dc_fdreg_lock(void);
 void dc_fdreg_unlock(void);
 /* Close the parked UDP sockets (any thread's) that have been idle a few

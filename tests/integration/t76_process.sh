@@ -12,15 +12,45 @@
 #     a capture of what went to the resolver; 64 threads that resolve once
 #     and idle (tests/prog/hard_idle.c) hold at most 4 resolver sockets,
 #     none once the parked ones' idle time (3 s) has passed and another
-#     lookup ran.
+#     lookup ran;
+#  3. /dev/urandom, which c-ares reads while making a channel, is opened
+#     close-on-exec (tests/prog/hard_urandom.c: its own fopen and open see
+#     the module's calls; 200 threads make channels while another thread
+#     posix_spawns programs that report an inherited /dev/urandom);
+#  4. dnscrypt-resolve --version [MODULE...] names the c-ares and libsodium
+#     versions (and Debian packages) linked into the tool, the module and
+#     the preload library.
 set -u
 # shellcheck source=SCRIPTDIR/lib.sh
 . "$(dirname "$0")/lib.sh"
+
+# nested DIR: hard_idle and hard_urandom, in a lab of their own
+# (tests/lab/shell.sh runs this script there): their bursts of lookups from
+# many threads would make the suite's tcpdump drop packets of other tests.
+nested() {
+    printf 'server %s\ncert-cache none\ncache no\n' "$STAMP_ES2" >"$1/nocache.conf"
+    NSS_DNSCRYPT_CONF=$1/nocache.conf with_nss "$LAB/nsswitch.conf.dnscrypt" \
+        "$LAB/resolv.conf.dead" "$B/tests/hard_idle" 64 4 3000 >"$1/idle.out" 2>&1
+    echo $? >"$1/idle.rc"
+    NSS_DNSCRYPT_CONF=$1/nocache.conf with_nss "$LAB/nsswitch.conf.dnscrypt" \
+        "$LAB/resolv.conf.dead" "$B/tests/hard_urandom" 200 >"$1/urandom.out" 2>&1
+    echo $? >"$1/urandom.rc"
+}
+if [ "${1:-}" = --nested ]; then
+    nested "$2"
+    exit 0
+fi
 
 T=$(lab_tmp t76)
 NSSW=$LAB/nsswitch.conf.dnscrypt
 DEAD=$LAB/resolv.conf.dead
 printf 'server %s\ncert-cache none\ncache no\n' "$STAMP_ES2" >"$T/nocache.conf"
+N=$T/nested
+mkdir -p "$N"
+if ! "$REPO/tests/lab/shell.sh" bash "$REPO/tests/integration/t76_process.sh" \
+    --nested "$N" >"$N/shell.log" 2>&1; then
+    t_fail "the nested lab for hard_idle and hard_urandom ran" "$(tail -n 20 "$N/shell.log")"
+fi
 
 # prog_tap OUT RC DESC: a program's PASS/FAIL/DIAG lines as TAP.
 prog_tap() {
@@ -134,8 +164,26 @@ else
         "tcpdump cannot run here"
 fi
 
-out=$(NSS_DNSCRYPT_CONF=$T/nocache.conf with_nss "$NSSW" "$DEAD" \
-    "$B/tests/hard_idle" 64 4 3000 2>&1)
-prog_tap "$out" "$?" hard_idle
+prog_tap "$(cat "$N/idle.out" 2>/dev/null)" "$(cat "$N/idle.rc" 2>/dev/null || echo 99)" hard_idle
+
+# ---- 3. c-ares's /dev/urandom -------------------------------------------------
+prog_tap "$(cat "$N/urandom.out" 2>/dev/null)" "$(cat "$N/urandom.rc" 2>/dev/null || echo 99)" \
+    hard_urandom
+
+# ---- 4. which c-ares and libsodium the build carries ---------------------------
+cares=$(sed -n 's/^#define ARES_VERSION_STR "\(.*\)"/\1/p' /usr/include/ares_version.h)
+sodium=$(sed -n 's/^#define SODIUM_VERSION_STRING "\(.*\)"/\1/p' /usr/include/sodium/version.h)
+pkgs=$(dpkg-query -W -f='${Package}=${Version} ' libc-ares-dev libsodium-dev 2>/dev/null)
+want="nss-dnscrypt built with c-ares $cares, libsodium $sodium (Debian packages: ${pkgs% })"
+out=$("$B/dnscrypt-resolve" --version "$B/libnss_dnscrypt.so.2" "$B/libdnscrypt-preload.so" 2>&1)
+rc=$?
+t_eq "version: dnscrypt-resolve --version MODULE PRELOAD exits 0" "$rc" 0
+t_eq "version: the tool's own line" "$(sed -n 1p <<<"$out")" "dnscrypt-resolve: $want"
+t_eq "version: the module's line" "$(sed -n 2p <<<"$out")" "$B/libnss_dnscrypt.so.2: $want"
+t_eq "version: the preload library's line" "$(sed -n 3p <<<"$out")" "$B/libdnscrypt-preload.so: $want"
+out=$("$B/dnscrypt-resolve" --version /etc/hostname 2>&1)
+rc=$?
+t_eq "version: a file that is no module: exit 1" "$rc" 1
+t_match "version: ... and says so" "$out" "/etc/hostname: no nss-dnscrypt version text in it"
 
 t_done
