@@ -204,7 +204,7 @@ int dc_fdreg_park(int fd, unsigned gen, const struct dc_fdid *id)
 int dc_fdreg_unpark(int fd, unsigned gen, const struct dc_fdid *id)
 {
 	struct reg_entry *e;
-	int ok = 0;
+	int ok = 0, saved = errno;
 
 	pthread_mutex_lock(&reg_lock);
 	if (gen == dc_fork_gen && (e = reg_find(fd, id)) != NULL &&
@@ -214,6 +214,7 @@ int dc_fdreg_unpark(int fd, unsigned gen, const struct dc_fdid *id)
 		ok = 1;
 	}
 	pthread_mutex_unlock(&reg_lock);
+	errno = saved;
 	return ok;
 }
 
