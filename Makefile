@@ -32,6 +32,17 @@ SYSLIB  := /usr/lib/$(MULTIARCH)
 # c-ares and libsodium are linked in statically and hidden (design.md 1):
 # a host process with its own copy (node exports ares_*) cannot clash.
 STATIC_LIBS := $(SYSLIB)/libcares.a $(SYSLIB)/libsodium.a
+# c-ares's fopen calls (/dev/urandom) go to common/dc_channel.c's
+# __wrap_fopen, which opens close-on-exec; only the objects linked into
+# the binary are affected.
+WRAP_LDFLAGS := -Wl,--wrap=fopen
+# The Debian packages of c-ares and libsodium linked in (a security update
+# of either needs a rebuild): common/dc_version.c puts them in every
+# binary, the module and preload library included (-u: nothing there
+# refers to the text); dnscrypt-resolve --version shows them.
+DEPS_PACKAGES := $(strip $(shell dpkg-query -W -f='$${Package}=$${Version} ' \
+                   libc-ares-dev libsodium-dev 2>/dev/null))
+VERSION_LDFLAGS := -Wl,-u,dc_version_text
 
 WARN    := -Wall -Wextra -Wshadow -Wpointer-arith -Wstrict-prototypes \
            -Wmissing-prototypes -Wformat=2 -Wno-unused-parameter
@@ -82,19 +93,19 @@ $(B)/libdc.a: $(COMMON_OBJ)
 
 $(NSS_LIB): $(NSS_OBJ) $(B)/libdc.a nss/nss.map
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) -o $@ $(NSS_OBJ) $(B)/libdc.a $(STATIC_LIBS) $(SO_LDFLAGS) \
+	$(Q)$(CC) -o $@ $(NSS_OBJ) $(B)/libdc.a $(STATIC_LIBS) $(SO_LDFLAGS) $(WRAP_LDFLAGS) $(VERSION_LDFLAGS) \
 	    -Wl,-soname,libnss_dnscrypt.so.2 -Wl,--version-script=nss/nss.map
 
 # The preload library carries the NSS module's soname on purpose
 # (design.md 5): glibc then finds "dnscrypt" already loaded.
 $(PRELOAD_LIB): $(PRELOAD_OBJ) $(NSS_OBJ) $(B)/libdc.a preload/preload.map
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) -o $@ $(PRELOAD_OBJ) $(NSS_OBJ) $(B)/libdc.a $(STATIC_LIBS) $(SO_LDFLAGS) \
+	$(Q)$(CC) -o $@ $(PRELOAD_OBJ) $(NSS_OBJ) $(B)/libdc.a $(STATIC_LIBS) $(SO_LDFLAGS) $(WRAP_LDFLAGS) $(VERSION_LDFLAGS) \
 	    -Wl,-soname,libnss_dnscrypt.so.2 -Wl,--version-script=preload/preload.map -ldl
 
 $(B)/dnscrypt-resolve: $(B)/tools/dnscrypt-resolve.o $(B)/libdc.a
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) -o $@ $^ $(STATIC_LIBS) -pthread $(SANFLAGS) $(LDFLAGS)
+	$(Q)$(CC) -o $@ $^ $(STATIC_LIBS) $(WRAP_LDFLAGS) -pthread $(SANFLAGS) $(LDFLAGS)
 
 $(B)/dnscrypt-lists: $(B)/tools/dnscrypt-lists.o $(B)/libdc.a
 	@$(if $(Q),echo "  LD      $@")
@@ -107,6 +118,13 @@ PATHS_NOW   := $(LIBDIR) $(SYSCONFDIR)
 $(shell mkdir -p $(B) && { [ "$$(cat $(PATHS_STAMP) 2>/dev/null)" = "$(PATHS_NOW)" ] || \
 	echo "$(PATHS_NOW)" >$(PATHS_STAMP); })
 
+# dc_version.o carries the package versions: rebuilt when they change.
+DEPS_STAMP := $(B)/.deps-packages
+$(shell mkdir -p $(B) && { [ "$$(cat $(DEPS_STAMP) 2>/dev/null)" = "$(DEPS_PACKAGES)" ] || \
+	echo "$(DEPS_PACKAGES)" >$(DEPS_STAMP); })
+$(B)/common/dc_version.o: $(DEPS_STAMP)
+$(B)/common/dc_version.o: ALL_CFLAGS += -DDC_DEPS_PACKAGES='"$(DEPS_PACKAGES)"'
+
 $(B)/dnscrypt-run: tools/dnscrypt-run.in $(PATHS_STAMP)
 	@mkdir -p $(dir $@)
 	$(Q)sed -e 's|@LIBDIR@|$(LIBDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' $< > $@ && chmod 755 $@
@@ -118,6 +136,10 @@ $(B)/tests/test_%: $(B)/tests/unit/test_%.o $(B)/libdc.a $(NSS_OBJ)
 $(B)/tests/%: $(B)/tests/prog/%.o
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) -o $@ $< -pthread -ldl $(SANFLAGS) $(LDFLAGS)
+
+# hard_urandom's fopen and open must be in its dynamic symbol table, so
+# that the module's calls reach them first.
+$(B)/tests/hard_urandom: LDFLAGS += -rdynamic
 
 units: $(UNIT_BIN) $(TESTPROG_BIN)
 

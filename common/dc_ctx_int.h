@@ -7,6 +7,7 @@
 #define DC_CTX_INT_H
 
 #include <stdint.h>
+#include <stdio.h>
 #include <time.h>
 #include <ares.h>
 #include "dc_ctx.h"
@@ -18,6 +19,12 @@ int dc_channel_set_servers(ares_channel ch, const struct dc_stamp *const *server
 			   int n);
 /* The poll loop of dc_ctx_wait (same arguments and result). */
 dc_status dc_channel_wait(ares_channel ch, const int *pending, uint64_t deadline_ms);
+/* open(2) flags for an fopen(3) mode, always with O_CLOEXEC: 0, or -1
+ * for a mode fopen refuses (not r, w or a first). */
+int dc_fopen_flags(const char *mode, int *flags);
+/* fopen with close-on-exec: what c-ares's fopen calls reach in a binary
+ * linked with -Wl,--wrap=fopen. */
+FILE *__wrap_fopen(const char *path, const char *mode);
 
 /* ----------------------------------------------------- dc_ctx_plan.c */
 

@@ -86,8 +86,13 @@ int dc_fdreg_socket(int domain, int type, int protocol, unsigned *gen,
  * (identity *id, updated): 0, or -1 with errno. */
 int dc_fdreg_replace(int fd, int domain, int type, unsigned gen,
 		     struct dc_fdid *id);
-/* fd is still the socket (gen, id) the registry opened. */
-int dc_fdreg_is_ours(int fd, unsigned gen, const struct dc_fdid *id);
+/* A UDP socket c-ares closed is kept for the next lookup: 1 when the
+ * process may keep one more, else 0 (close it). */
+int dc_fdreg_park(int fd, unsigned gen, const struct dc_fdid *id);
+/* Take a parked socket back: 1 when it is still parked and still the
+ * socket (gen, id) the registry opened; else 0, and dc_fdreg_close
+ * forgets it (it was released when idle, or the number reused). */
+int dc_fdreg_unpark(int fd, unsigned gen, const struct dc_fdid *id);
 /* Take (fd, gen, id) off the registry, closing fd if it is still ours. */
 void dc_fdreg_close(int fd, unsigned gen, const struct dc_fdid *id);
 

@@ -8,6 +8,7 @@
  */
 #include <arpa/inet.h>
 #include <ctype.h>
+#include <errno.h>
 #include <getopt.h>
 #include <netinet/in.h>
 #include <stdio.h>
@@ -26,6 +27,7 @@
 #include "dc_query.h"
 #include "dc_resolve.h"
 #include "dc_transport.h"
+#include "dc_version.h"
 
 static const struct { const char *name; int type; } types[] = {
 	{ "A", 1 }, { "NS", 2 }, { "CNAME", 5 }, { "SOA", 6 }, { "PTR", 12 },
@@ -69,13 +71,38 @@ static void usage(FILE *f)
 "  -s, --server STAMP    use this sdns:// server instead of the file's\n"
 "  -4, -6                addresses of one family only\n"
 "  -x, --reverse ADDR    reverse lookup (PTR) of an IPv4 or IPv6 address\n"
+"       dnscrypt-resolve --version [MODULE...]\n"
 "      --check-config    check the configuration, then fetch and check each\n"
 "                        server's certificates and send it an encrypted query\n"
 "                        over UDP and over TCP\n"
 "      --offline         with --check-config: only read the configuration\n"
 "  -q, --quiet           print the answers only\n"
 "      --short           with TYPE: print record data only (as dig +short)\n"
+"      --version         the c-ares and libsodium versions linked into this\n"
+"                        build (and into each MODULE file, e.g. an installed\n"
+"                        libnss_dnscrypt.so.2): a security update of either\n"
+"                        needs a rebuild\n"
 "  -h, --help            this text\n", DC_CONFIG_DEFAULT_PATH);
+}
+
+/* --version [MODULE...]: 0, or 1 when a file carries no version text. */
+static int print_version(char **files, int n)
+{
+	char text[512];
+	int rc = 0;
+
+	printf("dnscrypt-resolve: %s\n", dc_version_text);
+	for (int i = 0; i < n; i++) {
+		if (dc_version_of_file(files[i], text, sizeof(text)) == 0) {
+			printf("%s: %s\n", files[i], text);
+		} else {
+			fprintf(stderr, "dnscrypt-resolve: %s: %s\n", files[i],
+				errno == ENODATA ? "no nss-dnscrypt version text in it" :
+				strerror(errno));
+			rc = 1;
+		}
+	}
+	return rc;
 }
 
 /* Print the answer section of a DNS message, one record per line. */
@@ -758,10 +785,11 @@ int main(int argc, char **argv)
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "short", no_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *reverse = NULL;
-	int family = AF_UNSPEC, quiet = 0, check = 0, offline = 0, c, type = 0;
+	int family = AF_UNSPEC, quiet = 0, check = 0, offline = 0, c, type = 0, version = 0;
 	struct timespec t0, t1;
 	dc_status st;
 
@@ -777,9 +805,12 @@ int main(int argc, char **argv)
 		case 'q': quiet = 1; break;
 		case 'S': short_mode = quiet = 1; break;
 		case 'h': usage(stdout); return 0;
+		case 'V': version = 1; break;
 		default:  usage(stderr); return 64;
 		}
 	}
+	if (version)
+		return print_version(argv + optind, argc - optind);
 	if (offline && !check) {
 		fprintf(stderr, "dnscrypt-resolve: --offline goes with --check-config\n");
 		return 64;
