@@ -24,7 +24,7 @@ dc_status dc_cfg_perr(struct dc_cfg_parser *p, const char *fmt, ...)
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
 	dc_set_err(p->err, p->errlen, "%s:%d: %s", p->name, p->line, msg);
-	return DC_ECONFIG;
+	return DC_ECONFBAD;
 }
 
 /* A token made fit for a one-line message: printable ASCII, cut at 64. */
@@ -213,14 +213,14 @@ static dc_status parse_all(struct dc_cfg_parser *p, const char *text, size_t len
 	if (len > DC_CONFIG_MAX_SIZE) {
 		dc_set_err(p->err, p->errlen, "%s: file is larger than %d KiB",
 			p->name, DC_CONFIG_MAX_SIZE / 1024);
-		return DC_ECONFIG;
+		return DC_ECONFBAD;
 	}
 	while (pos < len) {
 		nl = memchr(text + pos, '\n', len - pos);
 		n = nl ? (size_t)(nl - (text + pos)) : len - pos;
 		p->line++;
 		if (parse_line(p, text + pos, n) != DC_OK)
-			return DC_ECONFIG;
+			return DC_ECONFBAD;
 		pos += n + 1;
 	}
 	if (p->cfg->udp_max < p->cfg->udp_size) {
@@ -229,7 +229,7 @@ static dc_status parse_all(struct dc_cfg_parser *p, const char *text, size_t len
 				   p->cfg->udp_max, p->cfg->udp_size);
 	}
 	if (dc_cfg_resolve_routes(p) != DC_OK || apply_filters(p) != DC_OK)
-		return DC_ECONFIG;
+		return DC_ECONFBAD;
 	return DC_OK;
 }
 
@@ -256,7 +256,7 @@ dc_status dc_config_parse(const char *text, size_t len, const char *name,
 		len = 0;
 	if (parse_all(p, text, len) != DC_OK) {
 		dc_config_init(cfg);
-		rc = DC_ECONFIG;
+		rc = DC_ECONFBAD;
 	}
 	free(p);
 	return rc;

@@ -4,10 +4,14 @@
  * process: $NSS_DNSCRYPT_CONF or the default path, then a server from
  * $NSS_DNSCRYPT_SERVER.
  *
- * Only a missing file (ENOENT, ENOTDIR) is "not configured" (DC_ECONFIG,
- * UNAVAIL).  A file that is there but cannot be read (EACCES, EPERM, EIO,
- * any other open or read error: a 0600 file and a user, an AppArmor,
- * SELinux or Landlock denial) is DC_ECONFREAD: lookups fail closed.
+ * Only a missing file (ENOENT, ENOTDIR) or one that names no server is
+ * "not configured" (DC_ECONFIG, UNAVAIL).  A file that is there but cannot
+ * be read (EACCES, EPERM, EIO, any other open or read error: a 0600 file
+ * and a user, an AppArmor, SELinux or Landlock denial) is DC_ECONFREAD; one
+ * that is read but is wrong (not a regular file, too large, refused by the
+ * owner and mode checks, does not parse) and a bad $NSS_DNSCRYPT_SERVER
+ * are DC_ECONFBAD: lookups fail closed, since a typo or a tampered file
+ * must not send them to a plaintext source.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -44,16 +48,16 @@ dc_status dc_config_check_owner(const char *path, int fd, char *err, size_t errl
 		return err_unreadable(err, errlen, path, errno);
 	if (st.st_mode & S_IWOTH) {
 		dc_set_err(err, errlen, "%s is writable by others; refusing it", path);
-		return DC_ECONFIG;
+		return DC_ECONFBAD;
 	}
 	if (st.st_mode & S_IWGRP) {
 		dc_set_err(err, errlen, "%s is writable by its group; refusing it", path);
-		return DC_ECONFIG;
+		return DC_ECONFBAD;
 	}
 	if (st.st_uid != 0) {
 		dc_set_err(err, errlen, "%s is owned by uid %lu, not root; refusing it",
 			path, (unsigned long)st.st_uid);
-		return DC_ECONFIG;
+		return DC_ECONFBAD;
 	}
 	return DC_OK;
 }
@@ -71,12 +75,12 @@ static dc_status read_fd(int fd, const char *path, char **text, size_t *len,
 		return err_unreadable(err, errlen, path, errno);
 	if (!S_ISREG(st.st_mode)) {
 		dc_set_err(err, errlen, "%s: not a regular file", path);
-		return DC_ECONFIG;
+		return DC_ECONFBAD;
 	}
 	if (st.st_size > DC_CONFIG_MAX_SIZE) {
 		dc_set_err(err, errlen, "%s: file is larger than %d KiB", path,
 			DC_CONFIG_MAX_SIZE / 1024);
-		return DC_ECONFIG;
+		return DC_ECONFBAD;
 	}
 	buf = malloc(DC_CONFIG_MAX_SIZE + 1);
 	if (buf == NULL) {
@@ -168,18 +172,18 @@ static dc_status env_server(const char *text, struct dc_config *cfg,
 
 	if (dc_stamp_parse(text, &st, why, sizeof why) != DC_OK) {
 		dc_set_err(err, errlen, "%s: %s", DC_CONFIG_ENV_SERVER, why);
-		return DC_ECONFIG;
+		return DC_ECONFBAD;
 	}
 	if (st.kind != DC_STAMP_DNSCRYPT) {
 		dc_set_err(err, errlen, "%s: a relay stamp (0x81) cannot be used as a server",
 			DC_CONFIG_ENV_SERVER);
-		return DC_ECONFIG;
+		return DC_ECONFBAD;
 	}
 	need = dc_config_required_props(cfg);
 	if ((st.props & need) != need) {
 		dc_set_err(err, errlen, "%s: the server lacks a property the require-* "
 			"options ask for", DC_CONFIG_ENV_SERVER);
-		return DC_ECONFIG;
+		return DC_ECONFBAD;
 	}
 	for (int i = 0; i < DC_MAX_SERVERS; i++) {
 		memset(&cfg->servers[i], 0, sizeof cfg->servers[i]);
@@ -224,7 +228,7 @@ dc_status dc_config_load_default(struct dc_config *cfg, char *err, size_t errlen
 		}
 	}
 	if (server != NULL && env_server(server, cfg, err, errlen) != DC_OK)
-		return DC_ECONFIG;
+		return DC_ECONFBAD;
 	if (cfg->nservers == 0) {
 		dc_set_err(err, errlen, "no server configured in %s", path);
 		return DC_ECONFIG;

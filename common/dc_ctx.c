@@ -215,8 +215,7 @@ static dc_status ctx_new(struct dc_ctx **out, struct dc_diag *diag)
 		int e = errno;
 		free(c);
 		errno = e;
-		return rc == DC_ESYS || rc == DC_ENOMEM || rc == DC_ECONFREAD ?
-		       rc : DC_ECONFIG;
+		return rc;
 	}
 	search_settings(&c->search, &c->cfg);
 	keypair_get(&kp);

@@ -61,8 +61,9 @@ struct dc_ctx {
 };
 
 /* This thread's context, ready to send encrypted queries (certificates
- * fetched and checked).  DC_ECONFIG if there is no usable configuration,
- * DC_ECONFREAD if the file exists but cannot be read
+ * fetched and checked).  DC_ECONFIG if not configured (no file, no
+ * server), DC_ECONFREAD if the file exists but cannot be read, DC_ECONFBAD
+ * if it is wrong (dc_config_load_default)
  * (the message is in diag->config_error, see dc_ctx_last_diag). */
 dc_status dc_ctx_get(struct dc_ctx **out);
 

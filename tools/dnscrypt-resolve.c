@@ -616,7 +616,7 @@ static void explain(const char *what, dc_status st)
 	char err[320], addr[64];
 	int nprobe = 0;
 
-	if (st == DC_ECONFIG || st == DC_ECONFREAD) {
+	if (st == DC_ECONFIG || st == DC_ECONFREAD || st == DC_ECONFBAD) {
 		fprintf(stderr, "dnscrypt-resolve: %s\n",
 			d && d->config_error[0] ? d->config_error : dc_strerror(st));
 		return;
@@ -692,8 +692,9 @@ static void explain(const char *what, dc_status st)
 /* --check-config: parse, then (unless offline) fetch and check every
  * server's certificates and send it an encrypted query over UDP and TCP,
  * through each relay of its route.  0 every server usable (by at least
- * one route), 2 some server is not (or the file cannot be read), 3 no
- * usable configuration. */
+ * one route), 2 some server is not (or the file cannot be read or is
+ * wrong: lookups fail), 3 not configured (no file, no server: lookups go
+ * on to the next NSS source). */
 static int check_config(int offline)
 {
 	static struct probe p[PROBE_MAX_ITEMS];
@@ -707,7 +708,7 @@ static int check_config(int offline)
 	st = dc_config_load_default(&cfg, err, sizeof(err));
 	if (st != DC_OK) {
 		fprintf(stderr, "dnscrypt-resolve: %s\n", err);
-		return st == DC_ECONFREAD ? 2 : 3;
+		return st == DC_ECONFIG ? 3 : 2;
 	}
 	printf("configuration ok: %d server(s)\n", cfg.nservers);
 	if (offline)

@@ -184,7 +184,7 @@ static void test_full(void)
 		T_OK(rc == DC_OK && c.nservers == DC_MAX_SERVERS, "%d servers accepted", DC_MAX_SERVERS);
 		snprintf(big + off, sizeof big - off, "server %s\n", stamp6);
 		rc = dc_config_parse(big, strlen(big), "m.conf", &c, err, sizeof err);
-		T_OK(rc == DC_ECONFIG && strstr(err, "m.conf:17: too many servers (at most 16)"),
+		T_OK(rc == DC_ECONFBAD && strstr(err, "m.conf:17: too many servers (at most 16)"),
 		     "a 17th server is refused (%s)", err);
 	}
 }
@@ -198,9 +198,9 @@ static void bad(const char *text, size_t len, const char *want)
 
 	memset(err, 0, sizeof err);
 	rc = dc_config_parse(text, len, "t.conf", &c, err, sizeof err);
-	T_OK(rc == DC_ECONFIG && strncmp(err, want, strlen(want)) == 0 &&
+	T_OK(rc == DC_ECONFBAD && strncmp(err, want, strlen(want)) == 0 &&
 	     strchr(err, '\n') == NULL && is_default(&c), "error: %s", want);
-	if (rc != DC_ECONFIG || strncmp(err, want, strlen(want)) != 0)
+	if (rc != DC_ECONFBAD || strncmp(err, want, strlen(want)) != 0)
 		printf("#   got rc %d, \"%s\"\n", rc, err);
 }
 
@@ -459,7 +459,8 @@ static void test_load(void)
 	write_file(path, text, 0644);
 	rc = dc_config_load(path, &c, err, sizeof err);
 	snprintf(want, sizeof want, "%s:2: unknown keyword 'bogus'", path);
-	T_OK(rc == DC_ECONFIG && strcmp(err, want) == 0, "error names the path: %s", err);
+	T_OK(rc == DC_ECONFBAD && strcmp(err, want) == 0,
+	     "a file that does not parse: DC_ECONFBAD, names the path: %s", err);
 
 	snprintf(path, sizeof path, "%s/missing.conf", tmpdir);
 	rc = dc_config_load(path, &c, err, sizeof err);
@@ -467,8 +468,8 @@ static void test_load(void)
 	T_OK(rc == DC_ECONFIG && strcmp(err, want) == 0, "missing file: %s", err);
 
 	rc = dc_config_load(tmpdir, &c, err, sizeof err);
-	T_OK(rc == DC_ECONFIG && strstr(err, "not a regular file") != NULL,
-	     "a directory is refused: %s", err);
+	T_OK(rc == DC_ECONFBAD && strstr(err, "not a regular file") != NULL,
+	     "a directory is refused (DC_ECONFBAD): %s", err);
 
 	{
 		char *big = malloc(DC_CONFIG_MAX_SIZE + 2);
@@ -477,8 +478,8 @@ static void test_load(void)
 		snprintf(path, sizeof path, "%s/big.conf", tmpdir);
 		write_file(path, big, 0644);
 		rc = dc_config_load(path, &c, err, sizeof err);
-		T_OK(rc == DC_ECONFIG && strstr(err, "larger than 64 KiB") != NULL,
-		     "a file over 64 KiB is refused: %s", err);
+		T_OK(rc == DC_ECONFBAD && strstr(err, "larger than 64 KiB") != NULL,
+		     "a file over 64 KiB is refused (DC_ECONFBAD): %s", err);
 		big[DC_CONFIG_MAX_SIZE] = '\0';
 		write_file(path, big, 0644);
 		rc = dc_config_load(path, &c, err, sizeof err);
@@ -527,20 +528,21 @@ static void test_env(void)
 	     "NSS_DNSCRYPT_SERVER takes the 'route *' relays, not a named route (%s)", err);
 	setenv("NSS_DNSCRYPT_SERVER", bare, 1);
 	rc = dc_config_load_default(&c, err, sizeof err);
-	T_OK(rc == DC_ECONFIG && strcmp(err, "NSS_DNSCRYPT_SERVER: the server lacks a property "
+	T_OK(rc == DC_ECONFBAD && strcmp(err, "NSS_DNSCRYPT_SERVER: the server lacks a property "
 					"the require-* options ask for") == 0,
 	     "NSS_DNSCRYPT_SERVER must pass require-*: %s", err);
 	setenv("NSS_DNSCRYPT_CONF", missing, 1);
 
 	setenv("NSS_DNSCRYPT_SERVER", relay, 1);
 	rc = dc_config_load_default(&c, err, sizeof err);
-	T_OK(rc == DC_ECONFIG &&
+	T_OK(rc == DC_ECONFBAD &&
 	     strcmp(err, "NSS_DNSCRYPT_SERVER: a relay stamp (0x81) cannot be used as a server") == 0,
 	     "relay stamp in NSS_DNSCRYPT_SERVER refused: %s", err);
 	setenv("NSS_DNSCRYPT_SERVER", "sdns://AQ", 1);
 	rc = dc_config_load_default(&c, err, sizeof err);
-	T_OK(rc == DC_ECONFIG && strncmp(err, "NSS_DNSCRYPT_SERVER: stamp: ", 28) == 0,
-	     "malformed NSS_DNSCRYPT_SERVER refused: %s", err);
+	T_OK(rc == DC_ECONFBAD && strncmp(err, "NSS_DNSCRYPT_SERVER: stamp: ", 28) == 0,
+	     "malformed NSS_DNSCRYPT_SERVER refused (DC_ECONFBAD, not 'not configured'): %s",
+	     err);
 
 	unsetenv("NSS_DNSCRYPT_SERVER");
 	rc = dc_config_load_default(&c, err, sizeof err);
@@ -557,11 +559,23 @@ static void test_env(void)
 	rc = dc_config_load_default(&c, err, sizeof err);
 	snprintf(want, sizeof want, "no server configured in %s", path);
 	T_OK(rc == DC_ECONFIG && strcmp(err, want) == 0, "no server line: %s", err);
+	write_file(path, "", 0644);
+	rc = dc_config_load_default(&c, err, sizeof err);
+	T_OK(rc == DC_ECONFIG && strcmp(err, want) == 0,
+	     "an empty file: not configured (DC_ECONFIG): %s", err);
+	write_file(path, "# only\n\n   # comments\n", 0644);
+	rc = dc_config_load_default(&c, err, sizeof err);
+	T_OK(rc == DC_ECONFIG && strcmp(err, want) == 0,
+	     "comments only: not configured (DC_ECONFIG): %s", err);
+	write_file(path, "# no server, but\nbogus\n", 0644);
+	rc = dc_config_load_default(&c, err, sizeof err);
+	T_OK(rc == DC_ECONFBAD && strstr(err, ":2: unknown keyword 'bogus'") != NULL,
+	     "no server and an unknown keyword: DC_ECONFBAD, not 'not configured': %s", err);
 
 	write_file(path, "timeout 7\n", 0644);
 	setenv("NSS_DNSCRYPT_SERVER", stamp4, 1);
 	rc = dc_config_load_default(&c, err, sizeof err);
-	T_OK(rc == DC_ECONFIG && strstr(err, ":1: timeout must be") != NULL,
+	T_OK(rc == DC_ECONFBAD && strstr(err, ":1: timeout must be") != NULL,
 	     "a broken file is an error even with NSS_DNSCRYPT_SERVER: %s", err);
 	unsetenv("NSS_DNSCRYPT_SERVER");
 
@@ -678,7 +692,7 @@ static void owner_case(const char *path, mode_t mode, const char *want, const ch
 		T_EQ_INT(rc, DC_OK, "%s", what);
 	} else {
 		snprintf(full, sizeof full, "%s %s", path, want);
-		T_OK(rc == DC_ECONFIG && strcmp(err, full) == 0, "%s: %s", what, err);
+		T_OK(rc == DC_ECONFBAD && strcmp(err, full) == 0, "%s: %s", what, err);
 	}
 	close(fd);
 }
