@@ -1,6 +1,7 @@
 /* dc_cert.c - DNSCrypt v2 resolver certificates (design.md 2). */
-#include <string.h>
 #include <limits.h>
+#include <stdlib.h>
+#include <string.h>
 #include <ares.h>
 #include <sodium.h>
 #include "dc_cert.h"
@@ -26,25 +27,27 @@ dc_cert_check dc_cert_parse(const uint8_t *buf, size_t len,
 			    const uint8_t provider_pk[32], time_t now,
 			    struct dc_cert *out)
 {
-	struct dc_cert local;
+	uint32_t ts_start, ts_end;
 	uint16_t es;
 
-	if (out == NULL)
-		out = &local;
 	if (buf == NULL || len < DC_CERT_MIN_LEN || len > DC_CERT_MAX_LEN ||
 	    memcmp(buf, cert_magic, sizeof cert_magic) != 0)
 		return DC_CERT_BAD_FORMAT;
 
 	es = dc_get16(buf + 4);
 	/* bytes 6..7: minor version, ignored */
-	out->es_version = es;
-	memcpy(out->resolver_pk, buf + 72, 32);
-	memcpy(out->client_magic, buf + 104, 8);
-	out->serial = dc_get32(buf + 112);
-	out->ts_start = dc_get32(buf + 116);
-	out->ts_end = dc_get32(buf + 120);
-	out->rawlen = len;
-	memcpy(out->raw, buf, len);
+	ts_start = dc_get32(buf + 116);
+	ts_end = dc_get32(buf + 120);
+	if (out != NULL) {
+		out->es_version = es;
+		memcpy(out->resolver_pk, buf + 72, 32);
+		memcpy(out->client_magic, buf + 104, 8);
+		out->serial = dc_get32(buf + 112);
+		out->ts_start = ts_start;
+		out->ts_end = ts_end;
+		out->rawlen = len;
+		memcpy(out->raw, buf, len);
+	}
 
 	if (es != DC_ES_XSALSA20 && es != DC_ES_XCHACHA20)
 		return DC_CERT_BAD_VERSION;
@@ -53,12 +56,12 @@ dc_cert_check dc_cert_parse(const uint8_t *buf, size_t len,
 	    crypto_sign_verify_detached(buf + 8, buf + 72, len - 72,
 					provider_pk) != 0)
 		return DC_CERT_BAD_SIGNATURE;
-	if (out->ts_start >= out->ts_end)
+	if (ts_start >= ts_end)
 		return DC_CERT_BAD_WINDOW;
 	/* Valid from ts-start through ts-end, both inclusive. */
-	if ((long long)now < (long long)out->ts_start)
+	if ((long long)now < (long long)ts_start)
 		return DC_CERT_NOT_YET_VALID;
-	if ((long long)now > (long long)out->ts_end)
+	if ((long long)now > (long long)ts_end)
 		return DC_CERT_EXPIRED;
 	return DC_CERT_VALID;
 }
@@ -113,9 +116,12 @@ static dc_status txt_walk(const uint8_t *abuf, size_t alen,
 			  struct dc_cert *best, dc_cert_check *why,
 			  struct dc_cert_list *all)
 {
+	/* On the heap (2 KB): a lookup runs in 16 KiB of stack. */
+	struct scratch {
+		struct dc_cert cand;
+		uint8_t joined[DC_CERT_MAX_LEN];
+	} *w;
 	struct ares_txt_ext *txt = NULL, *t;
-	struct dc_cert cand;
-	uint8_t joined[DC_CERT_MAX_LEN];
 	size_t jlen = 0;
 	int too_long = 0, in_record = 0, have = 0;
 	dc_cert_check last = DC_CERT_BAD_FORMAT;
@@ -130,36 +136,42 @@ static dc_status txt_walk(const uint8_t *abuf, size_t alen,
 	if (abuf == NULL || best == NULL || alen < 12 || alen > INT_MAX ||
 	    (abuf[3] & 0x0f) != 0)
 		return DC_ECERT;
+	w = malloc(sizeof *w);
+	if (w == NULL)
+		return DC_ENOMEM;
 	/* On error c-ares frees its partial list and leaves txt NULL. */
-	if (ares_parse_txt_reply_ext(abuf, (int)alen, &txt) != ARES_SUCCESS)
+	if (ares_parse_txt_reply_ext(abuf, (int)alen, &txt) != ARES_SUCCESS) {
+		free(w);
 		return DC_ECERT;
+	}
 
 	for (t = txt; t != NULL; t = t->next) {
 		if (t->record_start) {
 			if (in_record)
-				try_candidate(joined, jlen, too_long,
+				try_candidate(w->joined, jlen, too_long,
 					      provider_pk, now, best, &have,
-					      &cand, &last, all);
+					      &w->cand, &last, all);
 			jlen = 0;
 			too_long = 0;
 			in_record = 1;
 		}
 		if (!in_record)
 			continue; /* cannot happen: the first chunk starts a record */
-		if (too_long || t->length > sizeof joined - jlen) {
+		if (too_long || t->length > sizeof w->joined - jlen) {
 			too_long = 1;
 			continue;
 		}
 		if (t->length > 0) {
-			memcpy(joined + jlen, t->txt, t->length);
+			memcpy(w->joined + jlen, t->txt, t->length);
 			jlen += t->length;
 		}
 	}
 	if (in_record)
-		try_candidate(joined, jlen, too_long, provider_pk, now, best,
-			      &have, &cand, &last, all);
+		try_candidate(w->joined, jlen, too_long, provider_pk, now, best,
+			      &have, &w->cand, &last, all);
 	ares_free_data(txt);
-	sodium_memzero(&cand, sizeof(cand));
+	sodium_memzero(w, sizeof(*w));
+	free(w);
 
 	if (why != NULL)
 		*why = have ? DC_CERT_VALID : last;

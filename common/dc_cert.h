@@ -55,7 +55,7 @@ int dc_cert_better(const struct dc_cert *a, const struct dc_cert *b);
  * the answer section (character-strings of one record joined) is tried as
  * a certificate, and the best valid one is written to best.  On failure
  * returns DC_ECERT and, if why != NULL, the check of the last candidate
- * (DC_CERT_BAD_FORMAT if there was none). */
+ * (DC_CERT_BAD_FORMAT if there was none); DC_ENOMEM when out of memory. */
 dc_status dc_cert_from_txt_answer(const uint8_t *abuf, size_t alen,
 				  const uint8_t provider_pk[32], time_t now,
 				  struct dc_cert *best, dc_cert_check *why);

@@ -7,8 +7,14 @@
  *             (secure_getenv; else the passwd home of the euid), used by
  *             processes with euid != 0 that are not AT_SECURE, 0600 files.
  * Everything read back is verified again by dc_cert_parse, so ownership
- * and mode checks are defence in depth.  This code runs inside every
- * process on the host: no output, no abort, errno preserved, O_CLOEXEC.
+ * and mode checks are defence in depth.  Both directories are opened
+ * component by component from "/" (dc_safe_opendir): every directory on the way
+ * must belong to root or to the euid and be writable by no one else
+ * unless sticky (/tmp), a symbolic link on the way is followed only when
+ * root or the euid owns it, the directory itself is no symbolic link
+ * (dc_safepath.h).
+ * This code runs inside every process on the host: no output, no abort,
+ * errno preserved, O_CLOEXEC.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -22,6 +28,7 @@
 #include <sys/stat.h>
 #include <sodium.h>
 #include "dc_certcache.h"
+#include "dc_safepath.h"
 
 #define NAME_LEN   (DC_CERTCACHE_ID_LEN * 2 + sizeof ".cert") /* with NUL */
 #define SUBDIR     "nss-dnscrypt"
@@ -146,48 +153,38 @@ static int append(char *out, size_t cap, const char *s)
 	return copy_str(out + n, cap - n, s);
 }
 
-/* The per-user cache directory into dir: $XDG_CACHE_HOME/nss-dnscrypt,
- * else $HOME/.cache/nss-dnscrypt, else the passwd home's.  -1 when this
- * process has none (euid 0, AT_SECURE). */
-static int user_dir(char *dir, size_t cap)
+/* The per-user cache directory, $XDG_CACHE_HOME/nss-dnscrypt, else
+ * $HOME/.cache/nss-dnscrypt, else the passwd home's, in a buffer of
+ * PATH_MAX bytes to free (on the heap: a lookup runs in 16 KiB of stack).
+ * NULL when this process has none (euid 0, AT_SECURE). */
+static char *user_dir(void)
 {
 	const char *xdg, *home;
+	char *dir;
+	size_t cap = PATH_MAX;
 
-	if (!user_cache_allowed())
-		return -1;
+	if (!user_cache_allowed() || (dir = malloc(cap)) == NULL)
+		return NULL;
 	xdg = secure_getenv("XDG_CACHE_HOME");
 	if (xdg != NULL && xdg[0] == '/') {
 		if (copy_str(dir, cap, xdg) != 0)
-			return -1;
+			goto fail;
 	} else {
 		home = secure_getenv("HOME");
 		if (home != NULL && home[0] == '/') {
 			if (copy_str(dir, cap, home) != 0)
-				return -1;
+				goto fail;
 		} else if (passwd_home(dir, cap) != 0) {
-			return -1;
+			goto fail;
 		}
 		if (append(dir, cap, "/.cache") != 0)
-			return -1;
+			goto fail;
 	}
-	return append(dir, cap, "/" SUBDIR);
-}
-
-/* Open the existing directory dir, trusted only if owned by owner and
- * writable by nobody else (a cache directory others can write could hold
- * planted FIFOs or device links).  An fd or -1. */
-static int open_trusted_dir(const char *dir, uid_t owner)
-{
-	struct stat sb;
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-
-	if (fd < 0)
-		return -1;
-	if (fstat(fd, &sb) != 0 || !owned_ok(&sb, owner)) {
-		close(fd);
-		return -1;
-	}
-	return fd;
+	if (append(dir, cap, "/" SUBDIR) == 0)
+		return dir;
+fail:
+	free(dir);
+	return NULL;
 }
 
 /* ---- load ---- */
@@ -234,7 +231,7 @@ static int load_from(const char *dir, const char *name, uid_t owner,
 		     time_t *saved_at)
 {
 	uint8_t buf[DC_CERT_MAX_LEN + 1];
-	int dfd = open_trusted_dir(dir, owner);
+	int dfd = dc_safe_opendir(dir, owner, 0, 0);
 	ssize_t n;
 
 	if (dfd < 0)
@@ -251,16 +248,18 @@ static int load_from(const char *dir, const char *name, uid_t owner,
 static int lookup(const struct dc_config *cfg, const struct dc_stamp *st,
 		  time_t now, struct dc_cert *out, time_t *saved_at)
 {
-	char name[NAME_LEN], dir[PATH_MAX];
+	char name[NAME_LEN], *dir;
+	int rc;
 
 	if (!cache_enabled(cfg) || file_name(st, name) != 0)
 		return -1;
 	if (load_from(cfg->cert_cache_dir, name, 0, st, now, out, saved_at) == 0)
 		return 0;
-	if (user_dir(dir, sizeof dir) == 0 &&
-	    load_from(dir, name, geteuid(), st, now, out, saved_at) == 0)
-		return 0;
-	return -1;
+	if ((dir = user_dir()) == NULL)
+		return -1;
+	rc = load_from(dir, name, geteuid(), st, now, out, saved_at);
+	free(dir);
+	return rc;
 }
 
 dc_status dc_certcache_load(const struct dc_config *cfg,
@@ -282,23 +281,6 @@ dc_status dc_certcache_load(const struct dc_config *cfg,
 }
 
 /* ---- save ---- */
-
-/* Open dir, creating it with exactly mode if missing; it must be owned
- * by the euid and writable by nobody else.  An fd or -1. */
-static int open_dir(const char *dir, mode_t mode)
-{
-	int created, fd;
-
-	created = mkdir(dir, mode) == 0;
-	if (!created && errno != EEXIST)
-		return -1;
-	fd = open_trusted_dir(dir, geteuid());
-	if (fd >= 0 && created && fchmod(fd, mode) != 0) {
-		close(fd);
-		return -1;
-	}
-	return fd;
-}
 
 static int write_all(int fd, const uint8_t *p, size_t n)
 {
@@ -356,22 +338,21 @@ static void save_in(int dfd, const char *name, mode_t mode,
 		unlinkat(dfd, tmp, 0);
 }
 
-static int open_user_dir(void)
+/* The directory this euid writes: root the system one (created 0755 if
+ * missing), others their per-user one (0700; its parent, $XDG_CACHE_HOME
+ * or ~/.cache, is created too if missing). */
+static int open_write_dir(const struct dc_config *cfg)
 {
-	char dir[PATH_MAX], *slash;
-	int r;
+	char *dir;
+	int fd;
 
-	if (user_dir(dir, sizeof dir) != 0)
+	if (geteuid() == 0)
+		return dc_safe_opendir(cfg->cert_cache_dir, 0, 1, 0755);
+	if ((dir = user_dir()) == NULL)
 		return -1;
-	/* The parent ($XDG_CACHE_HOME or ~/.cache) is created if missing;
-	 * its own parent must exist. */
-	slash = strrchr(dir, '/');
-	*slash = '\0';
-	r = mkdir(dir, 0700);
-	*slash = '/';
-	if (r != 0 && errno != EEXIST)
-		return -1;
-	return open_dir(dir, 0700);
+	fd = dc_safe_opendir(dir, geteuid(), 2, 0700);
+	free(dir);
+	return fd;
 }
 
 void dc_certcache_save(const struct dc_config *cfg, const struct dc_stamp *st,
@@ -383,7 +364,7 @@ void dc_certcache_save(const struct dc_config *cfg, const struct dc_stamp *st,
 
 	if (cache_enabled(cfg) && c->rawlen >= DC_CERT_MIN_LEN &&
 	    c->rawlen <= DC_CERT_MAX_LEN && file_name(st, name) == 0) {
-		dfd = root ? open_dir(cfg->cert_cache_dir, 0755) : open_user_dir();
+		dfd = open_write_dir(cfg);
 		if (dfd >= 0) {
 			save_in(dfd, name, root ? 0644 : 0600, c->raw, c->rawlen);
 			close(dfd);
@@ -397,26 +378,22 @@ void dc_certcache_save(const struct dc_config *cfg, const struct dc_stamp *st,
 ssize_t dc_cachefile_read(const struct dc_config *cfg, int user,
 			  const char *name, uint8_t *buf, size_t max)
 {
-	char dir[PATH_MAX];
-	uid_t owner = 0;
+	char *dir = NULL;
+	uid_t owner = user ? geteuid() : 0;
 	ssize_t n = -1;
 	int saved = errno, dfd;
 
 	if (!cache_enabled(cfg) || strchr(name, '/') != NULL)
 		goto out;
-	if (user) {
-		if (user_dir(dir, sizeof dir) != 0)
-			goto out;
-		owner = geteuid();
-	} else if (copy_str(dir, sizeof dir, cfg->cert_cache_dir) != 0) {
+	if (user && (dir = user_dir()) == NULL)
 		goto out;
-	}
-	dfd = open_trusted_dir(dir, owner);
+	dfd = dc_safe_opendir(user ? dir : cfg->cert_cache_dir, owner, 0, 0);
 	if (dfd >= 0) {
 		n = read_file(dfd, name, owner, buf, max, NULL);
 		close(dfd);
 	}
 out:
+	free(dir);
 	errno = saved;
 	return n;
 }
@@ -428,7 +405,7 @@ void dc_cachefile_write(const struct dc_config *cfg, const char *name,
 
 	if (cache_enabled(cfg) && strchr(name, '/') == NULL &&
 	    strlen(name) + 32 <= NAME_MAX) {
-		dfd = root ? open_dir(cfg->cert_cache_dir, 0755) : open_user_dir();
+		dfd = open_write_dir(cfg);
 		if (dfd >= 0) {
 			save_in(dfd, name, root ? 0644 : 0600, buf, len);
 			close(dfd);

@@ -1,14 +1,17 @@
 /* dc_channel.c - a c-ares channel with our transport (every option given,
- * the servers with their ports), the poll loop that drives a channel until
- * its queries are done or the deadline passes, and the monotonic clock of
- * those deadlines.
+ * the servers with their ports, /dev/urandom read close-on-exec), the poll
+ * loop that drives a channel until its queries are done or the deadline
+ * passes, and the monotonic clock of those deadlines.
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "dc_channel.h"
 
@@ -20,6 +23,57 @@ uint64_t dc_now_ms(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+/* c-ares 1.18.1 reads /dev/urandom with fopen(RANDOM_FILE, "rb") while
+ * it makes a channel (ares_init.c, randomize_key): no close-on-exec, so an
+ * exec or posix_spawn in another thread at that moment would hand the
+ * descriptor to another program.  The module, the preload library and the
+ * tools are linked with -Wl,--wrap=fopen (Makefile): every fopen call of
+ * the objects linked into them, c-ares's included, comes to __wrap_fopen,
+ * which opens the same file close-on-exec.  --wrap rewrites references at
+ * link time only: the host program's own fopen is untouched. */
+int dc_fopen_flags(const char *mode, int *flags)
+{
+	int f;
+
+	switch (mode[0]) {
+	case 'r': f = O_RDONLY; break;
+	case 'w': f = O_WRONLY | O_CREAT | O_TRUNC; break;
+	case 'a': f = O_WRONLY | O_CREAT | O_APPEND; break;
+	default: return -1;
+	}
+	/* fopen(3): '+' read and write, 'x' exclusive; 'b' and 'e' change
+	 * nothing here (close-on-exec is always set). */
+	for (const char *m = mode + 1; *m; m++) {
+		if (*m == '+')
+			f = (f & ~O_ACCMODE) | O_RDWR;
+		else if (*m == 'x')
+			f |= O_EXCL;
+	}
+	*flags = f | O_CLOEXEC;
+	return 0;
+}
+
+FILE *__wrap_fopen(const char *path, const char *mode)
+{
+	int flags, fd, saved;
+	FILE *f;
+
+	if (dc_fopen_flags(mode, &flags) != 0) {
+		errno = EINVAL;
+		return NULL;
+	}
+	fd = open(path, flags, 0666);
+	if (fd < 0)
+		return NULL;
+	f = fdopen(fd, mode);
+	if (!f) {
+		saved = errno;
+		close(fd);
+		errno = saved;
+	}
+	return f;
 }
 
 /* The channel's servers, in this order (ARES_OPT_SERVERS carries no
@@ -92,7 +146,7 @@ dc_status dc_channel_new(ares_channel *ch, struct dc_transport *tr,
 	       ARES_OPT_SORTLIST | ARES_OPT_NDOTS | ARES_OPT_TIMEOUTMS |
 	       ARES_OPT_TRIES | ARES_OPT_FLAGS | ARES_OPT_EDNSPSZ |
 	       ARES_OPT_NOROTATE;
-	dc_fdreg_lock();           /* see dc_transport.h */
+	dc_fdreg_lock();           /* no fork() copies /dev/urandom: dc_transport.h */
 	rc = ares_init_options(ch, &o, mask);
 	dc_fdreg_unlock();
 	if (rc != ARES_SUCCESS)

@@ -5,6 +5,7 @@
 #define DC_CHANNEL_H
 
 #include <stdint.h>
+#include <stdio.h>
 #include <ares.h>
 #include "dc_config.h"
 #include "dc_stamp.h"
@@ -35,5 +36,12 @@ dc_status dc_channel_wait(ares_channel ch, const int *pending, uint64_t deadline
  * held; a channel on the stack needs a cleanup handler
  * (pthread_cleanup_push) around the wait. */
 extern __thread int dc_cancel_caller;
+
+/* open(2) flags for an fopen(3) mode, always with O_CLOEXEC: 0, or -1
+ * for a mode fopen refuses (not r, w or a first). */
+int dc_fopen_flags(const char *mode, int *flags);
+/* fopen with close-on-exec: what c-ares's fopen calls reach in a binary
+ * linked with -Wl,--wrap=fopen. */
+FILE *__wrap_fopen(const char *path, const char *mode);
 
 #endif

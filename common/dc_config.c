@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "dc_config_int.h"
@@ -23,7 +24,7 @@ dc_status dc_cfg_perr(struct dc_cfg_parser *p, const char *fmt, ...)
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
 	dc_set_err(p->err, p->errlen, "%s:%d: %s", p->name, p->line, msg);
-	return DC_ECONFIG;
+	return DC_ECONFBAD;
 }
 
 /* A token made fit for a one-line message: printable ASCII, cut at 64. */
@@ -132,7 +133,7 @@ static dc_status parse_words(struct dc_cfg_parser *p, char **argv, int argc)
 
 static dc_status parse_line(struct dc_cfg_parser *p, const char *line, size_t n)
 {
-	char buf[DC_CONFIG_LINE_MAX + 1];
+	char *buf = p->linebuf;
 	char *argv[MAX_ARGS];
 	size_t i;
 	int argc;
@@ -212,14 +213,14 @@ static dc_status parse_all(struct dc_cfg_parser *p, const char *text, size_t len
 	if (len > DC_CONFIG_MAX_SIZE) {
 		dc_set_err(p->err, p->errlen, "%s: file is larger than %d KiB",
 			p->name, DC_CONFIG_MAX_SIZE / 1024);
-		return DC_ECONFIG;
+		return DC_ECONFBAD;
 	}
 	while (pos < len) {
 		nl = memchr(text + pos, '\n', len - pos);
 		n = nl ? (size_t)(nl - (text + pos)) : len - pos;
 		p->line++;
 		if (parse_line(p, text + pos, n) != DC_OK)
-			return DC_ECONFIG;
+			return DC_ECONFBAD;
 		pos += n + 1;
 	}
 	if (p->cfg->udp_max < p->cfg->udp_size) {
@@ -228,28 +229,35 @@ static dc_status parse_all(struct dc_cfg_parser *p, const char *text, size_t len
 				   p->cfg->udp_max, p->cfg->udp_size);
 	}
 	if (dc_cfg_resolve_routes(p) != DC_OK || apply_filters(p) != DC_OK)
-		return DC_ECONFIG;
+		return DC_ECONFBAD;
 	return DC_OK;
 }
 
 dc_status dc_config_parse(const char *text, size_t len, const char *name,
 			  struct dc_config *cfg, char *err, size_t errlen)
 {
-	struct dc_cfg_parser p;
+	/* On the heap (about 10 KB): a lookup runs in 16 KiB of stack. */
+	struct dc_cfg_parser *p;
+	dc_status rc = DC_OK;
 
-	memset(&p, 0, sizeof p);
-	p.name = name ? name : "(config)";
-	p.cfg = cfg;
-	p.err = err;
-	p.errlen = errlen;
 	if (err != NULL && errlen > 0)
 		err[0] = '\0';
 	dc_config_init(cfg);
+	p = calloc(1, sizeof *p);
+	if (p == NULL) {
+		dc_set_err(err, errlen, "%s: out of memory", name ? name : "(config)");
+		return DC_ENOMEM;
+	}
+	p->name = name ? name : "(config)";
+	p->cfg = cfg;
+	p->err = err;
+	p->errlen = errlen;
 	if (text == NULL && len > 0)
 		len = 0;
-	if (parse_all(&p, text, len) != DC_OK) {
+	if (parse_all(p, text, len) != DC_OK) {
 		dc_config_init(cfg);
-		return DC_ECONFIG;
+		rc = DC_ECONFBAD;
 	}
-	return DC_OK;
+	free(p);
+	return rc;
 }

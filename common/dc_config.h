@@ -63,9 +63,10 @@ void dc_config_init(struct dc_config *cfg);
  * file's settings.  name is used in error messages.  A file without a
  * server line is not an error here; a file whose servers the require-*
  * options all drop is.  Routes are resolved (names to indices) and
- * servers without a route of their own get the "route *" one.  On error returns DC_ECONFIG, writes
+ * servers without a route of their own get the "route *" one.  On error returns DC_ECONFBAD, writes
  * "name:line: reason" (or "name: reason" for the whole file) and leaves
- * cfg at the defaults. */
+ * cfg at the defaults (DC_ENOMEM when the parser's state, on the heap,
+ * cannot be had). */
 dc_status dc_config_parse(const char *text, size_t len, const char *name,
 			  struct dc_config *cfg, char *err, size_t errlen);
 
@@ -73,22 +74,28 @@ dc_status dc_config_parse(const char *text, size_t len, const char *name,
 uint64_t dc_config_required_props(const struct dc_config *cfg);
 
 /* Read and parse a file (cloexec, size-bounded), as dc_config_parse.
- * DC_ECONFIG with "path: reason" when it cannot be read. */
+ * A missing file (ENOENT, ENOTDIR) is DC_ECONFIG "path: reason"; a file
+ * that exists but cannot be opened, examined or read (EACCES, EPERM,
+ * EIO...) is DC_ECONFREAD, whose message says so; one that is not a
+ * regular file, is too large or does not parse is DC_ECONFBAD; out of
+ * descriptors or memory is DC_ESYS (errno kept). */
 dc_status dc_config_load(const char *path, struct dc_config *cfg,
 			 char *err, size_t errlen);
 
 /* The configuration for this process: the file named by $NSS_DNSCRYPT_CONF
  * (read with secure_getenv) or the default path, then a server from
  * $NSS_DNSCRYPT_SERVER if set (replacing the file's servers; it takes the
- * "route *" relays and must pass the require-* options).  A config
- * with no server is DC_ECONFIG.  The default path must pass
- * dc_config_check_owner.  A missing file is fine when $NSS_DNSCRYPT_SERVER
- * is set (defaults + that server), else DC_ECONFIG "no configuration: ...".
- * Empty variables count as unset. */
+ * "route *" relays and must pass the require-* options).  "Not
+ * configured", DC_ECONFIG, is only a file that parses but names no server,
+ * or a missing file ("no configuration: ...") without $NSS_DNSCRYPT_SERVER
+ * (with it: defaults + that server).  The default path must pass
+ * dc_config_check_owner.  An unreadable file is DC_ECONFREAD, a wrong one
+ * (dc_config_load, dc_config_check_owner) or a bad $NSS_DNSCRYPT_SERVER
+ * DC_ECONFBAD: these fail closed.  Empty variables count as unset. */
 dc_status dc_config_load_default(struct dc_config *cfg, char *err, size_t errlen);
 
 /* The check applied to the default system path: the file open on fd must
- * be owned by root and writable by neither group nor others.  DC_ECONFIG
+ * be owned by root and writable by neither group nor others.  DC_ECONFBAD
  * with "path is writable by others; refusing it"-style reasons. */
 dc_status dc_config_check_owner(const char *path, int fd, char *err, size_t errlen);
 

@@ -31,6 +31,7 @@ struct dc_cfg_parser {
 	int nroutes;
 	char *err;
 	size_t errlen;
+	char linebuf[DC_CONFIG_LINE_MAX + 1]; /* the line being split */
 };
 
 struct dc_cfg_keyword {
@@ -43,7 +44,7 @@ struct dc_cfg_keyword {
 	const char *unit;
 };
 
-/* "name:line: reason"; returns DC_ECONFIG. */
+/* "name:line: reason"; returns DC_ECONFBAD. */
 __attribute__((format(printf, 2, 3)))
 dc_status dc_cfg_perr(struct dc_cfg_parser *p, const char *fmt, ...);
 

@@ -43,7 +43,7 @@ dc_status dc_cfg_kw_int(struct dc_cfg_parser *p, const struct dc_cfg_keyword *kw
 	long v;
 
 	if (one_value(p, kw, argc) != DC_OK)
-		return DC_ECONFIG;
+		return DC_ECONFBAD;
 	if (parse_long(argv[0], &v) != 0 || v < kw->min || v > kw->max)
 		return dc_cfg_perr(p, "%s must be %ld..%ld%s, got '%s'", kw->name,
 				   kw->min, kw->max, kw->unit,
@@ -120,7 +120,7 @@ dc_status dc_cfg_kw_bool(struct dc_cfg_parser *p, const struct dc_cfg_keyword *k
 	char buf[80];
 
 	if (one_value(p, kw, argc) != DC_OK)
-		return DC_ECONFIG;
+		return DC_ECONFBAD;
 	if (strcmp(argv[0], "yes") == 0)
 		*v = 1;
 	else if (strcmp(argv[0], "no") == 0)
@@ -140,7 +140,7 @@ dc_status dc_cfg_kw_cert_cache(struct dc_cfg_parser *p,
 	size_t n;
 
 	if (one_value(p, kw, argc) != DC_OK)
-		return DC_ECONFIG;
+		return DC_ECONFBAD;
 	if (strcmp(argv[0], "none") == 0) {
 		p->cfg->cert_cache_dir[0] = '\0';
 		return DC_OK;
@@ -164,7 +164,7 @@ dc_status dc_cfg_kw_log(struct dc_cfg_parser *p, const struct dc_cfg_keyword *kw
 	size_t n;
 
 	if (one_value(p, kw, argc) != DC_OK)
-		return DC_ECONFIG;
+		return DC_ECONFBAD;
 	n = strlen(argv[0]);
 	if (strcmp(argv[0], "none") == 0)
 		n = 0;

@@ -3,6 +3,15 @@
  * no one else) handed to dc_config_parse, and the configuration of this
  * process: $NSS_DNSCRYPT_CONF or the default path, then a server from
  * $NSS_DNSCRYPT_SERVER.
+ *
+ * Only a missing file (ENOENT, ENOTDIR) or one that names no server is
+ * "not configured" (DC_ECONFIG, UNAVAIL).  A file that is there but cannot
+ * be read (EACCES, EPERM, EIO, any other open or read error: a 0600 file
+ * and a user, an AppArmor, SELinux or Landlock denial) is DC_ECONFREAD; one
+ * that is read but is wrong (not a regular file, too large, refused by the
+ * owner and mode checks, does not parse) and a bad $NSS_DNSCRYPT_SERVER
+ * are DC_ECONFBAD: lookups fail closed, since a typo or a tampered file
+ * must not send them to a plaintext source.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -20,26 +29,35 @@ static void err_errno(char *err, size_t errlen, const char *path, int e)
 	dc_set_err(err, errlen, "%s: %s", path, strerror_r(e, buf, sizeof buf));
 }
 
+/* The file is there but this process cannot read it. */
+static dc_status err_unreadable(char *err, size_t errlen, const char *path, int e)
+{
+	char buf[128];
+
+	dc_set_err(err, errlen, "%s exists but cannot be read (%s): name lookups "
+		   "fail until this process can read it; they never fall back to "
+		   "plain DNS", path, strerror_r(e, buf, sizeof buf));
+	return DC_ECONFREAD;
+}
+
 dc_status dc_config_check_owner(const char *path, int fd, char *err, size_t errlen)
 {
 	struct stat st;
 
-	if (fstat(fd, &st) != 0) {
-		err_errno(err, errlen, path, errno);
-		return DC_ECONFIG;
-	}
+	if (fstat(fd, &st) != 0)
+		return err_unreadable(err, errlen, path, errno);
 	if (st.st_mode & S_IWOTH) {
 		dc_set_err(err, errlen, "%s is writable by others; refusing it", path);
-		return DC_ECONFIG;
+		return DC_ECONFBAD;
 	}
 	if (st.st_mode & S_IWGRP) {
 		dc_set_err(err, errlen, "%s is writable by its group; refusing it", path);
-		return DC_ECONFIG;
+		return DC_ECONFBAD;
 	}
 	if (st.st_uid != 0) {
 		dc_set_err(err, errlen, "%s is owned by uid %lu, not root; refusing it",
 			path, (unsigned long)st.st_uid);
-		return DC_ECONFIG;
+		return DC_ECONFBAD;
 	}
 	return DC_OK;
 }
@@ -53,18 +71,16 @@ static dc_status read_fd(int fd, const char *path, char **text, size_t *len,
 	ssize_t r;
 	char *buf;
 
-	if (fstat(fd, &st) != 0) {
-		err_errno(err, errlen, path, errno);
-		return DC_ECONFIG;
-	}
+	if (fstat(fd, &st) != 0)
+		return err_unreadable(err, errlen, path, errno);
 	if (!S_ISREG(st.st_mode)) {
 		dc_set_err(err, errlen, "%s: not a regular file", path);
-		return DC_ECONFIG;
+		return DC_ECONFBAD;
 	}
 	if (st.st_size > DC_CONFIG_MAX_SIZE) {
 		dc_set_err(err, errlen, "%s: file is larger than %d KiB", path,
 			DC_CONFIG_MAX_SIZE / 1024);
-		return DC_ECONFIG;
+		return DC_ECONFBAD;
 	}
 	buf = malloc(DC_CONFIG_MAX_SIZE + 1);
 	if (buf == NULL) {
@@ -79,9 +95,8 @@ static dc_status read_fd(int fd, const char *path, char **text, size_t *len,
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0) {
-			err_errno(err, errlen, path, errno);
 			free(buf);
-			return DC_ECONFIG;
+			return err_unreadable(err, errlen, path, errno);
 		}
 		got += (size_t)r;
 	}
@@ -106,16 +121,20 @@ static dc_status load_file(const char *path, int check_owner,
 	if (fd < 0) {
 		int e = errno;
 		*open_errno = e;
-		err_errno(err, errlen, path, e);
+		if (e == ENOENT || e == ENOTDIR) {
+			err_errno(err, errlen, path, e);
+			return DC_ECONFIG;
+		}
 		/* Out of descriptors or memory is a passing failure of this
 		 * process, not "not configured": UNAVAIL would let nsswitch
 		 * go on to the next source. */
 		if (e == EMFILE || e == ENFILE || e == ENOMEM || e == EINTR ||
 		    e == EAGAIN) {
+			err_errno(err, errlen, path, e);
 			errno = e;
 			return DC_ESYS;
 		}
-		return DC_ECONFIG;
+		return err_unreadable(err, errlen, path, e);
 	}
 	rc = check_owner ? dc_config_check_owner(path, fd, err, errlen) : DC_OK;
 	if (rc == DC_OK)
@@ -153,18 +172,18 @@ static dc_status env_server(const char *text, struct dc_config *cfg,
 
 	if (dc_stamp_parse(text, &st, why, sizeof why) != DC_OK) {
 		dc_set_err(err, errlen, "%s: %s", DC_CONFIG_ENV_SERVER, why);
-		return DC_ECONFIG;
+		return DC_ECONFBAD;
 	}
 	if (st.kind != DC_STAMP_DNSCRYPT) {
 		dc_set_err(err, errlen, "%s: a relay stamp (0x81) cannot be used as a server",
 			DC_CONFIG_ENV_SERVER);
-		return DC_ECONFIG;
+		return DC_ECONFBAD;
 	}
 	need = dc_config_required_props(cfg);
 	if ((st.props & need) != need) {
 		dc_set_err(err, errlen, "%s: the server lacks a property the require-* "
 			"options ask for", DC_CONFIG_ENV_SERVER);
-		return DC_ECONFIG;
+		return DC_ECONFBAD;
 	}
 	for (int i = 0; i < DC_MAX_SERVERS; i++) {
 		memset(&cfg->servers[i], 0, sizeof cfg->servers[i]);
@@ -197,9 +216,10 @@ dc_status dc_config_load_default(struct dc_config *cfg, char *err, size_t errlen
 		server = NULL;
 	rc = load_file(path, !from_env, cfg, why, sizeof why, &open_errno);
 	if (rc != DC_OK) {
-		if (open_errno == ENOENT && server != NULL) {
+		int missing = open_errno == ENOENT || open_errno == ENOTDIR;
+		if (missing && server != NULL) {
 			dc_config_init(cfg);
-		} else if (open_errno == ENOENT) {
+		} else if (missing) {
 			dc_set_err(err, errlen, "no configuration: %s", why);
 			return DC_ECONFIG;
 		} else {
@@ -208,7 +228,7 @@ dc_status dc_config_load_default(struct dc_config *cfg, char *err, size_t errlen
 		}
 	}
 	if (server != NULL && env_server(server, cfg, err, errlen) != DC_OK)
-		return DC_ECONFIG;
+		return DC_ECONFBAD;
 	if (cfg->nservers == 0) {
 		dc_set_err(err, errlen, "no server configured in %s", path);
 		return DC_ECONFIG;

@@ -66,7 +66,7 @@ static dc_status named_stamp(struct dc_cfg_parser *p, const struct dc_cfg_keywor
 	char why[256];
 
 	if (name_and_stamp(p, kw, argv, argc, &name, &text) != DC_OK)
-		return DC_ECONFIG;
+		return DC_ECONFBAD;
 	if (*n >= max)
 		return dc_cfg_perr(p, "too many %ss (at most %d)", kw->name, max);
 	if (dc_stamp_parse(text, &st, why, sizeof why) != DC_OK)
@@ -99,7 +99,7 @@ dc_status dc_cfg_kw_relay(struct dc_cfg_parser *p, const struct dc_cfg_keyword *
 	if (named_stamp(p, kw, argv, argc, DC_STAMP_RELAY,
 			"a DNSCrypt server stamp (0x01) cannot be used as a relay",
 			c->relays, c->relay_name, &c->nrelays, DC_MAX_RELAYS) != DC_OK)
-		return DC_ECONFIG;
+		return DC_ECONFBAD;
 	p->relay_line[c->nrelays - 1] = p->line;
 	return DC_OK;
 }
@@ -191,7 +191,7 @@ dc_status dc_cfg_resolve_routes(struct dc_cfg_parser *p)
 		const struct dc_cfg_route_line *r = &p->routes[i];
 		if (strcmp(r->server, "*") == 0) {
 			if (route_relays(p, r, c->via_default, &c->nvia_default, used) != DC_OK)
-				return DC_ECONFIG;
+				return DC_ECONFBAD;
 			continue;
 		}
 		k = find_name(c->server_name, c->nservers, r->server);
@@ -200,7 +200,7 @@ dc_status dc_cfg_resolve_routes(struct dc_cfg_parser *p)
 			return dc_cfg_perr(p, "route: no server named '%s'", r->server);
 		}
 		if (route_relays(p, r, c->via[k], &c->nvia[k], used) != DC_OK)
-			return DC_ECONFIG;
+			return DC_ECONFBAD;
 		own[k] = 1;
 	}
 	for (i = 0; i < c->nservers; i++) {

@@ -15,6 +15,7 @@
 #include "dc_ctx_plan.h"
 #include "dc_anscache.h"
 #include "dc_crypt.h"
+#include "dc_proc.h"
 
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 static int init_ok;
@@ -75,7 +76,8 @@ static void atfork_parent(void)
 /* The child has one thread.  Contexts of the others are abandoned (their
  * sockets are closed by the transport's handler, which also bumps
  * dc_fork_gen); the forking thread's own context notices the new
- * generation and is rebuilt with a new key pair. */
+ * generation and is rebuilt with a new key pair.  Also run by
+ * new_process for a child made without the handlers. */
 static void atfork_child(void)
 {
 	dc_transport_atfork_child();
@@ -84,11 +86,32 @@ static void atfork_child(void)
 	dc_certstore_atfork_child();
 	g_ctxs = NULL;
 	pthread_mutex_init(&g_lock, NULL);
+	dc_proc_mark();
+}
+
+/* A child of _Fork() or of a raw clone() ran no fork handler (dc_proc.h):
+ * do in its first lookup what the child handler does, so that it makes
+ * its own key pair, shared keys and nonces, and leaves its parent's
+ * sockets alone.  Such a child starts with one thread; the lock keeps two
+ * threads it made since from doing it twice. */
+static pthread_mutex_t newproc_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void new_process(void)
+{
+	int saved = errno;
+
+	pthread_mutex_lock(&newproc_lock);
+	if (dc_proc_is_new())
+		atfork_child();
+	pthread_mutex_unlock(&newproc_lock);
+	errno = saved;
 }
 
 static void do_init(void)
 {
 	if (sodium_init() < 0)
+		return;
+	if (dc_proc_init() != 0)
 		return;
 	if (ares_library_init(ARES_LIB_INIT_ALL) != ARES_SUCCESS)
 		return;
@@ -187,7 +210,7 @@ static dc_status ctx_new(struct dc_ctx **out)
 		int e = errno;
 		free(c);
 		errno = e;
-		return rc == DC_ESYS || rc == DC_ENOMEM ? rc : DC_ECONFIG;
+		return rc;
 	}
 	search_settings(&c->search, &c->cfg);
 	keypair_get(&kp);
@@ -260,6 +283,9 @@ dc_status dc_ctx_get(struct dc_ctx **out)
 	pthread_once(&once, do_init);
 	if (!init_ok)
 		return DC_ESYS;
+	if (dc_proc_is_new())
+		new_process();
+	dc_fdreg_reap();
 	/* A lookup from inside one of ours (a passwd or hosts backend called
 	 * while we read the cache directory, say) would drive this thread's
 	 * channels re-entrantly, which c-ares does not allow. */

@@ -23,6 +23,9 @@ struct dc_ctx {
 	unsigned fork_gen;                 /* dc_fork_gen when made */
 	struct dc_config cfg;
 	struct dc_search search;
+	/* The candidate names of the lookup in progress (dc_search_candidates):
+	 * here rather than on the stack (8 KB; a lookup runs in 16 KiB). */
+	char cand[DC_SEARCH_MAXCAND][DC_NAME_MAX];
 	ares_channel ch;                   /* UDP (or TCP with tcp-only) */
 	ares_channel ch_tcp;               /* TCP, when UDP gets no answer */
 	struct dc_transport tr;
@@ -50,9 +53,11 @@ struct dc_ctx {
 	struct dc_ctx *next;               /* registry of all contexts */
 };
 
-/* This thread's context (made on first use, re-made after fork or a
- * change of the configuration file).  DC_ECONFIG if there is no usable
- * configuration.  The lookup engine (dc_engine.h) does the rest. */
+/* This thread's context (made on first use, re-made in a child process
+ * or after a change of the configuration file).  DC_ECONFIG if not
+ * configured (no file, no server), DC_ECONFREAD if the file exists but
+ * cannot be read, DC_ECONFBAD if it is wrong (dc_config_load_default).
+ * The lookup engine (dc_engine.h) does the rest. */
 dc_status dc_ctx_get(struct dc_ctx **out);
 
 /* The context's TCP channel, made on first use with the servers of

@@ -4,6 +4,7 @@
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -42,10 +43,14 @@ static void clean(char *s)
 			*s = '?';
 }
 
-static void send_syslog(const char *msg)
+/* The line's buffer is on the heap: a lookup runs in 16 KiB of stack,
+ * and the log is for debugging. */
+#define BUF_LEN (LINE_MAX_LEN + 128)
+
+static void send_syslog(char *buf, const char *msg)
 {
 	struct sockaddr_un sa;
-	char buf[LINE_MAX_LEN + 128], stamp[32];
+	char stamp[32];
 	struct tm tm;
 	time_t now = time(NULL);
 	int fd, n;
@@ -54,12 +59,12 @@ static void send_syslog(const char *msg)
 	if (localtime_r(&now, &tm) == NULL ||
 	    strftime(stamp, sizeof(stamp), "%b %e %H:%M:%S", &tm) == 0)
 		return;
-	n = snprintf(buf, sizeof(buf), "<%d>%s nss-dnscrypt[%ld]: %s",
+	n = snprintf(buf, BUF_LEN, "<%d>%s nss-dnscrypt[%ld]: %s",
 		     (1 << 3) | 7 /* LOG_USER | LOG_DEBUG */, stamp, (long)getpid(), msg);
 	if (n < 0)
 		return;
-	if ((size_t)n >= sizeof(buf))
-		n = (int)sizeof(buf) - 1;
+	if (n >= BUF_LEN)
+		n = BUF_LEN - 1;
 	memset(&sa, 0, sizeof(sa));
 	sa.sun_family = AF_UNIX;
 	memcpy(sa.sun_path, DC_LOG_SYSLOG_PATH, sizeof(DC_LOG_SYSLOG_PATH));
@@ -71,9 +76,15 @@ static void send_syslog(const char *msg)
 	close(fd);
 }
 
-static void append_file(const char *path, const char *msg)
+int dc_log_file_ok(const struct stat *st, uid_t me)
 {
-	char buf[LINE_MAX_LEN + 128], stamp[40];
+	return S_ISREG(st->st_mode) && (st->st_uid == 0 || st->st_uid == me) &&
+	       (st->st_mode & (S_IWGRP | S_IWOTH)) == 0;
+}
+
+static void append_file(char *buf, const char *path, const char *msg)
+{
+	char stamp[40];
 	struct timespec ts;
 	struct stat st;
 	struct tm tm;
@@ -83,19 +94,23 @@ static void append_file(const char *path, const char *msg)
 	if (gmtime_r(&ts.tv_sec, &tm) == NULL ||
 	    strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%S", &tm) == 0)
 		return;
-	n = snprintf(buf, sizeof(buf), "%s.%03ldZ nss-dnscrypt[%ld]: %s\n", stamp,
+	n = snprintf(buf, BUF_LEN, "%s.%03ldZ nss-dnscrypt[%ld]: %s\n", stamp,
 		     ts.tv_nsec / 1000000, (long)getpid(), msg);
 	if (n < 0)
 		return;
-	if ((size_t)n >= sizeof(buf)) {
-		n = (int)sizeof(buf) - 1;
+	if (n >= BUF_LEN) {
+		n = BUF_LEN - 1;
 		buf[n - 1] = '\n';
 	}
 	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW |
 		  O_NOCTTY | O_NONBLOCK, 0600);
 	if (fd < 0)
 		return;
-	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && write(fd, buf, (size_t)n) < 0) {
+	/* Another user's file, or one others may write, is not ours to
+	 * append names to (whoever created it would read every lookup of
+	 * every program). */
+	if (fstat(fd, &st) == 0 && dc_log_file_ok(&st, geteuid()) &&
+	    write(fd, buf, (size_t)n) < 0) {
 		/* nothing to do: the log is best effort */
 	}
 	close(fd);
@@ -103,22 +118,28 @@ static void append_file(const char *path, const char *msg)
 
 void dc_log(const char *target, const char *fmt, ...)
 {
-	char msg[LINE_MAX_LEN];
+	struct line { char msg[LINE_MAX_LEN], buf[BUF_LEN]; } *l;
 	int saved = errno;
 	va_list ap;
 
 	if (!dc_log_enabled(target))
 		return;
+	l = malloc(sizeof(*l));
+	if (l == NULL) {
+		errno = saved;
+		return;
+	}
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	vsnprintf(l->msg, sizeof(l->msg), fmt, ap);
 	va_end(ap);
-	clean(msg);
+	clean(l->msg);
 	pthread_once(&log_once, log_init);
 	pthread_mutex_lock(&log_lock);
 	if (target[0] == '/')
-		append_file(target, msg);
+		append_file(l->buf, target, l->msg);
 	else
-		send_syslog(msg);
+		send_syslog(l->buf, l->msg);
 	pthread_mutex_unlock(&log_lock);
+	free(l);
 	errno = saved;
 }

@@ -90,7 +90,7 @@ static dc_status ask_name(struct dc_lookup *lk, const char *name, int family,
 static dc_status resolve_name(const char *name, int family,
 			      struct dc_hostres *out, struct dc_lookup *lk)
 {
-	char cand[DC_SEARCH_MAXCAND][DC_NAME_MAX];
+	char (*cand)[DC_NAME_MAX];
 	struct dc_search_state ss;
 	struct dc_ctx *ctx;
 	dc_status rc;
@@ -111,6 +111,9 @@ static dc_status resolve_name(const char *name, int family,
 		lk->how = " from the in-process cache";
 		return DC_OK;
 	}
+	/* The thread's context holds them (8 KB): a lookup runs in 16 KiB
+	 * of stack. */
+	cand = ctx->cand;
 	n = dc_search_candidates(&ctx->search, name, cand, DC_SEARCH_MAXCAND);
 	dc_search_begin(&ss, &ctx->search, name);
 	for (int i = n > 0 ? 0 : -1; i >= 0;) {
@@ -142,14 +145,8 @@ dc_status dc_resolve_name(const char *name, int family, struct dc_hostres *out)
 	struct dc_lookup lk;
 	dc_status rc = resolve_name(name, family, out, &lk);
 
-	if (lk.ctx && dc_log_enabled(lk.ctx->cfg.log_target)) {
-		char what[DC_NAME_MAX + 16], detail[48] = "";
-		snprintf(what, sizeof(what), "%s %s", name, dc_lookup_family_str(family));
-		if (rc == DC_OK)
-			snprintf(detail, sizeof(detail), ", %d address%s", out->naddrs,
-				 out->naddrs == 1 ? "" : "es");
-		dc_lookup_log_write(&lk, what, rc, detail);
-	}
+	if (lk.ctx && dc_log_enabled(lk.ctx->cfg.log_target))
+		dc_lookup_log_name(&lk, name, family, rc, out);
 	nocancel_end(oldc);
 	return rc;
 }
@@ -201,15 +198,8 @@ dc_status dc_resolve_addr(int family, const void *addr, struct dc_hostres *out)
 	struct dc_lookup lk;
 	dc_status rc = resolve_addr(family, addr, out, &lk);
 
-	if (lk.ctx && dc_log_enabled(lk.ctx->cfg.log_target)) {
-		char a[INET6_ADDRSTRLEN] = "?", what[INET6_ADDRSTRLEN + 8], detail[DC_NAME_MAX + 8] = "";
-		if (family == AF_INET || family == AF_INET6)
-			inet_ntop(family, addr, a, sizeof(a));
-		snprintf(what, sizeof(what), "%s PTR", a);
-		if (rc == DC_OK && out->name)
-			snprintf(detail, sizeof(detail), ", %s", out->name);
-		dc_lookup_log_write(&lk, what, rc, detail);
-	}
+	if (lk.ctx && dc_log_enabled(lk.ctx->cfg.log_target))
+		dc_lookup_log_addr(&lk, family, addr, rc, out);
 	nocancel_end(oldc);
 	return rc;
 }
@@ -227,7 +217,7 @@ static dc_status resolve_raw(const char *name, int dnsclass, int type, int searc
 			     uint8_t *ans, size_t anscap, size_t *anslen,
 			     struct dc_lookup *lk)
 {
-	char cand[DC_SEARCH_MAXCAND][DC_NAME_MAX];
+	char (*cand)[DC_NAME_MAX];
 	struct dc_search_state ss;
 	struct dc_ctx *ctx;
 	dc_status rc;
@@ -238,6 +228,7 @@ static dc_status resolve_raw(const char *name, int dnsclass, int type, int searc
 	if (rc != DC_OK)
 		return rc;
 	ctx = lk->ctx;
+	cand = ctx->cand;
 	if (search)
 		n = dc_search_candidates(&ctx->search, name, cand, DC_SEARCH_MAXCAND);
 	else
@@ -270,12 +261,8 @@ dc_status dc_resolve_raw(const char *name, int dnsclass, int type, int search,
 	struct dc_lookup lk;
 	dc_status rc = resolve_raw(name, dnsclass, type, search, ans, anscap, anslen, &lk);
 
-	if (lk.ctx && dc_log_enabled(lk.ctx->cfg.log_target)) {
-		char what[DC_NAME_MAX + 48];
-		snprintf(what, sizeof(what), "%s class %d type %d (%s)", name ? name : "",
-			 dnsclass, type, search ? "with the search list" : "as given");
-		dc_lookup_log_write(&lk, what, rc, NULL);
-	}
+	if (lk.ctx && dc_log_enabled(lk.ctx->cfg.log_target))
+		dc_lookup_log_raw(&lk, name, dnsclass, type, search, rc);
 	nocancel_end(oldc);
 	return rc;
 }
@@ -309,20 +296,8 @@ dc_status dc_resolve_msg(const uint8_t *msg, size_t len, uint8_t *ans,
 	struct dc_lookup lk;
 	dc_status rc = resolve_msg(msg, len, ans, anscap, anslen, &lk);
 
-	if (lk.ctx && dc_log_enabled(lk.ctx->cfg.log_target)) {
-		char what[DC_NAME_MAX + 48] = "a message (res_send)", detail[32] = "";
-		char *qname = NULL;
-		long nl;
-		/* The question's name, if the caller's message has one. */
-		if (len > 12 && dc_get16(msg + 4) > 0 &&
-		    ares_expand_name(msg + 12, msg, (int)len, &qname, &nl) == ARES_SUCCESS) {
-			snprintf(what, sizeof(what), "%s (res_send)", qname);
-			ares_free_string(qname);
-		}
-		if (rc == DC_OK && *anslen >= 12)
-			snprintf(detail, sizeof(detail), ", rcode %d", ans[3] & 0x0f);
-		dc_lookup_log_write(&lk, what, rc, detail);
-	}
+	if (lk.ctx && dc_log_enabled(lk.ctx->cfg.log_target))
+		dc_lookup_log_msg(&lk, msg, len, ans, *anslen, rc);
 	nocancel_end(oldc);
 	return rc;
 }

@@ -201,8 +201,8 @@ int dc_search_candidates(const struct dc_search *s, const char *name,
 static int ends_search(dc_status r)
 {
 	switch (r) {
-	case DC_ENOMEM: case DC_ECONFIG: case DC_ECERT: case DC_ESYS:
-	case DC_EBADARG: case DC_ERANGE:
+	case DC_ENOMEM: case DC_ECONFIG: case DC_ECONFREAD: case DC_ECONFBAD:
+	case DC_ECERT: case DC_ESYS: case DC_EBADARG: case DC_ERANGE:
 		return 1;
 	default:
 		return 0;

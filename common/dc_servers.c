@@ -1,6 +1,7 @@
 /* dc_servers.c - the process's server health records, their ranking and
  * their exchange with the state file (see dc_servers.h). */
 #include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <sodium.h>
@@ -157,19 +158,25 @@ void dc_servers_get(const uint8_t id[DC_HEALTH_ID_LEN], struct dc_health *out)
 
 /* ---- the state file ---- */
 
+/* The records and the text of the file, on the heap (11 KB): the state
+ * is read and written inside lookups, which run in 16 KiB of stack. */
+struct state_io {
+	struct dc_health h[DC_HEALTH_MAX];
+	char text[DC_STATE_MAX + 1];
+};
+
 static int read_state(const struct dc_config *cfg, int user, time_t now,
-		      struct dc_health *h)
+		      struct state_io *io)
 {
-	char buf[DC_STATE_MAX + 1];
-	ssize_t n = dc_cachefile_read(cfg, user, DC_STATE_FILE, (uint8_t *)buf,
+	ssize_t n = dc_cachefile_read(cfg, user, DC_STATE_FILE, (uint8_t *)io->text,
 				      DC_STATE_MAX);
 
-	return n > 0 ? dc_state_parse(buf, (size_t)n, now, h, DC_HEALTH_MAX) : 0;
+	return n > 0 ? dc_state_parse(io->text, (size_t)n, now, io->h, DC_HEALTH_MAX) : 0;
 }
 
 void dc_servers_load(const struct dc_config *cfg, int force)
 {
-	struct dc_health h[DC_HEALTH_MAX];
+	struct state_io *io;
 	time_t now = time(NULL);
 	int n;
 
@@ -183,38 +190,41 @@ void dc_servers_load(const struct dc_config *cfg, int force)
 	}
 	last_load = now;
 	pthread_mutex_unlock(&lock);
+	if ((io = malloc(sizeof(*io))) == NULL)
+		return;
 	for (int user = 0; user <= 1; user++) {
-		n = read_state(cfg, user, now, h);
+		n = read_state(cfg, user, now, io);
 		pthread_mutex_lock(&lock);
-		merge(h, n);
+		merge(io->h, n);
 		pthread_mutex_unlock(&lock);
 	}
+	free(io);
 }
 
 /* Our records, merged with what the file holds now (other processes may
  * have written it since we read it). */
 void dc_servers_save(const struct dc_config *cfg)
 {
-	struct dc_health h[DC_HEALTH_MAX];
-	char out[DC_STATE_MAX];
+	struct state_io *io;
 	time_t now = time(NULL);
 	size_t len;
 	int n;
 
-	if (cfg->cert_cache_dir[0] == '\0')
+	if (cfg->cert_cache_dir[0] == '\0' || (io = malloc(sizeof(*io))) == NULL)
 		return;
-	n = read_state(cfg, geteuid() != 0, now, h);
+	n = read_state(cfg, geteuid() != 0, now, io);
 	pthread_mutex_lock(&lock);
-	merge(h, n);
+	merge(io->h, n);
 	n = ntab;
 	for (int i = 0; i < ntab; i++) {
-		h[i] = tab[i].h;
+		io->h[i] = tab[i].h;
 		tab[i].srtt_saved = tab[i].h.srtt_us;
 	}
 	last_save = now;
 	pthread_mutex_unlock(&lock);
-	len = dc_state_format(h, n, out, sizeof out);
-	dc_cachefile_write(cfg, DC_STATE_FILE, (const uint8_t *)out, len);
+	len = dc_state_format(io->h, n, io->text, DC_STATE_MAX);
+	dc_cachefile_write(cfg, DC_STATE_FILE, (const uint8_t *)io->text, len);
+	free(io);
 }
 
 /* Did the smoothed RTT move enough from the saved one to change choices

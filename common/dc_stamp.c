@@ -2,6 +2,7 @@
 #include <arpa/inet.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sodium.h>
 
@@ -290,19 +291,25 @@ static dc_status parse_dnscrypt(struct reader *r, struct dc_stamp *out,
 dc_status dc_stamp_parse(const char *text, struct dc_stamp *out,
 			 char *err, size_t errlen)
 {
-	unsigned char bin[BIN_MAX];
+	/* The decoded bytes are on the heap (2 KB): configuration is parsed
+	 * inside a lookup, which runs in 16 KiB of stack. */
+	unsigned char *bin = malloc(BIN_MAX);
 	struct reader r = { bin, 0, 0 };
 	struct dc_stamp st;
 	const char *refused;
-	dc_status rc;
+	dc_status rc = DC_EPARSE;
 
 	if (err != NULL && errlen > 0)
 		err[0] = '\0';
+	if (bin == NULL) {
+		dc_set_err(err, errlen, "stamp: out of memory");
+		return DC_ENOMEM;
+	}
 	if (decode_text(text, bin, &r.len, err, errlen) != DC_OK)
-		return DC_EPARSE;
+		goto done;
 	if (r.len == 0) {
 		dc_set_err(err, errlen, "stamp: empty");
-		return DC_EPARSE;
+		goto done;
 	}
 	memset(&st, 0, sizeof st);
 	st.kind = bin[r.off++];
@@ -316,16 +323,19 @@ dc_status dc_stamp_parse(const char *text, struct dc_stamp *out,
 			dc_set_err(err, errlen, "stamp: %s is not DNSCrypt", refused);
 		else
 			dc_set_err(err, errlen, "stamp: unknown stamp kind 0x%02x", (unsigned)st.kind);
-		return DC_EPARSE;
+		goto done;
 	}
 	if (rc != DC_OK)
-		return rc;
+		goto done;
 	if (r.off != r.len) {
 		dc_set_err(err, errlen, "stamp: %zu unexpected trailing byte(s)", r.len - r.off);
-		return DC_EPARSE;
+		rc = DC_EPARSE;
+		goto done;
 	}
 	*out = st;
-	return DC_OK;
+done:
+	free(bin);
+	return rc;
 }
 
 void dc_stamp_addr_str(const struct dc_stamp *st, char *buf, size_t len)

@@ -38,8 +38,8 @@ struct dc_stamp {
 	char provider_name[DC_PROVIDER_NAME_MAX + 1]; /* e.g. "2.dnscrypt-cert.example" */
 };
 
-/* Parse one stamp.  On failure returns DC_EPARSE and writes a one-line
- * English reason to err (if errlen > 0). */
+/* Parse one stamp.  On failure returns DC_EPARSE (DC_ENOMEM when out of
+ * memory) and writes a one-line English reason to err (if errlen > 0). */
 dc_status dc_stamp_parse(const char *text, struct dc_stamp *out,
 			 char *err, size_t errlen);
 

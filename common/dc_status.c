@@ -35,6 +35,8 @@ const char *dc_strerror(dc_status st)
 	case DC_EPARSE:       return "malformed input";
 	case DC_ESYS:         return "system error";
 	case DC_EBADFRAME:    return "malformed, cut or unauthenticated answer over TCP";
+	case DC_ECONFREAD:    return "configuration file cannot be read";
+	case DC_ECONFBAD:     return "configuration is invalid or refused";
 	case DC_STATUS_MAX:   break;
 	}
 	return "unknown error";

@@ -22,10 +22,13 @@ typedef enum dc_status {
 	DC_EBADNAME,    /* the name is not a valid host name (res_hnok) */
 	DC_ENOQUERY,    /* no query can be built for the name (res_mkquery) */
 	DC_EBADARG,     /* invalid argument (family, length, ...) */
-	DC_ECONFIG,     /* no usable configuration (missing or invalid file) */
+	DC_ECONFIG,     /* not configured: no file, or a file that names no server */
 	DC_EPARSE,      /* malformed input (stamp, config line, certificate) */
 	DC_ESYS,        /* a system call failed; errno holds the reason */
 	DC_EBADFRAME,   /* a TCP answer frame too short, cut or unauthenticated */
+	DC_ECONFREAD,   /* the configuration exists but cannot be read (EACCES, EIO...) */
+	DC_ECONFBAD,    /* the configuration exists but is wrong: it does not parse, it
+	                 * fails the owner and mode checks, a set variable is bad */
 	DC_STATUS_MAX
 } dc_status;
 

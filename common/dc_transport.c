@@ -63,7 +63,8 @@ static int same_sockaddr(const struct sockaddr *a, const struct sockaddr *b)
  * and hands them back on its next socket() call: after checking that the
  * number is still our socket, and reading off what came in meanwhile
  * (late answers, a pending ICMP error).  A fixed source port costs nothing
- * here: every answer is authenticated. */
+ * here: every answer is authenticated.  The registry bounds them per
+ * process and closes those left idle (dc_fdreg.c). */
 #define DC_PARK_MAX 2
 
 static void sock_free(struct dc_tsock *s);
@@ -84,7 +85,8 @@ static void drain(int fd)
 static int park(struct dc_transport *t, struct dc_tsock *s)
 {
 	if (!t->encrypt || s->type != SOCK_DGRAM ||
-	    s->gen != dc_fork_gen || !s->connected || t->nparked >= DC_PARK_MAX)
+	    s->gen != dc_fork_gen || !s->connected || t->nparked >= DC_PARK_MAX ||
+	    !dc_fdreg_park(s->fd, s->gen, &s->id))
 		return 0;
 	for (int i = 0; i < DC_PENDING; i++)
 		if (s->pending[i].used)
@@ -111,8 +113,9 @@ static struct dc_tsock *unpark(struct dc_transport *t, int domain)
 		*pp = s->next;
 		t->nparked--;
 		/* A program may close every descriptor it did not open
-		 * (daemons do) and get our number back from open(). */
-		if (dc_fdreg_is_ours(s->fd, s->gen, &s->id)) {
+		 * (daemons do) and get our number back from open(); and
+		 * the registry closes sockets left idle. */
+		if (dc_fdreg_unpark(s->fd, s->gen, &s->id)) {
 			drain(s->fd);
 			return s;
 		}
@@ -315,6 +318,13 @@ void dc_transport_attach(struct dc_transport *t, ares_channel ch)
 	ares_set_socket_functions(ch, &dc_socket_functions, t);
 }
 
+uint8_t *dc_transport_scratch(struct dc_transport *t)
+{
+	if (!t->scratch && !(t->scratch = malloc(DC_SCRATCH_CAP)))
+		errno = ENOMEM;
+	return t->scratch;
+}
+
 void dc_transport_cleanup(struct dc_transport *t)
 {
 	while (t->parked) {
@@ -330,4 +340,8 @@ void dc_transport_cleanup(struct dc_transport *t)
 		dc_fdreg_close(s->fd, s->gen, &s->id);
 		sock_free(s);
 	}
+	if (t->scratch)
+		sodium_memzero(t->scratch, DC_SCRATCH_CAP);
+	free(t->scratch);
+	t->scratch = NULL;
 }

@@ -61,6 +61,8 @@ struct dc_transport {
 	void (*on_silence)(void *arg, int server);
 	void *hook_arg;
 	int tcp_samples;
+	uint8_t *scratch;           /* the socket functions' buffers, on the heap
+	                             * (a lookup runs in 16 KiB of stack) */
 };
 
 void dc_transport_init(struct dc_transport *t, int encrypt,
@@ -76,19 +78,22 @@ void dc_transport_cleanup(struct dc_transport *t);
 /* The process's fork generation: 0, bumped in every child by
  * dc_transport_atfork_child.  Whatever was made in an earlier generation
  * (a socket, a context, the key pair, the nonce pool) belongs to a
- * parent.  fork() runs the handlers; the child of _Fork() or vfork(),
- * which do not, may call only async-signal-safe functions until it execs,
- * and a lookup is not one. */
+ * parent.  fork() runs the handlers; for a child of _Fork() or a raw
+ * clone(), which run none, dc_ctx_get runs the child handler in the
+ * child's first lookup (dc_proc.h). */
 extern unsigned dc_fork_gen;
 
 /* Process-wide registry of the descriptors the transports opened, so that
  * a child process can close the ones in use by other threads at fork time.
  * Its lock is held by dc_ctx's fork handlers across fork() (prepare ...
- * parent) and around c-ares's channel set-up, which opens /dev/urandom
- * without close-on-exec for a moment: no fork() can copy that descriptor
- * into a child.  dc_transport_atfork_child is the child handler. */
+ * parent) and around c-ares's channel set-up, which opens /dev/urandom for
+ * a moment (close-on-exec through dc_channel.c's __wrap_fopen): no fork()
+ * can copy that descriptor into a child that does not exec.  dc_transport_atfork_child is the child handler. */
 void dc_fdreg_lock(void);
 void dc_fdreg_unlock(void);
+/* Close the parked UDP sockets (any thread's) that have been idle a few
+ * seconds; called at the start of every lookup, cheap when none is due. */
+void dc_fdreg_reap(void);
 void dc_transport_atfork_child(void);
 
 #endif

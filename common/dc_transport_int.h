@@ -65,6 +65,16 @@ struct dc_tsock {
 #define DC_MAX_UDP_ANSWER_WIRE (DC_ANSWER_OVERHEAD + DC_MAX_DNS_MSG + 256)
 #define DC_MAX_QUERY_WIRE  (DC_QUERY_OVERHEAD + DC_MAX_DNS_MSG + 64)
 #define DC_OUT_CAP         (DC_RELAY_HDR_LEN + DC_MAX_QUERY_WIRE + 1024)
+/* The socket functions' buffers: a UDP query and its sealed form; a
+ * UDP datagram and its opened form; a sealed TCP query frame (TCP answer
+ * frames have heap buffers of their own, sized to them). */
+#define DC_SCRATCH_CAP     (DC_MAX_DNS_MSG + DC_OUT_CAP + 2)
+_Static_assert(2 * DC_MAX_UDP_ANSWER_WIRE + 1 <= DC_SCRATCH_CAP, "scratch too small");
+
+/* t->scratch (DC_SCRATCH_CAP bytes), made on first use and freed by
+ * dc_transport_cleanup; NULL with errno ENOMEM.  The socket functions
+ * do not nest, so one buffer serves them all. */
+uint8_t *dc_transport_scratch(struct dc_transport *t);
 
 /* ---------------------------------------------- descriptor registry */
 
@@ -77,8 +87,13 @@ int dc_fdreg_socket(int domain, int type, int protocol, unsigned *gen,
  * (identity *id, updated): 0, or -1 with errno. */
 int dc_fdreg_replace(int fd, int domain, int type, unsigned gen,
 		     struct dc_fdid *id);
-/* fd is still the socket (gen, id) the registry opened. */
-int dc_fdreg_is_ours(int fd, unsigned gen, const struct dc_fdid *id);
+/* A UDP socket c-ares closed is kept for the next lookup: 1 when the
+ * process may keep one more, else 0 (close it). */
+int dc_fdreg_park(int fd, unsigned gen, const struct dc_fdid *id);
+/* Take a parked socket back: 1 when it is still parked and still the
+ * socket (gen, id) the registry opened; else 0, and dc_fdreg_close
+ * forgets it (it was released when idle, or the number reused). */
+int dc_fdreg_unpark(int fd, unsigned gen, const struct dc_fdid *id);
 /* Take (fd, gen, id) off the registry, closing fd if it is still ours. */
 void dc_fdreg_close(int fd, unsigned gen, const struct dc_fdid *id);
 

@@ -90,12 +90,14 @@ static void rx_reset(struct dc_tsock *s)
 static int tcp_seal_frames(struct dc_transport *t, struct dc_tserver *srv,
 			   struct dc_tsock *s)
 {
-	uint8_t out[DC_OUT_CAP + 2];
+	uint8_t *out = dc_transport_scratch(t);
 	/* TCP padding stays within 1..64 bytes (dnsdist refuses more than
 	 * 256): min_wire 0 selects that rule.  A relay forwards over UDP
 	 * (ANONYMIZED-DNSCRYPT.txt 3), so there the UDP rule applies. */
 	size_t min_wire = s->relay ? srv->udp_wire : 0;
 
+	if (!out)
+		return -1;
 	while (s->txp.len - s->txp.off >= 2) {
 		const uint8_t *f = s->txp.p + s->txp.off;
 		size_t flen = dc_get16(f), wlen;
@@ -103,7 +105,7 @@ static int tcp_seal_frames(struct dc_transport *t, struct dc_tserver *srv,
 		if (s->txp.len - s->txp.off < 2 + flen)
 			break;
 		if (dc_transport_wrap(t, srv, s, f + 2, flen, min_wire, out + 2,
-				      sizeof(out) - 2, &wlen) != 0)
+				      DC_OUT_CAP, &wlen) != 0)
 			return -1;
 		if (wlen > 65535) {
 			errno = EMSGSIZE;

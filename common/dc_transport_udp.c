@@ -21,18 +21,21 @@ ares_ssize_t dc_transport_udp_send(struct dc_transport *t, struct dc_tsock *s,
 				   const struct iovec *iov, int iovcnt)
 {
 	struct dc_tserver *srv = &t->servers[s->server];
-	uint8_t q[DC_MAX_DNS_MSG], out[DC_OUT_CAP];
+	uint8_t *q = dc_transport_scratch(t), *out;
 	size_t qlen = 0, outlen;
 
+	if (!q)
+		return -1;
+	out = q + DC_MAX_DNS_MSG;
 	for (int i = 0; i < iovcnt; i++) {
-		if (iov[i].iov_len > sizeof(q) - qlen) {
+		if (iov[i].iov_len > DC_MAX_DNS_MSG - qlen) {
 			errno = EMSGSIZE;
 			return -1;
 		}
 		memcpy(q + qlen, iov[i].iov_base, iov[i].iov_len);
 		qlen += iov[i].iov_len;
 	}
-	if (dc_transport_wrap(t, srv, s, q, qlen, srv->udp_wire, out, sizeof(out),
+	if (dc_transport_wrap(t, srv, s, q, qlen, srv->udp_wire, out, DC_OUT_CAP,
 			      &outlen) != 0)
 		return -1;
 	if (send(s->fd, out, outlen, MSG_NOSIGNAL) < 0)
@@ -75,12 +78,15 @@ ares_ssize_t dc_transport_udp_recv(struct dc_transport *t, struct dc_tsock *s,
 				   ares_socklen_t *fromlen)
 {
 	struct dc_tserver *srv = &t->servers[s->server];
-	uint8_t wire[DC_MAX_UDP_ANSWER_WIRE + 1], plain[DC_MAX_UDP_ANSWER_WIRE];
+	uint8_t *wire = dc_transport_scratch(t), *plain;
 	size_t plen;
 
+	if (!wire)
+		return -1;
+	plain = wire + DC_MAX_UDP_ANSWER_WIRE + 1;
 	/* Each pass consumes one datagram, so this ends at EAGAIN. */
 	for (;;) {
-		ssize_t n = recv(s->fd, wire, sizeof(wire), 0);
+		ssize_t n = recv(s->fd, wire, DC_MAX_UDP_ANSWER_WIRE + 1, 0);
 
 		if (n < 0)
 			return -1;
@@ -90,7 +96,7 @@ ares_ssize_t dc_transport_udp_recv(struct dc_transport *t, struct dc_tsock *s,
 			return -1;
 		}
 		if (dc_transport_open_answer(t, s, wire, (size_t)n, plain,
-					     sizeof(plain), &plen) != 0)
+					     DC_MAX_UDP_ANSWER_WIRE, &plen) != 0)
 			continue;
 		note_truncation(t, srv, plain);
 		if (plen > len)

@@ -94,6 +94,14 @@ enum nss_status dc_nss_status(dc_status st, int *errnop, int *h_errnop)
 		e = EAGAIN;
 		h = TRY_AGAIN;
 		break;
+	case DC_ECONFREAD:
+	case DC_ECONFBAD:
+		/* A file that is there but cannot be read (a 0600 file, an
+		 * AppArmor or Landlock denial, an I/O error), or that is read
+		 * but wrong (a typo, a bad stamp, a file the owner and mode
+		 * checks refuse, a bad $NSS_DNSCRYPT_SERVER), means DNSCrypt
+		 * was meant: fail closed, or "[!UNAVAIL=return] dns" would
+		 * resolve in clear. */
 	case DC_ETIMEOUT:
 	case DC_ECONNREFUSED:
 	case DC_EBADRESP:

@@ -19,11 +19,13 @@
  *  DC_EBADARG                 TRYAGAIN  EINVAL     NETDB_INTERNAL
  *  DC_ECONFIG                 UNAVAIL   ENOENT     NO_RECOVERY
  *  anything else (timeout, refused connection, bad or unauthenticated
- *  answer, certificate, SERVFAIL, REFUSED, parse errors, unknown values)
+ *  answer, certificate, SERVFAIL, REFUSED, parse errors, a configuration
+ *  file that exists but cannot be read or is wrong, unknown values)
  *                             TRYAGAIN  EAGAIN     TRY_AGAIN
  *  (* the current errno if it is non-zero and not ERANGE, else EIO)
  *
- * UNAVAIL only for "not configured": nsswitch goes on to the next source
+ * UNAVAIL only for "not configured" (no file, or no server line in it):
+ * nsswitch goes on to the next source
  * on UNAVAIL, and nothing an attacker can provoke may send a lookup to a
  * plaintext source.  errnop / h_errnop may be NULL. */
 enum nss_status dc_nss_status(dc_status st, int *errnop, int *h_errnop);

@@ -8,6 +8,7 @@
  */
 #include <arpa/inet.h>
 #include <ctype.h>
+#include <errno.h>
 #include <getopt.h>
 #include <netinet/in.h>
 #include <stdio.h>
@@ -24,6 +25,7 @@
 #include "dc_engine.h"
 #include "dc_probe.h"
 #include "dc_resolve.h"
+#include "dc_version.h"
 #include "dc_wire.h"
 
 static const struct { const char *name; int type; } types[] = {
@@ -68,13 +70,38 @@ static void usage(FILE *f)
 "  -s, --server STAMP    use this sdns:// server instead of the file's\n"
 "  -4, -6                addresses of one family only\n"
 "  -x, --reverse ADDR    reverse lookup (PTR) of an IPv4 or IPv6 address\n"
+"       dnscrypt-resolve --version [MODULE...]\n"
 "      --check-config    check the configuration, then fetch and check each\n"
 "                        server's certificates and send it an encrypted query\n"
 "                        over UDP and over TCP\n"
 "      --offline         with --check-config: only read the configuration\n"
 "  -q, --quiet           print the answers only\n"
 "      --short           with TYPE: print record data only (as dig +short)\n"
+"      --version         the c-ares and libsodium versions linked into this\n"
+"                        build (and into each MODULE file, e.g. an installed\n"
+"                        libnss_dnscrypt.so.2): a security update of either\n"
+"                        needs a rebuild\n"
 "  -h, --help            this text\n", DC_CONFIG_DEFAULT_PATH);
+}
+
+/* --version [MODULE...]: 0, or 1 when a file carries no version text. */
+static int print_version(char **files, int n)
+{
+	char text[512];
+	int rc = 0;
+
+	printf("dnscrypt-resolve: %s\n", dc_version_text);
+	for (int i = 0; i < n; i++) {
+		if (dc_version_of_file(files[i], text, sizeof(text)) == 0) {
+			printf("%s: %s\n", files[i], text);
+		} else {
+			fprintf(stderr, "dnscrypt-resolve: %s: %s\n", files[i],
+				errno == ENODATA ? "no nss-dnscrypt version text in it" :
+				strerror(errno));
+			rc = 1;
+		}
+	}
+	return rc;
 }
 
 /* Print the answer section of a DNS message, one record per line. */
@@ -466,7 +493,7 @@ static void explain(const char *what, dc_status st)
 	char err[320], addr[64];
 	int nprobe = 0;
 
-	if (st == DC_ECONFIG) {
+	if (st == DC_ECONFIG || st == DC_ECONFREAD || st == DC_ECONFBAD) {
 		err[0] = 0;
 		(void)dc_config_load_default(&cfg, err, sizeof(err));
 		fprintf(stderr, "dnscrypt-resolve: %s\n", err[0] ? err : dc_strerror(st));
@@ -546,7 +573,9 @@ static void explain(const char *what, dc_status st)
 /* --check-config: parse, then (unless offline) fetch and check every
  * server's certificates and send it an encrypted query over UDP and TCP,
  * through each relay of its route.  0 every server usable (by at least
- * one route), 2 some server is not, 3 no usable configuration. */
+ * one route), 2 some server is not (or the file cannot be read or is
+ * wrong: lookups fail), 3 not configured (no file, no server: lookups go
+ * on to the next NSS source). */
 static int check_config(int offline)
 {
 	static struct probe p[PROBE_MAX_ITEMS];
@@ -560,7 +589,7 @@ static int check_config(int offline)
 	st = dc_config_load_default(&cfg, err, sizeof(err));
 	if (st != DC_OK) {
 		fprintf(stderr, "dnscrypt-resolve: %s\n", err);
-		return 3;
+		return st == DC_ECONFIG ? 3 : 2;
 	}
 	printf("configuration ok: %d server(s)\n", cfg.nservers);
 	if (offline)
@@ -638,10 +667,11 @@ int main(int argc, char **argv)
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "short", no_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *reverse = NULL;
-	int family = AF_UNSPEC, quiet = 0, check = 0, offline = 0, c, type = 0;
+	int family = AF_UNSPEC, quiet = 0, check = 0, offline = 0, c, type = 0, version = 0;
 	struct timespec t0, t1;
 	dc_status st;
 
@@ -657,9 +687,12 @@ int main(int argc, char **argv)
 		case 'q': quiet = 1; break;
 		case 'S': short_mode = quiet = 1; break;
 		case 'h': usage(stdout); return 0;
+		case 'V': version = 1; break;
 		default:  usage(stderr); return 64;
 		}
 	}
+	if (version)
+		return print_version(argv + optind, argc - optind);
 	if (offline && !check) {
 		fprintf(stderr, "dnscrypt-resolve: --offline goes with --check-config\n");
 		return 64;

@@ -196,7 +196,7 @@ t_eq "require-nolog drops the server whose stamp lacks no-log" \
 printf 'server %s\nrequire-nofilter yes\nrequire-nolog no\ncert-cache none\n' "$bare" >"$T/f2.conf"
 out=$("$RESOLVE" -c "$T/f2.conf" --check-config --offline 2>&1)
 rc=$?
-t_eq "a configuration the filters leave without server: exit 3" "$rc" 3
+t_eq "a configuration the filters leave without server: an error in the file, exit 2" "$rc" 2
 t_match "... with a clear message" "$out" 'f2\.conf:2: none of the 1 server\(s\) has the properties the require-\* options ask for \( nofilter\)'
 printf 'server %s\nrequire-dnssec yes\ncert-cache none\ncache no\n' "$bare" >"$T/f3.conf"
 out=$("$RESOLVE" -c "$T/f3.conf" -4 a4.lab.test 2>&1)

@@ -109,6 +109,13 @@ rc=0; out=$(/usr/sbin/nss-dnscrypt-enable --strict 2>&1) || rc=$?
 t_match "nss-dnscrypt-enable --strict refuses while nothing is configured" "$rc $out" \
     "^1 .*no usable configuration.*not enabling --strict"
 t_eq "... and leaves nsswitch.conf alone" "$(grep '^hosts:' /etc/nsswitch.conf)" "$orig_hosts"
+cp -p /etc/nss-dnscrypt.conf "$T/shipped.conf"
+printf 'server %s\nsever x\n' "$STAMP_ES2" >/etc/nss-dnscrypt.conf
+rc=0; out=$(/usr/sbin/nss-dnscrypt-enable 2>&1) || rc=$?
+t_match "nss-dnscrypt-enable refuses a configuration that does not parse (every lookup would fail)" \
+    "$rc $out" "^1 .*cannot be used:.*unknown keyword 'sever'.*not enabling: every lookup would fail"
+t_eq "... and leaves nsswitch.conf alone" "$(grep '^hosts:' /etc/nsswitch.conf)" "$orig_hosts"
+cp -p "$T/shipped.conf" /etc/nss-dnscrypt.conf
 
 printf 'server %s\ncert-cache none\n' "$STAMP_ES2" >/etc/nss-dnscrypt.conf
 rc=0; out=$(dnscrypt-resolve --check-config 2>&1) || rc=$?
@@ -133,14 +140,14 @@ t_eq "the installed dnscrypt-run (hosts: files dns, resolv.conf dead): the prelo
 # A broken configuration: the lookup fails, dnscrypt-resolve says where.
 printf 'server %s\nsever x\n' "$STAMP_ES2" >/etc/nss-dnscrypt.conf
 rc=0; out=$(dnscrypt-resolve a4.lab.test 2>&1) || rc=$?
-t_eq "broken configuration: dnscrypt-resolve names file and line (exit 3)" "$rc $out" \
-    "3 dnscrypt-resolve: /etc/nss-dnscrypt.conf:2: unknown keyword 'sever'"
-t_eq "... and getent gets nothing (module unconfigured, dns has no server)" "$(gai)" ""
+t_eq "broken configuration: dnscrypt-resolve names file and line (exit 2)" "$rc $out" \
+    "2 dnscrypt-resolve: /etc/nss-dnscrypt.conf:2: unknown keyword 'sever'"
+t_eq "... and getent gets nothing (the lookup fails closed at dnscrypt)" "$(gai)" ""
 chmod 666 /etc/nss-dnscrypt.conf
 printf 'server %s\n' "$STAMP_ES2" >/etc/nss-dnscrypt.conf
 rc=0; out=$(dnscrypt-resolve a4.lab.test 2>&1) || rc=$?
-t_eq "world-writable configuration refused, with the reason" "$rc $out" \
-    "3 dnscrypt-resolve: /etc/nss-dnscrypt.conf is writable by others; refusing it"
+t_eq "world-writable configuration refused, with the reason (exit 2)" "$rc $out" \
+    "2 dnscrypt-resolve: /etc/nss-dnscrypt.conf is writable by others; refusing it"
 chmod 644 /etc/nss-dnscrypt.conf
 t_match "fixed: resolves again" "$(gai)" '^127\.20\.0\.1 '
 

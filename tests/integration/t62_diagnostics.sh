@@ -239,7 +239,7 @@ rc=0; "$RESOLVE" --offline >/dev/null 2>&1 || rc=$?
 t_eq "--offline alone: usage error" "$rc" 64
 printf 'server sdns://AAAA\n' >"$T/bad.conf"
 rc=0; out=$("$RESOLVE" -c "$T/bad.conf" --check-config 2>&1) || rc=$?
-t_match "--check-config, a broken file: exit 3, file and line" "$rc $out" "^3 dnscrypt-resolve: $T/bad.conf:1: stamp: "
+t_match "--check-config, a broken file: exit 2, file and line" "$rc $out" "^2 dnscrypt-resolve: $T/bad.conf:1: stamp: "
 
 # ---- --check-config through relays -------------------------------------------------
 # A relayed server is probed through its relay, never directly: relay.py
@@ -319,8 +319,8 @@ NSS_DNSCRYPT_CONF=$LAB/es2.conf with_nss "$LAB/nsswitch.conf.dnscrypt" "$LAB/res
 t_eq "no log keyword: nothing logged" "$(wc -l <"$LOG")" "$n"
 printf 'server %s\nlog relative.log\n' "$STAMP_ES2" >"$T/badlog.conf"
 rc=0; out=$("$RESOLVE" -c "$T/badlog.conf" --check-config --offline 2>&1) || rc=$?
-t_eq "log with a relative path: a configuration error" "$rc $out" \
-    "3 dnscrypt-resolve: $T/badlog.conf:2: log must be 'none', 'syslog' or an absolute path, got 'relative.log'"
+t_eq "log with a relative path: a configuration error (exit 2)" "$rc $out" \
+    "2 dnscrypt-resolve: $T/badlog.conf:2: log must be 'none', 'syslog' or an absolute path, got 'relative.log'"
 ln -s "$T/target.log" "$T/link.log"
 c=$(logconf log-link "$STAMP_ES2")
 sed -i "s|^log .*|log $T/link.log|" "$c"

@@ -125,8 +125,8 @@ t_eq "the packaged dnscrypt-lists runs" "$rc" 0
 
 printf 'server %s\ntimeout 5\n' "$STAMP_ES2" >/etc/nss-dnscrypt.conf
 rc=0; out=$(dnscrypt-resolve a4.lab.test 2>&1) || rc=$?
-t_eq "a broken configuration diagnosed" "$rc $out" \
-    "3 dnscrypt-resolve: /etc/nss-dnscrypt.conf:2: timeout must be 50..30000 milliseconds, got '5'"
+t_eq "a broken configuration diagnosed (exit 2: lookups fail closed)" "$rc $out" \
+    "2 dnscrypt-resolve: /etc/nss-dnscrypt.conf:2: timeout must be 50..30000 milliseconds, got '5'"
 t_eq "... lookups fail meanwhile (strict: no plain DNS)" "$(gai)" ""
 printf 'server %s\ncert-cache none\n' "$STAMP_ES2" >/etc/nss-dnscrypt.conf
 

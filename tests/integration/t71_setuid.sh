@@ -7,9 +7,12 @@
 #    and read /etc/nss-dnscrypt.conf, which is absent -> "not configured"
 #    (UNAVAIL: getaddrinfo EAI_NONAME, h_errno NO_RECOVERY);
 #  - /etc/nss-dnscrypt.conf owned by root, mode 0644 -> used; writable by
-#    others, or by its group, or owned by another uid -> refused;
+#    others, or by its group, or owned by another uid -> refused, and the
+#    lookups fail closed (EAI_AGAIN, h_errno TRY_AGAIN: the file is there,
+#    so it is not "not configured");
 #  - the same through a setuid-root copy of dnscrypt-resolve, which prints
-#    the reason (exit 3 and the exact message).
+#    the reason (exit 3 without a file, 2 for a refused one, and the exact
+#    message).
 # The same program without the setuid bit, run as nobody with the same
 # environment, resolves through NSS_DNSCRYPT_CONF (the control).
 #
@@ -139,22 +142,22 @@ resolve "setuid dnscrypt-resolve, root:root 0644: resolves" 0 \
     "^127\.22\.0\.8[[:space:]]+$NAME"$'\n'"::ffff:127\.22\.0\.8[[:space:]]+$NAME\$"
 
 chmod 646 "$SYSCONF"
-check "setuid, /etc/nss-dnscrypt.conf writable by others (0646): refused" \
-    hard_setuid "^secure=1 uid=65534 euid=0 env=set senv=unset gai=EAI_NONAME addrs=- herrno=NO_RECOVERY\$"
-resolve "setuid dnscrypt-resolve, 0646: refused with the reason" 3 \
+check "setuid, /etc/nss-dnscrypt.conf writable by others (0646): refused, fails closed (EAI_AGAIN, TRY_AGAIN)" \
+    hard_setuid "^secure=1 uid=65534 euid=0 env=set senv=unset gai=EAI_AGAIN addrs=- herrno=TRY_AGAIN\$"
+resolve "setuid dnscrypt-resolve, 0646: refused with the reason (exit 2)" 2 \
     "^dnscrypt-resolve: /etc/nss-dnscrypt.conf is writable by others; refusing it$"
 
 chmod 664 "$SYSCONF"
-check "setuid, /etc/nss-dnscrypt.conf writable by its group (0664): refused" \
-    hard_setuid "^secure=1 uid=65534 euid=0 env=set senv=unset gai=EAI_NONAME addrs=- herrno=NO_RECOVERY\$"
-resolve "setuid dnscrypt-resolve, 0664: refused with the reason" 3 \
+check "setuid, /etc/nss-dnscrypt.conf writable by its group (0664): refused, fails closed (EAI_AGAIN, TRY_AGAIN)" \
+    hard_setuid "^secure=1 uid=65534 euid=0 env=set senv=unset gai=EAI_AGAIN addrs=- herrno=TRY_AGAIN\$"
+resolve "setuid dnscrypt-resolve, 0664: refused with the reason (exit 2)" 2 \
     "^dnscrypt-resolve: /etc/nss-dnscrypt.conf is writable by its group; refusing it$"
 
 chmod 644 "$SYSCONF"
 chown 65534:0 "$SYSCONF"
-check "setuid, /etc/nss-dnscrypt.conf owned by uid 65534 (0644): refused" \
-    hard_setuid "^secure=1 uid=65534 euid=0 env=set senv=unset gai=EAI_NONAME addrs=- herrno=NO_RECOVERY\$"
-resolve "setuid dnscrypt-resolve, owned by 65534: refused with the reason" 3 \
+check "setuid, /etc/nss-dnscrypt.conf owned by uid 65534 (0644): refused, fails closed (EAI_AGAIN, TRY_AGAIN)" \
+    hard_setuid "^secure=1 uid=65534 euid=0 env=set senv=unset gai=EAI_AGAIN addrs=- herrno=TRY_AGAIN\$"
+resolve "setuid dnscrypt-resolve, owned by 65534: refused with the reason (exit 2)" 2 \
     "^dnscrypt-resolve: /etc/nss-dnscrypt.conf is owned by uid 65534, not root; refusing it$"
 
 # Back to a good file: the refusals were not remembered.

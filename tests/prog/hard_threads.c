@@ -10,8 +10,10 @@
  * i < LOOKUPS (A + AAAA, AF_UNSPEC) and compares with the zone's
  * 127.22.(N/250).(N%250+1) and ::ffff: the same.  A monitor thread samples
  * the descriptor count every 2 ms (the peak is reported).  After the
- * threads are joined the count must equal the baseline, and a further
- * round of lookups in the main thread must leave it there too.
+ * threads are joined the count must equal the baseline (sockets: at
+ * most the baseline's, the main thread's kept socket being released when
+ * idle), and a further round of lookups in the main thread must bring it
+ * back to the baseline.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -119,7 +121,9 @@ int main(int argc, char **argv)
 		printf("PASS %s: %d threads x %d lookups, all %d exact\n", label,
 		       nthreads, lookups, done);
 	}
-	if (fd1 != fd0 || s1 != s0) {
+	/* The main thread's kept UDP socket is released once idle for a few
+	 * seconds (while the threads ran): at most the sockets before. */
+	if (fd1 - s1 != fd0 - s0 || s1 > s0) {
 		printf("FAIL %s: descriptors %d (%d sockets) after the threads, %d (%d sockets) before\n",
 		       label, fd1, s1, fd0, s0);
 		fails++;

@@ -19,6 +19,7 @@
 
 #define NOW 1700000000u
 #define TEST_UID 1234
+#define OTHER_UID 1235 /* another user */
 
 static uint8_t prov_pk[32], prov_sk[64], other_pk[32], other_sk[64];
 static char sysdir[64], xdgdir[64], top[48];
@@ -523,7 +524,8 @@ enum {
 	U_SAVE_FILE, U_FILE_MODE, U_DIR_MODE, U_HIT,
 	U_GROUP_WRITABLE, U_DIR_WRITABLE, U_SYSTEM_FIRST, U_SYSTEM_BAD, U_HOME_FILE,
 	U_HOME_CACHE_MODE, U_HOME_HIT, U_NONE, U_FOREIGN_OWNER, U_NO_HOME,
-	U_ERRNO, U_N
+	U_ERRNO, U_LINK_MINE, U_LINK_OTHER, U_LINK_OTHER_SAVE, U_WW, U_WW_SAVE,
+	U_STICKY, U_OTHER_DIR, U_LAST_LINK, U_N
 };
 
 static const char *const u_desc[U_N] = {
@@ -542,7 +544,104 @@ static const char *const u_desc[U_N] = {
 	"user: a per-user file owned by root: miss",
 	"user: no XDG_CACHE_HOME, no HOME, no passwd entry: no cache, silently",
 	"user: errno kept",
+	"user: path: a symbolic link of the user's own on the way is followed (hit)",
+	"user: path: under a symbolic link owned by another user: miss",
+	"user: path: ... and nothing is saved through it",
+	"user: path: under a world-writable directory without the sticky bit: miss",
+	"user: path: ... and nothing is saved there",
+	"user: path: under a world-writable sticky directory of root (/tmp): hit",
+	"user: path: under a directory owned by another user: miss",
+	"user: path: nss-dnscrypt itself a symbolic link (ours): miss",
 };
+
+/* Issue 14, 7: the per-user path is walked component by component.
+ * Under top (set up by plant_paths): real/ (ours), lm -> real (our
+ * link), lo -> real (another user's link), ww/u (ww 0777, not sticky),
+ * st/u (st 01777), od/u (od 0755 of another user), ll/nss-dnscrypt ->
+ * ../real/nss-dnscrypt (our link); each u and real holds nss-dnscrypt/
+ * with a valid certificate for st. */
+static void path_checks(uint8_t *r)
+{
+	struct dc_config cfg;
+	struct dc_stamp st, st5;
+	struct dc_cert c;
+	char dir[PATH_MAX], path[PATH_MAX + 64];
+
+	cfg_dir(&cfg, sysdir);
+	stamp4(&st, "192.0.2.53", 443, "2.dnscrypt-cert.example");
+	stamp4(&st5, "192.0.2.55", 443, "2.dnscrypt-cert.example");
+	std_cert(&c, 80);
+#define XDG(sub) (snprintf(dir, sizeof dir, "%s/%s", top, sub), \
+		  setenv("XDG_CACHE_HOME", dir, 1))
+	XDG("lm");
+	r[U_LINK_MINE] = hit(&cfg, &st);
+	XDG("lo");
+	r[U_LINK_OTHER] = !hit(&cfg, &st);
+	dc_certcache_save(&cfg, &st5, &c);
+	snprintf(dir, sizeof dir, "%s/real/nss-dnscrypt", top);
+	cache_path(path, sizeof path, dir, &st5);
+	r[U_LINK_OTHER_SAVE] = !exists(path);
+	XDG("ww/u");
+	r[U_WW] = !hit(&cfg, &st);
+	dc_certcache_save(&cfg, &st5, &c);
+	snprintf(dir, sizeof dir, "%s/ww/u/nss-dnscrypt", top);
+	cache_path(path, sizeof path, dir, &st5);
+	r[U_WW_SAVE] = !exists(path);
+	XDG("st/u");
+	r[U_STICKY] = hit(&cfg, &st);
+	XDG("od/u");
+	r[U_OTHER_DIR] = !hit(&cfg, &st);
+	XDG("ll");
+	r[U_LAST_LINK] = !hit(&cfg, &st);
+#undef XDG
+	setenv("XDG_CACHE_HOME", xdgdir, 1);
+}
+
+/* A directory DIR (mode, owner) holding nss-dnscrypt/ and the
+ * certificate for st, both the test user's. */
+static int plant(const char *sub, mode_t mode, uid_t owner, const struct dc_stamp *st,
+		 const struct dc_cert *c)
+{
+	char dir[PATH_MAX], udir[PATH_MAX + 16], path[PATH_MAX + 64];
+
+	snprintf(dir, sizeof dir, "%s/%s", top, sub);
+	snprintf(udir, sizeof udir, "%s/nss-dnscrypt", dir);
+	cache_path(path, sizeof path, udir, st);
+	return mkdir(dir, mode) == 0 && chmod(dir, mode) == 0 && chown(dir, owner, owner) == 0 &&
+	       mkdir(udir, 0700) == 0 && chown(udir, TEST_UID, TEST_UID) == 0 &&
+	       write_file(path, c->raw, c->rawlen, 0600) == 0 &&
+	       chown(path, TEST_UID, TEST_UID) == 0 ? 0 : -1;
+}
+
+static int plant_paths(void)
+{
+	struct dc_stamp st;
+	struct dc_cert c;
+	char a[PATH_MAX], b[PATH_MAX];
+	int ok = 1;
+
+	stamp4(&st, "192.0.2.53", 443, "2.dnscrypt-cert.example");
+	std_cert(&c, 80);
+	ok &= plant("real", 0700, TEST_UID, &st, &c) == 0;
+	snprintf(a, sizeof a, "%s/lm", top);
+	ok &= symlink("real", a) == 0 && lchown(a, TEST_UID, TEST_UID) == 0;
+	snprintf(a, sizeof a, "%s/lo", top);
+	ok &= symlink("real", a) == 0 && lchown(a, OTHER_UID, OTHER_UID) == 0;
+	snprintf(a, sizeof a, "%s/ww", top);
+	ok &= mkdir(a, 0777) == 0 && chmod(a, 0777) == 0;
+	ok &= plant("ww/u", 0700, TEST_UID, &st, &c) == 0;
+	snprintf(a, sizeof a, "%s/st", top);
+	ok &= mkdir(a, 01777) == 0 && chmod(a, 01777) == 0;
+	ok &= plant("st/u", 0700, TEST_UID, &st, &c) == 0;
+	snprintf(a, sizeof a, "%s/od", top);
+	ok &= mkdir(a, 0755) == 0 && chown(a, OTHER_UID, OTHER_UID) == 0;
+	ok &= plant("od/u", 0700, TEST_UID, &st, &c) == 0;
+	snprintf(a, sizeof a, "%s/ll", top);
+	snprintf(b, sizeof b, "%s/ll/nss-dnscrypt", top);
+	ok &= mkdir(a, 0700) == 0 && chown(a, TEST_UID, TEST_UID) == 0 &&
+	      symlink("../real/nss-dnscrypt", b) == 0 && lchown(b, TEST_UID, TEST_UID) == 0;
+	return ok ? 0 : -1;
+}
 
 static void user_checks(const char *pubdir, const char *home, uint8_t *r)
 {
@@ -608,6 +707,7 @@ static void user_checks(const char *pubdir, const char *home, uint8_t *r)
 	errno = 12345;
 	dc_certcache_save(&cfg, &st2, &c);
 	r[U_NO_HOME] = !hit(&cfg, &st) && errno == 12345;
+	path_checks(r);
 }
 
 static void test_user(void)
@@ -641,7 +741,7 @@ static void test_user(void)
 	cache_path(path, sizeof path, udir, &st);
 	write_file(path, c.raw, c.rawlen, 0644);
 	if (chown(xdgdir, TEST_UID, TEST_UID) != 0 ||
-	    chown(home, TEST_UID, TEST_UID) != 0 || pipe(fds) != 0) {
+	    chown(home, TEST_UID, TEST_UID) != 0 || plant_paths() != 0 || pipe(fds) != 0) {
 		T_OK(0, "set up the per-user test");
 		return;
 	}

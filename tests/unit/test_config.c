@@ -2,11 +2,13 @@
  * overrides and the ownership check of the default path. */
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <arpa/inet.h>
 #include <sodium.h>
@@ -182,7 +184,7 @@ static void test_full(void)
 		T_OK(rc == DC_OK && c.nservers == DC_MAX_SERVERS, "%d servers accepted", DC_MAX_SERVERS);
 		snprintf(big + off, sizeof big - off, "server %s\n", stamp6);
 		rc = dc_config_parse(big, strlen(big), "m.conf", &c, err, sizeof err);
-		T_OK(rc == DC_ECONFIG && strstr(err, "m.conf:17: too many servers (at most 16)"),
+		T_OK(rc == DC_ECONFBAD && strstr(err, "m.conf:17: too many servers (at most 16)"),
 		     "a 17th server is refused (%s)", err);
 	}
 }
@@ -196,9 +198,9 @@ static void bad(const char *text, size_t len, const char *want)
 
 	memset(err, 0, sizeof err);
 	rc = dc_config_parse(text, len, "t.conf", &c, err, sizeof err);
-	T_OK(rc == DC_ECONFIG && strncmp(err, want, strlen(want)) == 0 &&
+	T_OK(rc == DC_ECONFBAD && strncmp(err, want, strlen(want)) == 0 &&
 	     strchr(err, '\n') == NULL && is_default(&c), "error: %s", want);
-	if (rc != DC_ECONFIG || strncmp(err, want, strlen(want)) != 0)
+	if (rc != DC_ECONFBAD || strncmp(err, want, strlen(want)) != 0)
 		printf("#   got rc %d, \"%s\"\n", rc, err);
 }
 
@@ -457,7 +459,8 @@ static void test_load(void)
 	write_file(path, text, 0644);
 	rc = dc_config_load(path, &c, err, sizeof err);
 	snprintf(want, sizeof want, "%s:2: unknown keyword 'bogus'", path);
-	T_OK(rc == DC_ECONFIG && strcmp(err, want) == 0, "error names the path: %s", err);
+	T_OK(rc == DC_ECONFBAD && strcmp(err, want) == 0,
+	     "a file that does not parse: DC_ECONFBAD, names the path: %s", err);
 
 	snprintf(path, sizeof path, "%s/missing.conf", tmpdir);
 	rc = dc_config_load(path, &c, err, sizeof err);
@@ -465,8 +468,8 @@ static void test_load(void)
 	T_OK(rc == DC_ECONFIG && strcmp(err, want) == 0, "missing file: %s", err);
 
 	rc = dc_config_load(tmpdir, &c, err, sizeof err);
-	T_OK(rc == DC_ECONFIG && strstr(err, "not a regular file") != NULL,
-	     "a directory is refused: %s", err);
+	T_OK(rc == DC_ECONFBAD && strstr(err, "not a regular file") != NULL,
+	     "a directory is refused (DC_ECONFBAD): %s", err);
 
 	{
 		char *big = malloc(DC_CONFIG_MAX_SIZE + 2);
@@ -475,8 +478,8 @@ static void test_load(void)
 		snprintf(path, sizeof path, "%s/big.conf", tmpdir);
 		write_file(path, big, 0644);
 		rc = dc_config_load(path, &c, err, sizeof err);
-		T_OK(rc == DC_ECONFIG && strstr(err, "larger than 64 KiB") != NULL,
-		     "a file over 64 KiB is refused: %s", err);
+		T_OK(rc == DC_ECONFBAD && strstr(err, "larger than 64 KiB") != NULL,
+		     "a file over 64 KiB is refused (DC_ECONFBAD): %s", err);
 		big[DC_CONFIG_MAX_SIZE] = '\0';
 		write_file(path, big, 0644);
 		rc = dc_config_load(path, &c, err, sizeof err);
@@ -525,20 +528,21 @@ static void test_env(void)
 	     "NSS_DNSCRYPT_SERVER takes the 'route *' relays, not a named route (%s)", err);
 	setenv("NSS_DNSCRYPT_SERVER", bare, 1);
 	rc = dc_config_load_default(&c, err, sizeof err);
-	T_OK(rc == DC_ECONFIG && strcmp(err, "NSS_DNSCRYPT_SERVER: the server lacks a property "
+	T_OK(rc == DC_ECONFBAD && strcmp(err, "NSS_DNSCRYPT_SERVER: the server lacks a property "
 					"the require-* options ask for") == 0,
 	     "NSS_DNSCRYPT_SERVER must pass require-*: %s", err);
 	setenv("NSS_DNSCRYPT_CONF", missing, 1);
 
 	setenv("NSS_DNSCRYPT_SERVER", relay, 1);
 	rc = dc_config_load_default(&c, err, sizeof err);
-	T_OK(rc == DC_ECONFIG &&
+	T_OK(rc == DC_ECONFBAD &&
 	     strcmp(err, "NSS_DNSCRYPT_SERVER: a relay stamp (0x81) cannot be used as a server") == 0,
 	     "relay stamp in NSS_DNSCRYPT_SERVER refused: %s", err);
 	setenv("NSS_DNSCRYPT_SERVER", "sdns://AQ", 1);
 	rc = dc_config_load_default(&c, err, sizeof err);
-	T_OK(rc == DC_ECONFIG && strncmp(err, "NSS_DNSCRYPT_SERVER: stamp: ", 28) == 0,
-	     "malformed NSS_DNSCRYPT_SERVER refused: %s", err);
+	T_OK(rc == DC_ECONFBAD && strncmp(err, "NSS_DNSCRYPT_SERVER: stamp: ", 28) == 0,
+	     "malformed NSS_DNSCRYPT_SERVER refused (DC_ECONFBAD, not 'not configured'): %s",
+	     err);
 
 	unsetenv("NSS_DNSCRYPT_SERVER");
 	rc = dc_config_load_default(&c, err, sizeof err);
@@ -555,11 +559,23 @@ static void test_env(void)
 	rc = dc_config_load_default(&c, err, sizeof err);
 	snprintf(want, sizeof want, "no server configured in %s", path);
 	T_OK(rc == DC_ECONFIG && strcmp(err, want) == 0, "no server line: %s", err);
+	write_file(path, "", 0644);
+	rc = dc_config_load_default(&c, err, sizeof err);
+	T_OK(rc == DC_ECONFIG && strcmp(err, want) == 0,
+	     "an empty file: not configured (DC_ECONFIG): %s", err);
+	write_file(path, "# only\n\n   # comments\n", 0644);
+	rc = dc_config_load_default(&c, err, sizeof err);
+	T_OK(rc == DC_ECONFIG && strcmp(err, want) == 0,
+	     "comments only: not configured (DC_ECONFIG): %s", err);
+	write_file(path, "# no server, but\nbogus\n", 0644);
+	rc = dc_config_load_default(&c, err, sizeof err);
+	T_OK(rc == DC_ECONFBAD && strstr(err, ":2: unknown keyword 'bogus'") != NULL,
+	     "no server and an unknown keyword: DC_ECONFBAD, not 'not configured': %s", err);
 
 	write_file(path, "timeout 7\n", 0644);
 	setenv("NSS_DNSCRYPT_SERVER", stamp4, 1);
 	rc = dc_config_load_default(&c, err, sizeof err);
-	T_OK(rc == DC_ECONFIG && strstr(err, ":1: timeout must be") != NULL,
+	T_OK(rc == DC_ECONFBAD && strstr(err, ":1: timeout must be") != NULL,
 	     "a broken file is an error even with NSS_DNSCRYPT_SERVER: %s", err);
 	unsetenv("NSS_DNSCRYPT_SERVER");
 
@@ -580,6 +596,89 @@ static void test_env(void)
 	}
 }
 
+/* In a child that cannot read path (uid 65534 when we are root, else mode
+ * 0 on the file): dc_config_load_default's status, with and without a
+ * server in the environment. */
+static int unreadable_child(const char *path, int with_server)
+{
+	struct dc_config c;
+	char err[512];
+	dc_status rc;
+	pid_t pid;
+	int status;
+
+	pid = fork();
+	if (pid == 0) {
+		if (geteuid() == 0 && (setgroups(0, NULL) != 0 || setgid(65534) != 0 ||
+				       setuid(65534) != 0))
+			_exit(100);
+		setenv("NSS_DNSCRYPT_CONF", path, 1);
+		if (with_server)
+			setenv("NSS_DNSCRYPT_SERVER", stamp4, 1);
+		else
+			unsetenv("NSS_DNSCRYPT_SERVER");
+		rc = dc_config_load_default(&c, err, sizeof err);
+		if (strstr(err, "exists but cannot be read (Permission denied)") == NULL)
+			_exit(101);
+		_exit((int)rc);
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status);
+}
+
+/* Only a missing file is "not configured"; a file that is there but
+ * cannot be read fails closed (issue 14, 3). */
+static void test_unreadable(void)
+{
+	struct dc_config c;
+	char path[256], loop[256], under[512], err[512], want[600];
+	dc_status rc;
+
+	snprintf(path, sizeof path, "%s/secret.conf", tmpdir);
+	snprintf(loop, sizeof loop, "%s/loop.conf", tmpdir);
+	write_file(path, "server x\n", 0600);
+	chmod(tmpdir, 0711);
+	if (geteuid() != 0)
+		chmod(path, 0);
+	T_EQ_INT(unreadable_child(path, 0), DC_ECONFREAD,
+		 "a 0600 file another user cannot read: DC_ECONFREAD, says why");
+	T_EQ_INT(unreadable_child(path, 1), DC_ECONFREAD,
+		 "... also with NSS_DNSCRYPT_SERVER set");
+	chmod(tmpdir, 0700);
+
+	/* ELOOP: an error other than ENOENT/ENOTDIR, root or not */
+	unlink(loop);
+	if (symlink("loop.conf", loop) != 0) {
+		T_OK(0, "symlink: %s", strerror(errno));
+		return;
+	}
+	rc = dc_config_load(loop, &c, err, sizeof err);
+	snprintf(want, sizeof want, "%s exists but cannot be read (Too many levels of "
+		 "symbolic links): name lookups fail until this process can read it; "
+		 "they never fall back to plain DNS", loop);
+	T_OK(rc == DC_ECONFREAD && strcmp(err, want) == 0, "ELOOP: DC_ECONFREAD: %s", err);
+	setenv("NSS_DNSCRYPT_CONF", loop, 1);
+	setenv("NSS_DNSCRYPT_SERVER", stamp4, 1);
+	rc = dc_config_load_default(&c, err, sizeof err);
+	T_OK(rc == DC_ECONFREAD && strcmp(err, want) == 0,
+	     "unreadable file + NSS_DNSCRYPT_SERVER: still DC_ECONFREAD");
+
+	/* ENOTDIR is a missing file, as ENOENT */
+	snprintf(under, sizeof under, "%s/x.conf", path);
+	setenv("NSS_DNSCRYPT_CONF", under, 1);
+	rc = dc_config_load_default(&c, err, sizeof err);
+	T_OK(rc == DC_OK && c.nservers == 1,
+	     "ENOTDIR + NSS_DNSCRYPT_SERVER: that server (%s)", err);
+	unsetenv("NSS_DNSCRYPT_SERVER");
+	rc = dc_config_load_default(&c, err, sizeof err);
+	T_OK(rc == DC_ECONFIG && strncmp(err, "no configuration: ", 18) == 0,
+	     "ENOTDIR alone: not configured (%s)", err);
+	unsetenv("NSS_DNSCRYPT_CONF");
+	unlink(loop);
+	unlink(path);
+}
+
 static void owner_case(const char *path, mode_t mode, const char *want, const char *what)
 {
 	char err[512], full[512];
@@ -593,7 +692,7 @@ static void owner_case(const char *path, mode_t mode, const char *want, const ch
 		T_EQ_INT(rc, DC_OK, "%s", what);
 	} else {
 		snprintf(full, sizeof full, "%s %s", path, want);
-		T_OK(rc == DC_ECONFIG && strcmp(err, full) == 0, "%s: %s", what, err);
+		T_OK(rc == DC_ECONFBAD && strcmp(err, full) == 0, "%s: %s", what, err);
 	}
 	close(fd);
 }
@@ -621,7 +720,7 @@ static void test_owner(void)
 			   "owned by uid 65534 refused");
 	else
 		T_OK(1, "# SKIP cannot chown");
-	T_EQ_INT(dc_config_check_owner(path, -1, NULL, 0), DC_ECONFIG, "bad fd refused");
+	T_EQ_INT(dc_config_check_owner(path, -1, NULL, 0), DC_ECONFREAD, "bad fd refused");
 	unlink(path);
 }
 
@@ -701,6 +800,7 @@ int main(void)
 	test_routes();
 	test_load();
 	test_env();
+	test_unreadable();
 	test_owner();
 	test_shipped_conf();
 	test_shipped_examples();

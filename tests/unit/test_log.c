@@ -2,7 +2,8 @@
  * one line per call appended to a file (0600, regular files only, no
  * symbolic link followed, never blocking on a FIFO), control characters
  * shown as '?', long lines cut, errno preserved, syslog datagrams to a
- * missing /dev/log harmless. */
+ * missing /dev/log harmless; a file of another user, or one its group or
+ * others may write, is left alone. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -28,6 +29,63 @@ static char *slurp(const char *path)
 	buf[n] = '\0';
 	fclose(f);
 	return buf;
+}
+
+/* dc_log_file_ok on made-up file states. */
+static int ok_for(mode_t mode, uid_t owner, uid_t me)
+{
+	struct stat st;
+
+	memset(&st, 0, sizeof st);
+	st.st_mode = mode;
+	st.st_uid = owner;
+	return dc_log_file_ok(&st, me);
+}
+
+static size_t file_size(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 ? (size_t)st.st_size : (size_t)-1;
+}
+
+/* Issue 14, 7: the file is appended to only when it belongs to root or
+ * to the running user and no one else may write it. */
+static void test_owner(const char *path)
+{
+	size_t before;
+
+	T_OK(ok_for(S_IFREG | 0600, 1000, 1000) && ok_for(S_IFREG | 0644, 0, 1000) &&
+	     ok_for(S_IFREG | 0640, 0, 0), "ok: a regular file of root or of the user, 0600/0644/0640");
+	T_OK(!ok_for(S_IFREG | 0600, 1001, 1000) && !ok_for(S_IFREG | 0644, 65534, 0),
+	     "refused: owned by another user");
+	T_OK(!ok_for(S_IFREG | 0620, 1000, 1000) && !ok_for(S_IFREG | 0602, 0, 1000) &&
+	     !ok_for(S_IFREG | 0666, 1000, 1000), "refused: writable by its group or by others");
+	T_OK(!ok_for(S_IFIFO | 0600, 1000, 1000) && !ok_for(S_IFDIR | 0700, 0, 0),
+	     "refused: not a regular file");
+
+	unlink(path);
+	dc_log(path, "first");
+	before = file_size(path);
+	T_OK(before > 0 && before != (size_t)-1, "a new file is made and written (%zu bytes)", before);
+	chmod(path, 0620);
+	dc_log(path, "group-writable");
+	T_EQ_INT(file_size(path), before, "a group-writable log file is not appended to");
+	chmod(path, 0602);
+	dc_log(path, "world-writable");
+	T_EQ_INT(file_size(path), before, "a world-writable log file is not appended to");
+	chmod(path, 0600);
+	if (geteuid() == 0 && chown(path, 65534, 65534) == 0) {
+		dc_log(path, "another user's");
+		T_EQ_INT(file_size(path), before, "a log file of another user (65534) is not appended to");
+		if (chown(path, 0, 0) != 0)
+			T_OK(0, "chown back: %s", strerror(errno));
+	} else {
+		T_OK(1, "# SKIP not root: cannot give the file to another user");
+	}
+	dc_log(path, "again ours");
+	T_OK(file_size(path) > before, "our own 0600 file is appended to again");
+	unlink(path);
 }
 
 int main(void)
@@ -84,6 +142,8 @@ int main(void)
 	T_OK(1, "a FIFO without a reader does not block");
 	dc_log(dir, "to a directory");
 	T_OK(1, "a directory is ignored");
+
+	test_owner(path);
 
 	errno = 77;
 	dc_log(DC_LOG_SYSLOG, "to syslog %d", 1);
