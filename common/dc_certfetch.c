@@ -8,6 +8,7 @@
  * sent straight to the server when the relay gives no certificate.
  */
 #include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sodium.h>
 
@@ -238,47 +239,55 @@ dc_status dc_cert_ensure(const struct dc_config *cfg, struct dc_tserver *srv,
 {
 	int refetch = flags & DC_CERT_REFETCH;
 	const struct dc_stamp *st = srv->stamp;
-	struct dc_cert cert;
+	/* On the heap (1 KB): a lookup runs in 16 KiB of stack, and this
+	 * frame is below every wait of the certificate fetch. */
+	struct dc_cert *cert;
 	dc_status rc = DC_OK;
 	int why = DC_CERT_VALID, from_disk = 0;
 	time_t saved_at = 0;
 
 	srv->has_session = 0;
 	srv->answers = 0;
-	if (refetch || !store_get(st, now, &cert, &from_disk)) {
+	memset(info, 0, sizeof(*info));
+	cert = malloc(sizeof(*cert));
+	if (cert == NULL) {
+		rc = DC_ENOMEM;
+		goto done;
+	}
+	if (refetch || !store_get(st, now, cert, &from_disk)) {
 		from_disk = 0;
 		if (!refetch &&
-		    dc_certcache_load(cfg, st, now, &cert, &saved_at) == DC_OK &&
+		    dc_certcache_load(cfg, st, now, cert, &saved_at) == DC_OK &&
 		    now - saved_at < DC_CERT_DISK_REFRESH && saved_at <= now + 60) {
 			from_disk = 1;
 		} else {
 			rc = fetch_routed(cfg, srv, !(flags & DC_CERT_TCP), now,
-					  deadline, &cert, &why);
+					  deadline, cert, &why);
 			if (rc == DC_OK)
-				dc_certcache_save(cfg, st, &cert);
+				dc_certcache_save(cfg, st, cert);
 		}
 		if (rc == DC_OK)
-			store_put(st, &cert, now, from_disk);
+			store_put(st, cert, now, from_disk);
 	}
-	memset(info, 0, sizeof(*info));
-	info->status = rc;
 	info->check = why;
 	if (rc == DC_OK)
-		rc = dc_session_init(&srv->session, kp, &cert);
-	if (rc != DC_OK) {
-		info->status = rc;
-		sodium_memzero(&cert, sizeof(cert));
-		return rc;
-	}
-	memcpy(srv->resolver_pk, cert.resolver_pk, sizeof(srv->resolver_pk));
+		rc = dc_session_init(&srv->session, kp, cert);
+	if (rc != DC_OK)
+		goto done;
+	memcpy(srv->resolver_pk, cert->resolver_pk, sizeof(srv->resolver_pk));
 	srv->has_session = 1;
 	info->from_disk = from_disk;
-	info->serial = cert.serial;
-	info->es = cert.es_version;
-	info->ts_end = cert.ts_end;
+	info->serial = cert->serial;
+	info->es = cert->es_version;
+	info->ts_end = cert->ts_end;
 	info->until = now + DC_CERT_RECHECK;
-	if ((time_t)cert.ts_end < info->until)
-		info->until = (time_t)cert.ts_end + 1;
-	sodium_memzero(&cert, sizeof(cert));
-	return DC_OK;
+	if ((time_t)cert->ts_end < info->until)
+		info->until = (time_t)cert->ts_end + 1;
+done:
+	info->status = rc;
+	if (cert != NULL) {
+		sodium_memzero(cert, sizeof(*cert));
+		free(cert);
+	}
+	return rc;
 }
