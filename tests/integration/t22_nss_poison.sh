@@ -159,30 +159,31 @@ printf 'server %s\ncert-cache none\n' "$(stamp 127.0.0.54:443 "$T/wrong.pub")" >
 poison "wrong provider key" NSS_DNSCRYPT_CONF="$T/wrongkey.conf" -- \
     status $(want TRYAGAIN/TRY_AGAIN)
 
-# Nothing listens at 127.0.0.99:443: refused at once.
+# Nothing listens at 127.0.0.99:443: refused at once (well before the
+# default total-timeout of 8000 ms).
 printf 'server %s\ncert-cache none\n' "$(stamp 127.0.0.99:443 "$LAB/dnscrypt/provider.pub")" \
     >"$T/refused.conf"
 # shellcheck disable=SC2046
 poison "server refuses" NSS_DNSCRYPT_CONF="$T/refused.conf" -- \
-    timed 1500 $(want TRYAGAIN/TRY_AGAIN)
+    timed $((500 + SLACK_MS)) $(want TRYAGAIN/TRY_AGAIN)
 
 # A server that takes UDP and TCP and never answers: the lookup ends within
-# total-timeout (+ 500 ms for scheduling), with our settings and with the
+# total-timeout (+ SLACK_MS for scheduling), with our settings and with the
 # defaults (total-timeout 8000 ms).
 "$P" - silent-server "$T/silent.port" 120 </dev/null >"$T/silent.log" 2>&1 &
 spid=$!
 lab_pid "$spid" nss_poison
-for _ in $(seq 100); do [ -s "$T/silent.port" ] && break; sleep 0.05; done
+lab_wait test -s "$T/silent.port"
 if [ -s "$T/silent.port" ]; then
     s=$(stamp "127.0.0.1:$(cat "$T/silent.port")" "$LAB/dnscrypt/provider.pub")
     printf 'server %s\ncert-cache none\ntimeout 200\nattempts 2\ntotal-timeout 1000\n' "$s" \
         >"$T/silent.conf"
     poison "silent server, total-timeout 1000" NSS_DNSCRYPT_CONF="$T/silent.conf" -- \
-        timed 1500 4:a4.lab.test=TRYAGAIN/TRY_AGAIN 3:a4.lab.test:6=TRYAGAIN/TRY_AGAIN \
+        timed $((1000 + SLACK_MS)) 4:a4.lab.test=TRYAGAIN/TRY_AGAIN 3:a4.lab.test:6=TRYAGAIN/TRY_AGAIN \
         a2:127.20.0.1=TRYAGAIN/TRY_AGAIN
     printf 'server %s\ncert-cache none\n' "$s" >"$T/silent-default.conf"
     poison "silent server, default settings" NSS_DNSCRYPT_CONF="$T/silent-default.conf" -- \
-        timed 8500 4:a4.lab.test=TRYAGAIN/TRY_AGAIN
+        timed $((8000 + SLACK_MS)) 4:a4.lab.test=TRYAGAIN/TRY_AGAIN
 else
     t_fail "the silent server started" "$(cat "$T/silent.log")"
 fi

@@ -96,10 +96,7 @@ PORT=8080
 "$PY" -m http.server --bind 127.20.0.80 --directory "$T/www" "$PORT" >"$T/http.log" 2>&1 &
 HTTP_PID=$!
 lab_pid "$HTTP_PID" "$(basename "$PY")"
-for _ in $(seq 100); do
-    (exec 3<>"/dev/tcp/127.20.0.80/$PORT") 2>/dev/null && break
-    sleep 0.05
-done
+lab_wait bash -c "exec 3<>/dev/tcp/127.20.0.80/$PORT" 2>/dev/null
 CURL=(curl -sS --noproxy '*' --max-time 10 "http://web.lab.test:$PORT/t30.txt")
 out=$(run_rc bare "${CURL[@]}")
 t_match "without dnscrypt-run: curl cannot resolve web.lab.test" "$out" $'^exit 6\ncurl: \\(6\\) Could not resolve host: web\\.lab\\.test'

@@ -48,7 +48,7 @@ stop_servers() {
 }
 trap stop_servers EXIT
 for id in A B S L F; do
-    for _ in $(seq 600); do [ -s "$T/info.$id" ] && break; sleep 0.05; done
+    lab_wait test -s "$T/info.$id"
     if [ ! -s "$T/info.$id" ]; then
         t_fail "hostile.py serves $id on ${ADDR[$id]}" "$(cat "$T/hostile.$id.out")"
         t_done
