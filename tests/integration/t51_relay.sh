@@ -60,9 +60,9 @@ conf() {
         echo "cert-cache none"
         echo "cache no"
         echo "search none"
-        echo "timeout 400"
+        echo "timeout 1000"      # python relays on a loaded machine
         echo "attempts 2"
-        echo "total-timeout 3000"
+        echo "total-timeout 6000"
         for r in "$@"; do echo "$r"; done
     } >"$f"
     echo "$f"
