@@ -8,7 +8,9 @@
  *  - nothing an attacker can provoke yields UNAVAIL (nsswitch would go on
  *    to a plaintext source); UNAVAIL means "not configured";
  *  - *pat of gethostbyname4_r may point at caller memory: written, never
- *    read.
+ *    read;
+ *  - the caller's buffer is laid out, and h_errno left, as nss_dns does
+ *    (nss_pack.h, finish below): same ERANGE, same h_errno after success.
  */
 #include <errno.h>
 #include <netdb.h>
@@ -92,8 +94,8 @@ static enum nss_status finish(dc_status st, int family, const char *key,
 
 /* nss_dns's gethostbyname4_r takes *h_errnop on success from the second
  * answer (gaih_getanswer, glibc 2.36: "incorrectly sets errno and h_errno
- * to that of the second answer"), the AAAA one: HOST_NOT_FOUND when it
- * had no address. */
+ * to that of the second answer"): the AAAA one when the A answer came
+ * first, as it usually does, so HOST_NOT_FOUND when it had no address. */
 static int has_family(const struct dc_hostres *h, int family)
 {
 	for (int i = 0; i < h->naddrs; i++)
@@ -110,7 +112,6 @@ _nss_dnscrypt_gethostbyname4_r(const char *name, struct gaih_addrtuple **pat,
 	int saved = errno;
 	struct dc_hostres h;
 	dc_status st;
-
 	enum nss_status ns;
 	int v6;
 
