@@ -8,7 +8,9 @@
  *  - nothing an attacker can provoke yields UNAVAIL (nsswitch would go on
  *    to a plaintext source); UNAVAIL means "not configured";
  *  - *pat of gethostbyname4_r may point at caller memory: written, never
- *    read.
+ *    read;
+ *  - the caller's buffer is laid out, and h_errno left, as nss_dns does
+ *    (nss_pack.h, finish below): same ERANGE, same h_errno after success.
  */
 #include <errno.h>
 #include <netdb.h>
@@ -67,18 +69,39 @@ static dc_status lookup(const char *name, int family, struct dc_hostres *h)
 }
 
 /* Common tail: ERANGE keeps the answer for the retry; errno follows the
- * NSS convention (the caller's value on success, *errnop on failure). */
+ * NSS convention (the caller's value on success, *errnop on failure);
+ * the thread's h_errno as the resolver leaves it under nss_dns
+ * (dc_nss_res_herrno; family >= 0: a forward lookup).  *h_errnop is
+ * written after h_errno: getaddrinfo passes &h_errno as h_errnop. */
 static enum nss_status finish(dc_status st, int family, const char *key,
 			      struct dc_hostres *h, int saved_errno,
 			      int *errnop, int *h_errnop)
 {
-	enum nss_status ns = dc_nss_status(st, errnop, h_errnop);
+	int herr = NETDB_SUCCESS, res_herr;
+	enum nss_status ns = dc_nss_status(st, errnop, &herr);
 
+	res_herr = dc_nss_res_herrno(st, herr, family >= 0);
+	if (res_herr >= 0)
+		h_errno = res_herr;
+	if (h_errnop)
+		*h_errnop = herr;
 	if (st == DC_ERANGE)
 		last_keep(family, key, h);
 	dc_hostres_free(h);
 	errno = st == DC_OK ? saved_errno : *errnop;
 	return ns;
+}
+
+/* nss_dns's gethostbyname4_r takes *h_errnop on success from the second
+ * answer (gaih_getanswer, glibc 2.36: "incorrectly sets errno and h_errno
+ * to that of the second answer"): the AAAA one when the A answer came
+ * first, as it usually does, so HOST_NOT_FOUND when it had no address. */
+static int has_family(const struct dc_hostres *h, int family)
+{
+	for (int i = 0; i < h->naddrs; i++)
+		if (h->addrs[i].family == family)
+			return 1;
+	return 0;
 }
 
 DC_EXPORT enum nss_status
@@ -89,11 +112,17 @@ _nss_dnscrypt_gethostbyname4_r(const char *name, struct gaih_addrtuple **pat,
 	int saved = errno;
 	struct dc_hostres h;
 	dc_status st;
+	enum nss_status ns;
+	int v6;
 
 	st = lookup(name, AF_UNSPEC, &h);
 	if (st == DC_OK)
 		st = dc_pack_gaih(&h, pat, buffer, buflen, ttlp);
-	return finish(st, AF_UNSPEC, name, &h, saved, errnop, h_errnop);
+	v6 = st == DC_OK && has_family(&h, AF_INET6);
+	ns = finish(st, AF_UNSPEC, name, &h, saved, errnop, h_errnop);
+	if (st == DC_OK && !v6 && h_errnop)
+		*h_errnop = HOST_NOT_FOUND;
+	return ns;
 }
 
 DC_EXPORT enum nss_status

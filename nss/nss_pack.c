@@ -96,13 +96,19 @@ static char **pack_aliases(struct bump *b, const struct dc_hostres *h,
 	return b->failed ? NULL : arr;
 }
 
+/* The layout of nss_dns's gethostbyname3_context (glibc 2.36,
+ * resolv/nss_dns/dns-host.c), so that a buffer fits exactly when it fits
+ * nss_dns: getanswer_r copies the names in answer order (the query name,
+ * then each CNAME target; the last one is h_name), then each address
+ * aligned to 4; then come h_addr_list and h_aliases (whose n-1 entries
+ * and NULL take as many pointers as there were names). */
 dc_status dc_pack_hostent(const struct dc_hostres *h, int af,
 			  struct hostent *result, char *buffer, size_t buflen,
 			  int32_t *ttlp, char **canonp)
 {
 	struct bump b = { buffer, buflen, 0, 0 };
 	size_t alen = af_len(af), n = 0, k = 0;
-	char **aliases, **addrs, *name;
+	char **aliases, **addrs, *name, *first = NULL;
 	uint8_t *data;
 
 	if (h == NULL || result == NULL || alen == 0 || !valid_names(h) ||
@@ -116,16 +122,25 @@ dc_status dc_pack_hostent(const struct dc_hostres *h, int af,
 
 	if (n > SIZE_MAX / alen)
 		return DC_ERANGE;
-	aliases = bump_ptrs(&b, (size_t)h->naliases);
-	addrs = bump_ptrs(&b, n);
-	/* nss_dns aligns addresses to 4 "in case there are applications
-	 * out there that expect at least this level of address alignment". */
-	data = bump_alloc(&b, n * alen, 4);
+	/* The alias strings lie back to back from the first one: their
+	 * array, allocated after them, is filled by walking them. */
+	for (int i = 0; i < h->naliases; i++) {
+		char *d = bump_str(&b, h->aliases[i]);
+
+		if (i == 0)
+			first = d;
+	}
 	name = bump_str(&b, h->name);
+	data = bump_alloc(&b, n * alen, 4);
+	addrs = bump_ptrs(&b, n);
+	aliases = bump_ptrs(&b, (size_t)h->naliases);
 	if (b.failed)
 		return DC_ERANGE;
-	if (pack_aliases(&b, h, aliases) == NULL)
-		return DC_ERANGE;
+	for (int i = 0; i < h->naliases; i++) {
+		aliases[i] = first;
+		first += strlen(first) + 1;
+	}
+	aliases[h->naliases] = NULL;
 	for (int i = 0; i < h->naddrs; i++) {
 		if (h->addrs[i].family != af)
 			continue;
@@ -150,41 +165,37 @@ dc_status dc_pack_gaih(const struct dc_hostres *h, struct gaih_addrtuple **pat,
 		       char *buffer, size_t buflen, int32_t *ttlp)
 {
 	struct bump b = { buffer, buflen, 0, 0 };
-	struct gaih_addrtuple *t;
-	size_t n = 0, k = 0;
-	char *name;
+	struct gaih_addrtuple *head = NULL, **tail = &head, *t;
 
 	if (h == NULL || pat == NULL || h->name == NULL ||
 	    !valid_buffer(buffer, buflen) || h->naddrs < 0 ||
 	    (h->naddrs > 0 && h->addrs == NULL))
 		return DC_EBADARG;
-	for (int i = 0; i < h->naddrs; i++)
-		n += af_len(h->addrs[i].family) != 0;
-	if (n == 0)
-		return DC_ENODATA;
-	if (n > SIZE_MAX / sizeof(*t))
-		return DC_ERANGE;
-
-	t = bump_alloc(&b, n * sizeof(*t), alignof(struct gaih_addrtuple));
-	name = bump_str(&b, h->name);
-	if (b.failed)
-		return DC_ERANGE;
+	/* gaih_getanswer_slice (glibc 2.36): one tuple after the other, each
+	 * aligned, the (canonical) name copied right after the first tuple
+	 * and carried by it alone (getaddrinfo copies it for AI_CANONNAME). */
 	for (int i = 0; i < h->naddrs; i++) {
 		size_t alen = af_len(h->addrs[i].family);
 
 		if (alen == 0)
 			continue;
-		memset(&t[k], 0, sizeof(t[k]));
-		t[k].next = k + 1 < n ? &t[k + 1] : NULL;
-		/* gaih_getanswer_slice: only the first tuple carries the
-		 * (canonical) name. */
-		t[k].name = k == 0 ? name : NULL;
-		t[k].family = h->addrs[i].family;
-		memcpy(t[k].addr, h->addrs[i].addr, alen);
-		t[k].scopeid = 0;
-		k++;
+		t = bump_alloc(&b, sizeof(*t), alignof(struct gaih_addrtuple));
+		if (t == NULL)
+			return DC_ERANGE;
+		memset(t, 0, sizeof(*t));
+		if (head == NULL)
+			t->name = bump_str(&b, h->name);
+		if (b.failed)
+			return DC_ERANGE;
+		t->family = h->addrs[i].family;
+		memcpy(t->addr, h->addrs[i].addr, alen);
+		t->scopeid = 0;
+		*tail = t;
+		tail = &t->next;
 	}
-	*pat = t;
+	if (head == NULL)
+		return DC_ENODATA;
+	*pat = head;
 	set_ttl(ttlp, h->ttl);
 	return DC_OK;
 }
@@ -201,12 +212,19 @@ dc_status dc_pack_hostent_addr(const struct dc_hostres *h, int af,
 	if (h == NULL || result == NULL || addr == NULL || alen == 0 ||
 	    !valid_names(h) || !valid_buffer(buffer, buflen))
 		return DC_EBADARG;
-	/* nss_dns puts the two-pointer address array first. */
+	/* nss_dns's gethostbyaddr2_r (glibc 2.36): the two-pointer address
+	 * array first, h_aliases = &h_addr_list[1] (the NULL), then the name
+	 * (getanswer_ptr), then the address aligned to 4.  Aliases (none
+	 * from a PTR answer) get their own array after the address array. */
 	addrs = bump_ptrs(&b, 1);
-	aliases = bump_ptrs(&b, (size_t)h->naliases);
-	data = bump_alloc(&b, alen, 4);
+	if (addrs == NULL)
+		return DC_ERANGE;
+	aliases = h->naliases > 0 ? bump_ptrs(&b, (size_t)h->naliases) : addrs + 1;
 	name = bump_str(&b, h->name);
-	if (b.failed || pack_aliases(&b, h, aliases) == NULL)
+	if (h->naliases > 0 && aliases != NULL)
+		pack_aliases(&b, h, aliases);
+	data = bump_alloc(&b, alen, 4);
+	if (b.failed)
 		return DC_ERANGE;
 	memcpy(data, addr, alen);
 	addrs[0] = (char *)data;

@@ -2,7 +2,11 @@
  *
  * Pure functions: no network, no globals.  The caller's buffer has no
  * alignment promise; pointer arrays and gaih tuples are aligned inside it,
- * addresses to 4 bytes (as nss_dns does), strings are not aligned.
+ * addresses to 4 bytes (as nss_dns does), strings are not aligned.  Each
+ * function lays the buffer out in the order nss_dns of glibc 2.36 does
+ * for the same answer, so that a buffer is too small for us exactly when
+ * it is too small for nss_dns (tests/integration/t22 compares every
+ * length).
  * Nothing is ever written at or past buffer + buflen, and the results
  * (*result, *pat, *canonp, *ttlp) are written only on DC_OK.  DC_ERANGE
  * means the buffer is too small: the needed size depends only on h and on
@@ -43,7 +47,8 @@ dc_status dc_pack_gaih(const struct dc_hostres *h, struct gaih_addrtuple **pat,
 		       char *buffer, size_t buflen, int32_t *ttlp);
 
 /* gethostbyaddr{,2}_r: h_name = h->name, h_aliases = h->aliases (none for
- * a dc_dns_parse_ptr result: nss_dns returns an empty list), h_addr_list
+ * a dc_dns_parse_ptr result: nss_dns returns an empty list, the NULL of
+ * h_addr_list), h_addr_list
  * = { addr, NULL } where addr is the caller's address (4 bytes for AF_INET,
  * 16 for AF_INET6: after dc_dns_addr_unmap), h_addrtype = af.
  * DC_OK, DC_ERANGE, DC_EBADARG. */

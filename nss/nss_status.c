@@ -120,3 +120,18 @@ enum nss_status dc_nss_status(dc_status st, int *errnop, int *h_errnop)
 		*h_errnop = h;
 	return ns;
 }
+
+int dc_nss_res_herrno(dc_status st, int herr, int forward)
+{
+	switch (st) {
+	case DC_OK:
+	case DC_ERANGE:          /* the query itself succeeded */
+		return forward ? HOST_NOT_FOUND : -1;
+	case DC_ECONFIG:
+	case DC_EBADARG:
+	case DC_EBADNAME:        /* not a host name: nss_dns never queries */
+		return -1;
+	default:
+		return herr;
+	}
+}

@@ -30,4 +30,17 @@
  * plaintext source.  errnop / h_errnop may be NULL. */
 enum nss_status dc_nss_status(dc_status st, int *errnop, int *h_errnop);
 
+/* The thread's own h_errno (not *h_errnop) after a lookup that ended in
+ * st with *h_errnop = herr, as nss_dns leaves it through the resolver:
+ * a forward lookup goes through res_search, which sets HOST_NOT_FOUND
+ * before it queries ("True if we never query", glibc 2.36
+ * resolv/res_query.c) and leaves it on success, so that gethostbyname
+ * after "hosts: files dns" reports HOST_NOT_FOUND with its result; a
+ * reverse lookup goes through res_query, which leaves it untouched on
+ * success.  On a failure the resolver's value is what nss_dns copies into
+ * *h_errnop.  Returns the value to store, or -1 to leave h_errno alone
+ * (success of a reverse lookup; no configuration, bad arguments or a
+ * name that is no host name: no query). */
+int dc_nss_res_herrno(dc_status st, int herr, int forward);
+
 #endif

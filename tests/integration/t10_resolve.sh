@@ -101,7 +101,8 @@ ms=$(( ($(date +%s%N) - start) / 1000000 ))
 t_eq "wrong provider key: exit 2 (a failure, not 'not found')" "$rc" 2
 t_match "wrong provider key: explains the certificate" "$err" \
     'server 127\.0\.0\.54:443 \(2\.dnscrypt-cert\.lab\.test\): no valid DNSCrypt certificate.*bad signature'
-t_ok "wrong provider key: fails fast (${ms} ms)" test "$ms" -lt 3500
+t_ok "wrong provider key: fails within total-timeout (${ms} ms < 3000 + $SLACK_MS)" \
+    test "$ms" -lt $((3000 + SLACK_MS))
 
 # A server that does not run: nothing listens on 127.0.0.99:443.
 DEAD=$(python3 - "$STAMP_ES2" <<'PY'
@@ -120,7 +121,8 @@ err=$(NSS_DNSCRYPT_CONF=$C_DEAD "$RESOLVE" a4.lab.test 2>&1 >/dev/null) || rc=$?
 ms=$(( ($(date +%s%N) - start) / 1000000 ))
 t_eq "dead server: exit 2" "$rc" 2
 t_match "dead server: names the server" "$err" 'server 127\.0\.0\.99:443'
-t_ok "dead server: within the 2 s budget (+ margin) (${ms} ms)" test "$ms" -lt 2600
+t_ok "dead server: within the 2 s budget (${ms} ms < 2000 + $SLACK_MS)" \
+    test "$ms" -lt $((2000 + SLACK_MS))
 
 # Configuration errors name the file and line.
 printf 'server sdns://AAAA\n' >"$T/bad.conf"

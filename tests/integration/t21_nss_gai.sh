@@ -40,7 +40,27 @@
 #  cname   An answer with a CNAME but no address of the family (cname-ext
 #          AAAA): nss_dns's gethostbyname{,2,3}_r says TRYAGAIN +
 #          NO_RECOVERY, ours NOTFOUND + HOST_NOT_FOUND (common/dc_dns.h:
-#          both give getaddrinfo EAI_NONAME, which the test checks).
+#          both give getaddrinfo EAI_NONAME, which the test checks); the
+#          h_errno the call leaves ("CALL h_errno" lines) differs alike.
+#  hsearch The thread's h_errno after a successful lookup whose search
+#          list first tried a name that got a server failure (REFUSED):
+#          nss_dns leaves TRY_AGAIN, the failed try's value, because
+#          res_search sets h_errno at every try and not on success; ours
+#          HOST_NOT_FOUND, res_search's value when no try failed (the
+#          module sees only the final status, as for lastq).
+#  order   The h_errno getaddrinfo(AF_UNSPEC) leaves after success (it
+#          passes &h_errno to gethostbyname4_r): nss_dns takes it from the
+#          answer that arrived second (gaih_getanswer; res_send keeps the
+#          answers in arrival order), NETDB_SUCCESS if that one had an
+#          address, HOST_NOT_FOUND if not; ours as if the A answer came
+#          first (the usual order): HOST_NOT_FOUND without an AAAA address.
+#
+# h_errno is compared after success too (gai.c's "CALL h_errno" lines and
+# *h_errnop of the _r calls, both preset to a value no lookup sets), and
+# must match nss_dns there: *h_errnop NETDB_SUCCESS (HOST_NOT_FOUND from
+# gethostbyname4_r when the AAAA answer had no address), the thread's
+# h_errno HOST_NOT_FOUND after a forward lookup (res_search) and
+# untouched after a reverse one (res_query).
 set -u
 # shellcheck source=SCRIPTDIR/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -92,10 +112,33 @@ value_of() {
 
 # classify VARIANT KEY DNSVAL DCVAL: print the documented reason, or nothing.
 classify() {
-    local v=$1 key=$2 a=$3 b=$4 ctx call rkey
+    local v=$1 key=$2 a=$3 b=$4 ctx call rkey base
     ctx=${key%%|*}
     call=${key#*|}
     case $call in
+        *" h_errno")
+            # The h_errno a call left: the class of the call itself
+            # (cname: of the _r call glibc answers it from), or hsearch.
+            base=${call% h_errno}
+            case $base in
+                "getaddrinfo af=inet6"|"gethostbyname2 inet6") rkey="gethostbyname2_r inet6" ;;
+                "getaddrinfo af=inet"|gethostbyname|"gethostbyname2 inet") rkey="gethostbyname_r inet" ;;
+                *) rkey=$base ;;
+            esac
+            [[ $base == getaddrinfo* ]] && base="$base flags=0 serv=- sock=any"
+            if [ "$a|$b" = "NO_RECOVERY|HOST_NOT_FOUND" ]; then
+                [ "$(classify "$v" "$ctx|$rkey" "$(value_of "$T/$v.dns" "$ctx|$rkey")" \
+                    "$(value_of "$T/$v.dc" "$ctx|$rkey")")" = cname ] && echo cname
+            elif [ "$base" = "getaddrinfo af=unspec flags=0 serv=- sock=any" ] &&
+                 [[ "$a|$b" == "NETDB_SUCCESS|HOST_NOT_FOUND" || "$a|$b" == "HOST_NOT_FOUND|NETDB_SUCCESS" ]]; then
+                a=$(value_of "$T/$v.dns" "$ctx|$base")
+                [ "$a" = "$(value_of "$T/$v.dc" "$ctx|$base")" ] && [[ $a == "0 ;"* ]] && echo order
+            elif [ "$a|$b" = "TRY_AGAIN|HOST_NOT_FOUND" ]; then
+                a=$(value_of "$T/$v.dns" "$ctx|$base")
+                [ "$a" = "$(value_of "$T/$v.dc" "$ctx|$base")" ] &&
+                    [[ $a == "ok "* || $a == "0 ;"* || $a == *" result=yes "* ]] && echo hsearch
+            fi
+            ;;
         gethostbyname_r\ *|gethostbyname2_r\ *|gethostbyaddr_r\ *)
             # Reverse lookups must match nss_dns exactly.
             [[ $ctx == *rev=* || $ctx == addr=* ]] && return 0

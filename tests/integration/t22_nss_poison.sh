@@ -7,6 +7,11 @@
 #    written outside the buffer, TRYAGAIN/ERANGE/NETDB_INTERNAL while too
 #    small, then SUCCESS with every pointer inside the buffer and the same
 #    result; *pat of gethostbyname4_r points at a PROT_NONE page;
+#  - the same buffer lengths against nss_dns's own functions (libc.so.6's
+#    _nss_dns_*, on the plain resolver, same answers): for every entry
+#    point and every length from 0 to 16 past the first success, at three
+#    offsets, the same status, errno, h_errno and result (nss_poison sizes
+#    run once on each module);
 #  - the retry after ERANGE does not ask the network again: after the first
 #    (too small) call the process forbids itself socket, connect, send* and
 #    recv* with a seccomp filter (a blocked call kills it) and the retries
@@ -81,6 +86,35 @@ t_eq "gethostbyaddr2_r ::1" "$(result a2:::1)" \
 t_eq "gethostbyaddr_r ::ffff:127.20.0.1 answers for 127.20.0.1" "$(result a:::ffff:127.20.0.1)" \
     "SUCCESS name=a4.lab.test aliases=[] type=2 len=4 addrs=[127.20.0.1]"
 
+# ---- every buffer length, against nss_dns's own outcome ---------------------
+SIZE_CALLS=(4:a4.lab.test 4:a6.lab.test 4:both.lab.test 4:two4.lab.test 4:alias1.lab.test
+            4:cname-ext.lab.test 4:many.lab.test "4:$LONGNAME" 4:bench-7.lab.test
+            3:a4.lab.test:4 3:a6.lab.test:6 3:both.lab.test:6 3:alias1.lab.test:4
+            3:alias1.lab.test:6 3:many.lab.test:6 "3:$LONGNAME:4" 3:cname-ext.lab.test:4
+            2:two4.lab.test:4 2:a6.lab.test:6 2:alias1.lab.test:6 2:bench-7.lab.test:6
+            2:bench-7.lab.test:4 2:many4.lab.test:4
+            1:a4.lab.test 1:two4.lab.test 1:many4.lab.test 1:alias1.lab.test
+            a2:127.20.0.1 a2:::1 a2:127.20.0.80 a:127.20.0.80 a:::ffff:127.20.0.1 a:::1)
+with_nss - "$LAB/resolv.conf.plain" "$P" libc.so.6 sizes "${SIZE_CALLS[@]}" >"$T/sizes.dns" 2>&1
+rc_dns=$?
+with_nss - "$LAB/resolv.conf.dead" "$P" "$M" sizes "${SIZE_CALLS[@]}" >"$T/sizes.dc" 2>&1
+rc_dc=$?
+t_eq "buffer lengths: nss_poison sizes ran on nss_dns and on the module" "$rc_dns $rc_dc" "0 0"
+n_same=0
+for c in "${SIZE_CALLS[@]}"; do
+    a=$(grep -F "SIZE $c off=" "$T/sizes.dns")
+    b=$(grep -F "SIZE $c off=" "$T/sizes.dc")
+    if [ -n "$a" ] && [ "$a" = "$b" ]; then
+        n_same=$((n_same + 1))
+    else
+        t_fail "buffer lengths: $c: as nss_dns" "$(diff <(echo "$a") <(echo "$b") | head -n 20)"
+    fi
+done
+lens=$(awk '{ split($4, r, "[=-]"); n += r[3] - r[2] + 1 } END { print n }' "$T/sizes.dc")
+t_eq "buffer lengths: every one of ${#SIZE_CALLS[@]} calls has nss_dns's status, errno, h_errno and result at every length ($lens calls each)" \
+    "$n_same" "${#SIZE_CALLS[@]}"
+t_diag "e.g. $(grep -F 'SIZE 2:bench-7.lab.test:6 off=1' "$T/sizes.dc" | head -n 2 | tr '\n' ';')"
+
 # ---- the retry after ERANGE stays off the network -------------------------
 { cat "$LAB/es2.conf"; printf 'cache no\n'; } >"$T/nocache.conf"
 poison "no network on retry" NSS_DNSCRYPT_CONF="$T/nocache.conf" -- noretry \
@@ -126,30 +160,31 @@ printf 'server %s\ncert-cache none\n' "$(stamp 127.0.0.54:443 "$T/wrong.pub")" >
 poison "wrong provider key" NSS_DNSCRYPT_CONF="$T/wrongkey.conf" -- \
     status $(want TRYAGAIN/TRY_AGAIN)
 
-# Nothing listens at 127.0.0.99:443: refused at once.
+# Nothing listens at 127.0.0.99:443: refused at once (well before the
+# default total-timeout of 8000 ms).
 printf 'server %s\ncert-cache none\n' "$(stamp 127.0.0.99:443 "$LAB/dnscrypt/provider.pub")" \
     >"$T/refused.conf"
 # shellcheck disable=SC2046
 poison "server refuses" NSS_DNSCRYPT_CONF="$T/refused.conf" -- \
-    timed 1500 $(want TRYAGAIN/TRY_AGAIN)
+    timed $((500 + SLACK_MS)) $(want TRYAGAIN/TRY_AGAIN)
 
 # A server that takes UDP and TCP and never answers: the lookup ends within
-# total-timeout (+ 500 ms for scheduling), with our settings and with the
+# total-timeout (+ SLACK_MS for scheduling), with our settings and with the
 # defaults (total-timeout 8000 ms).
 "$P" - silent-server "$T/silent.port" 120 </dev/null >"$T/silent.log" 2>&1 &
 spid=$!
 lab_pid "$spid" nss_poison
-for _ in $(seq 100); do [ -s "$T/silent.port" ] && break; sleep 0.05; done
+lab_wait test -s "$T/silent.port"
 if [ -s "$T/silent.port" ]; then
     s=$(stamp "127.0.0.1:$(cat "$T/silent.port")" "$LAB/dnscrypt/provider.pub")
     printf 'server %s\ncert-cache none\ntimeout 200\nattempts 2\ntotal-timeout 1000\n' "$s" \
         >"$T/silent.conf"
     poison "silent server, total-timeout 1000" NSS_DNSCRYPT_CONF="$T/silent.conf" -- \
-        timed 1500 4:a4.lab.test=TRYAGAIN/TRY_AGAIN 3:a4.lab.test:6=TRYAGAIN/TRY_AGAIN \
+        timed $((1000 + SLACK_MS)) 4:a4.lab.test=TRYAGAIN/TRY_AGAIN 3:a4.lab.test:6=TRYAGAIN/TRY_AGAIN \
         a2:127.20.0.1=TRYAGAIN/TRY_AGAIN
     printf 'server %s\ncert-cache none\n' "$s" >"$T/silent-default.conf"
     poison "silent server, default settings" NSS_DNSCRYPT_CONF="$T/silent-default.conf" -- \
-        timed 8500 4:a4.lab.test=TRYAGAIN/TRY_AGAIN
+        timed $((8000 + SLACK_MS)) 4:a4.lab.test=TRYAGAIN/TRY_AGAIN
 else
     t_fail "the silent server started" "$(cat "$T/silent.log")"
 fi

@@ -15,9 +15,10 @@
 #   2. getaddrinfo's flags and special cases ($B/tests/pl_gai),
 #      gethostbyname*, gethostbyaddr* and getnameinfo ($B/tests/pl_hosts),
 #      with a test /etc/hosts and "search lab.test": preload = glibc.
-#   3. dnscrypt-run: --help, --server, --config, LD_PRELOAD kept, and no
-#      usable configuration = a clear message, non-zero exit, the program
-#      not run.  A configured but unreachable server fails the lookups;
+#   3. dnscrypt-run: --help, --server, --config, LD_PRELOAD kept, the
+#      preload library beside it in the build tree, the installed one
+#      elsewhere, and no usable configuration = a clear message, non-zero
+#      exit, the program not run.  A configured but unreachable server fails the lookups;
 #      nothing falls back to the plain resolver.
 #   4. The library's dynamic symbols: the NSS entry points and the res_*
 #      names, unversioned; nothing else.
@@ -95,10 +96,7 @@ PORT=8080
 "$PY" -m http.server --bind 127.20.0.80 --directory "$T/www" "$PORT" >"$T/http.log" 2>&1 &
 HTTP_PID=$!
 lab_pid "$HTTP_PID" "$(basename "$PY")"
-for _ in $(seq 100); do
-    (exec 3<>"/dev/tcp/127.20.0.80/$PORT") 2>/dev/null && break
-    sleep 0.05
-done
+lab_wait bash -c "exec 3<>/dev/tcp/127.20.0.80/$PORT" 2>/dev/null
 CURL=(curl -sS --noproxy '*' --max-time 10 "http://web.lab.test:$PORT/t30.txt")
 out=$(run_rc bare "${CURL[@]}")
 t_match "without dnscrypt-run: curl cannot resolve web.lab.test" "$out" $'^exit 6\ncurl: \\(6\\) Could not resolve host: web\\.lab\\.test'
@@ -320,6 +318,34 @@ ran: $([ -e "$T/ran" ] && echo yes || echo no)" \
 "exit 69
 dnscrypt-run: preload library $T/nonexistent.so not found
 ran: no"
+# Without DNSCRYPT_RUN_PRELOAD: from the build tree, the library beside
+# the script (also through a symbolic link); a copy elsewhere asks for the
+# installed one.
+# shellcheck disable=SC2016  # expanded by that sh
+show_preload=(sh -c 'printf %s "$LD_PRELOAD"')
+out=$(NSS_DNSCRYPT_CONF=$LAB/es2.conf run_rc env -u DNSCRYPT_RUN_PRELOAD -u LD_PRELOAD \
+    "$B/dnscrypt-run" "${show_preload[@]}")
+t_eq "from the build tree, dnscrypt-run uses the preload library beside it" "$out" \
+    "exit 0
+$(readlink -f "$B")/libdnscrypt-preload.so"
+mkdir -p "$T/link" "$T/copy"
+ln -sf "$B/dnscrypt-run" "$T/link/dnscrypt-run"
+out=$(NSS_DNSCRYPT_CONF=$LAB/es2.conf run_rc env -u DNSCRYPT_RUN_PRELOAD -u LD_PRELOAD \
+    "$T/link/dnscrypt-run" "${show_preload[@]}")
+t_eq "... also through a symbolic link to it" "$out" \
+    "exit 0
+$(readlink -f "$B")/libdnscrypt-preload.so"
+cp "$B/dnscrypt-run" "$T/copy/"
+installed=$(sed -n 's/^\tPRELOAD_LIB=\(\/.*\/nss-dnscrypt\/libdnscrypt-preload\.so\)$/\1/p' "$B/dnscrypt-run")
+out=$(NSS_DNSCRYPT_CONF=$LAB/es2.conf DNSCRYPT_RUN_RESOLVE=$B/dnscrypt-resolve run_rc \
+    env -u DNSCRYPT_RUN_PRELOAD -u LD_PRELOAD "$T/copy/dnscrypt-run" "${show_preload[@]}")
+if [ -e "$installed" ]; then
+    t_eq "a copy elsewhere uses the installed library ($installed)" "$out" "exit 0
+$installed"
+else
+    t_eq "a copy elsewhere asks for the installed library ($installed)" "$out" "exit 69
+dnscrypt-run: preload library $installed not found"
+fi
 
 # A configured server that does not answer (nothing listens on
 # 127.0.0.99:443), with a resolv.conf that works: the lookup fails, and

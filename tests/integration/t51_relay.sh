@@ -38,7 +38,7 @@ stop_relays() {
 }
 trap stop_relays EXIT
 for r in R1 R2 R3; do
-    for _ in $(seq 100); do [ -s "$T/info.$r" ] && break; sleep 0.05; done
+    lab_wait test -s "$T/info.$r"
     if [ ! -s "$T/info.$r" ]; then
         t_fail "relay.py $r starts" "$(cat "$T/relay.$r.out")"
         t_done
@@ -60,9 +60,9 @@ conf() {
         echo "cert-cache none"
         echo "cache no"
         echo "search none"
-        echo "timeout 400"
+        echo "timeout 1000"      # python relays on a loaded machine
         echo "attempts 2"
-        echo "total-timeout 3000"
+        echo "total-timeout 6000"
         for r in "$@"; do echo "$r"; done
     } >"$f"
     echo "$f"

@@ -52,7 +52,7 @@ t_eq "PREFIX=/usr: the module in /lib/$MA, the tools, the man pages, the configu
     "$(list "$D")" "$want"
 t_ok "the installed configuration is the shipped, commented one" cmp "$REPO/nss-dnscrypt.conf" "$D/etc/nss-dnscrypt.conf"
 t_match "dnscrypt-run looks for the preload library in /lib/$MA/nss-dnscrypt" \
-    "$(grep '^PRELOAD_LIB=' "$D/usr/bin/dnscrypt-run")" "/lib/$MA/nss-dnscrypt/libdnscrypt-preload.so"
+    "$(grep -o 'PRELOAD_LIB=/.*' "$D/usr/bin/dnscrypt-run")" "/lib/$MA/nss-dnscrypt/libdnscrypt-preload.so"
 echo "server sdns://mine" >>"$D/etc/nss-dnscrypt.conf"
 mk install DESTDIR="$D" PREFIX=/usr >/dev/null 2>&1
 t_match "a second install keeps an existing configuration" "$(tail -n 1 "$D/etc/nss-dnscrypt.conf")" 'sdns://mine'
@@ -78,7 +78,7 @@ want="644 /etc/nss-dnscrypt.conf
 t_eq "default PREFIX=/usr/local: everything under /usr/local, the configuration in /etc" \
     "$(list "$D")" "$want"
 t_match "dnscrypt-run (PREFIX=/usr/local) looks in /usr/local/lib/nss-dnscrypt" \
-    "$(grep '^PRELOAD_LIB=' "$D/usr/local/bin/dnscrypt-run")" "/usr/local/lib/nss-dnscrypt/libdnscrypt-preload.so"
+    "$(grep -o 'PRELOAD_LIB=/.*' "$D/usr/local/bin/dnscrypt-run")" "/usr/local/lib/nss-dnscrypt/libdnscrypt-preload.so"
 mk uninstall DESTDIR="$D" >/dev/null 2>&1
 t_eq "make uninstall (unchanged configuration): nothing left" "$(list "$D")" ""
 

@@ -1,6 +1,6 @@
 #!/bin/bash
 # dnscrypt-lists: signed resolver lists.
-#  - the real lists of shared/data (legacy "Ed" signatures by the DNSCrypt
+#  - the real lists of tests/data (legacy "Ed" signatures by the DNSCrypt
 #    project's key) verify, and the servers printed for every filter are
 #    exactly those an independent parser (python, below) selects;
 #  - tampered copies (a byte of the list, the trusted comment, the
@@ -17,7 +17,7 @@ set -u
 L=$B/dnscrypt-lists
 RESOLVE=$B/dnscrypt-resolve
 T=$(lab_tmp t61)
-DATA=${DC_SHARED_DATA:-$REPO/../shared/data}
+DATA=$REPO/tests/data
 PUB=$DATA/public-resolvers.v3.md
 REL=$DATA/relays.v3.md
 
@@ -68,7 +68,7 @@ PY
 }
 
 if [ ! -r "$PUB" ] || [ ! -r "$PUB.minisig" ] || [ ! -r "$REL.minisig" ]; then
-    t_fail "the signed lists are in $DATA (set DC_SHARED_DATA)"
+    t_fail "the signed lists are in $DATA "
     t_done
 fi
 

@@ -42,7 +42,7 @@ python3 "$REPO/tests/lab/hostile.py" --info "$T/info" --log "$T/hostile.log" \
 HPID=$!
 lab_pid "$HPID" python3
 trap 'kill "$HPID" 2>/dev/null; wait "$HPID" 2>/dev/null' EXIT
-for _ in $(seq 100); do [ -s "$T/info" ] && break; sleep 0.05; done
+lab_wait test -s "$T/info"
 if [ ! -s "$T/info" ]; then
     t_fail "hostile.py starts" "$(cat "$T/hostile.out")"
     t_done
@@ -110,7 +110,8 @@ t_match "expired certificate: your clock against the validity window" "$ERR" \
     "certificate serial 1 has expired: your clock says $TODAY [0-9:]+ UTC; the certificate is valid from $D to $D \(your clock is 2[34] h [0-9]+ min past its end\)"
 t_match "expired certificate: what to do" "$ERR" \
     'If your clock is wrong, set it .*if it is right, the resolver has not renewed its certificate: use another server'
-t_ok "expired certificate: explained within 1.5 s ($MS ms)" test "$MS" -lt 1500
+t_ok "expired certificate: explained within total-timeout ($MS ms < 1500 + $SLACK_MS)" \
+    test "$MS" -lt $((1500 + SLACK_MS))
 
 run cert-not-yet-valid
 t_eq "certificate not valid yet: exit 2" "$RC" 2
@@ -155,7 +156,8 @@ run no-answer
 t_eq "server that never answers: exit 2" "$RC" 2
 t_match "server that never answers: timeout, certificate fine" "$ERR" \
     "timed out .*certificate serial 1 is fine, but no valid encrypted answer came within 1500 ms"
-t_ok "server that never answers: within the budget + explanation ($MS ms)" test "$MS" -lt 2200
+t_ok "server that never answers: within the budget ($MS ms < 1500 + $SLACK_MS)" \
+    test "$MS" -lt $((1500 + SLACK_MS))
 
 run ok
 t_eq "a correct server: exit 0, nothing on stderr" "$RC:$ERR" "0:"
@@ -216,7 +218,7 @@ PY
 CPID=$!
 lab_pid "$CPID" python3
 trap 'kill "$HPID" "$CPID" 2>/dev/null; wait "$HPID" "$CPID" 2>/dev/null' EXIT
-for _ in $(seq 100); do [ -e "$T/closer.ready" ] && break; sleep 0.05; done
+lab_wait test -e "$T/closer.ready"
 c1=$(conf closer "$(restamp "$STAMP_ES2" addr 127.0.62.21:443)")
 rc1=0; out1=$("$RESOLVE" -c "$c1" --check-config 2>&1) || rc1=$?
 t_match "--check-config: UDP silent, TCP closed: the provider name is probably wrong" "$rc1 $out1" \
@@ -226,8 +228,9 @@ t_match "--check-config: nothing listens (ICMP port unreachable)" "$out" \
 ]*FAILED.  connection refused: nothing listens on that address and port"
 t_match "--check-config: clock skew explained there too" "$out" \
     "is not valid yet: your clock says $D; the certificate is valid from $D to $D"
+# In turn they would take 10 x 1500 ms.
 t_ok "--check-config: servers tried in parallel ($ms ms for 10, budget 1500 ms each)" \
-    test "$ms" -lt 5000
+    test "$ms" -lt $((1500 + 2 * SLACK_MS))
 
 good=$(conf good "$STAMP_ES2" "$STAMP_ES1" "$STAMP_V6" "${STAMP[ok]}")
 rc=0; out=$("$RESOLVE" -c "$good" --check-config 2>&1) || rc=$?
@@ -253,7 +256,7 @@ for r in 1 2; do
     lab_pid "${RPID[r]}" python3
 done
 trap 'kill "$HPID" "$CPID" "${RPID[@]}" 2>/dev/null; wait "$HPID" "$CPID" "${RPID[@]}" 2>/dev/null' EXIT
-for _ in $(seq 100); do [ -s "$T/relay1.info" ] && [ -s "$T/relay2.info" ] && break; sleep 0.05; done
+lab_wait test -s "$T/relay1.info" -a -s "$T/relay2.info"
 read -r _ R1 <"$T/relay1.info"
 read -r _ R2 <"$T/relay2.info"
 { echo "server lab $STAMP_ES2"; echo "relay r1 $R1"; echo "relay r2 $R2"
@@ -261,7 +264,7 @@ read -r _ R2 <"$T/relay2.info"
 tcpdump -i lo -n -U -w "$T/direct.pcap" 'dst host 127.0.0.54 and not src host 127.0.62.31' \
     >"$T/tcpdump.out" 2>&1 &
 TPID=$!
-for _ in $(seq 50); do grep -q listening "$T/tcpdump.out" && break; sleep 0.1; done
+lab_wait grep -q listening "$T/tcpdump.out"
 rc=0; out=$("$RESOLVE" -c "$T/relayed.conf" --check-config 2>&1) || rc=$?
 sleep 0.3
 kill -INT "$TPID"; wait "$TPID" 2>/dev/null
@@ -341,7 +344,7 @@ python3 - "$T/syslog.got" <<'PY' &
 import socket, sys
 s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
 s.bind("/dev/log")
-s.settimeout(5)
+s.settimeout(60)
 with open(sys.argv[1], "wb") as f:
     try:
         while True:
@@ -350,9 +353,9 @@ with open(sys.argv[1], "wb") as f:
     except OSError:
         pass
 PY
-for _ in $(seq 50); do [ -S /dev/log ] && break; sleep 0.05; done
+lab_wait test -S /dev/log
 NSS_DNSCRYPT_CONF=$C with_nss "$LAB/nsswitch.conf.dnscrypt" "$LAB/resolv.conf.dead" getent ahosts a6.lab.test
-sleep 0.2
+lab_wait test -s "$T/syslog.got"
 kill %1
 SYSLOG
 out=$(unshare -m --propagation private bash "$T/syslog.sh" "$T" "$c" 2>&1)

@@ -77,8 +77,8 @@ t_match "prerm takes dnscrypt off nsswitch.conf on remove" "$(cat "$T/ctl/prerm"
 t_match "Built-Using names the statically linked libsodium and c-ares" \
     "$(dpkg-deb -f "$NSS" Built-Using)" '^c-ares \(= [^)]+\), libsodium \(= [^)]+\)$'
 t_eq "dnscrypt-run points at the packaged preload library" \
-    "$(dpkg-deb --fsys-tarfile "$TOOLS" | tar -xOf - ./usr/bin/dnscrypt-run | grep '^PRELOAD_LIB=')" \
-    "PRELOAD_LIB=\${DNSCRYPT_RUN_PRELOAD:-/lib/$MA/nss-dnscrypt/libdnscrypt-preload.so}"
+    "$(dpkg-deb --fsys-tarfile "$TOOLS" | tar -xOf - ./usr/bin/dnscrypt-run | grep -o 'PRELOAD_LIB=/.*')" \
+    "PRELOAD_LIB=/lib/$MA/nss-dnscrypt/libdnscrypt-preload.so"
 
 # ---- install, enable, resolve, disable, remove, purge ----------------------------
 cat >"$T/cycle.sh" <<'CYCLE'

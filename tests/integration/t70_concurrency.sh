@@ -6,7 +6,8 @@
 #     dnsdist's query counter must grow by at least 64102, and a capture of
 #     the queries must hold that many DNSCrypt queries) and again with
 #     "cache yes"; the descriptor count after the threads equals the one
-#     before (tests/prog/hard_threads.c); each run within 60 s;
+#     before (tests/prog/hard_threads.c); each run within 180 s (a hang,
+#     not speed: a loaded machine stretches it);
 #  2. a fork in the middle of lookups, then many lookups in parent and
 #     child (tests/prog/hard_fork.c): no socket of the parent in the child,
 #     exact answers; under a capture of the UDP queries to 127.0.0.54:443:
@@ -100,8 +101,8 @@ start_capture() {
 
 # stop_capture PCAP: stop once a marker datagram is in the file.
 stop_capture() {
-    local m=t70-capture-end-$RANDOM$RANDOM
-    for _ in $(seq 50); do
+    local m=t70-capture-end-$RANDOM$RANDOM i
+    for ((i = 0; i < WAIT_S * 10; i++)); do
         echo "$m" 2>/dev/null >/dev/udp/127.0.0.1/9
         grep -qaF "$m" "$1" && break
         sleep 0.1
@@ -264,10 +265,12 @@ for c in nocache cache; do
     POUT=$(cat "$H/$c.out" 2>/dev/null)
     prog_lines "hard_threads $c" "$(cat "$H/$c.rc" 2>/dev/null || echo 99)"
     ms=$(cat "$H/$c.ms" 2>/dev/null || echo 999999)
-    if [ "$ms" -lt 60000 ]; then
-        t_pass "$c: 64 x 500 lookups within 60 s ($ms ms)"
+    # Bounds here only tell a hang from a slow machine (load 8 on 2
+    # cores stretches these runs several times over).
+    if [ "$ms" -lt 180000 ]; then
+        t_pass "$c: 64 x 500 lookups within 180 s ($ms ms)"
     else
-        t_fail "$c: 64 x 500 lookups within 60 s ($ms ms)"
+        t_fail "$c: 64 x 500 lookups within 180 s ($ms ms)"
     fi
     q0='' q1=''
     read -r q0 q1 2>/dev/null <"$H/$c.queries"
@@ -343,7 +346,7 @@ python3 "$REPO/tests/lab/hostile.py" --info "$T/hostile.info" --log "$T/hostile.
 HPID=$!
 lab_pid "$HPID" python3
 echo 127.0.70.1:443 >>"$LAB/extra-listeners"   # for zz_capture.sh
-for _ in $(seq 100); do [ -s "$T/hostile.info" ] && break; sleep 0.05; done
+lab_wait test -s "$T/hostile.info"
 if [ ! -s "$T/hostile.info" ]; then
     t_fail "hostile.py (no-answer) starts" "$(cat "$T/hostile.out")"
 else
@@ -353,10 +356,10 @@ else
     prog "hard_cancel answer" with_nss "$NSSW" "$DEAD" "$B/tests/hard_cancel" answer \
         "$T/nocache.conf" "$T/silent.conf" 20 "$T/warm.conf"
     # a 300 ms warm-up, 20 cancels 20-60 ms into their lookups, 20 lookups
-    if [ "$PMS" -lt 10000 ]; then
-        t_pass "cancel while waiting: within 10 s ($PMS ms)"
+    if [ "$PMS" -lt 60000 ]; then
+        t_pass "cancel while waiting: within 60 s ($PMS ms)"
     else
-        t_fail "cancel while waiting: within 10 s ($PMS ms)"
+        t_fail "cancel while waiting: within 60 s ($PMS ms)"
     fi
 fi
 kill "$HPID" 2>/dev/null
@@ -366,7 +369,7 @@ wait "$HPID" 2>/dev/null
 # sent certificate queries only).
 lab_silent_server 127.0.70.2 443 "$T"
 SPID=$SILENT_PID
-for _ in $(seq 100); do [ -s "$T/silent.up" ] && break; sleep 0.05; done
+lab_wait test -s "$T/silent.up"
 if [ ! -s "$T/silent.up" ]; then
     t_fail "a silent server starts" "$(cat "$T/silent.out")"
 else
@@ -381,10 +384,10 @@ wait "$SPID" 2>/dev/null
 prog "hard_cancel random" with_nss "$NSSW" "$DEAD" "$B/tests/hard_cancel" random \
     "$T/nocache.conf" "$T/nocache.conf" 300
 # 300 cancels after 0-3 ms each
-if [ "$PMS" -lt 20000 ]; then
-    t_pass "random cancels: within 20 s ($PMS ms)"
+if [ "$PMS" -lt 60000 ]; then
+    t_pass "random cancels: within 60 s ($PMS ms)"
 else
-    t_fail "random cancels: within 20 s ($PMS ms)"
+    t_fail "random cancels: within 60 s ($PMS ms)"
 fi
 }
 if [ -n "$ASAN_BUILD" ]; then

@@ -121,10 +121,7 @@ if [ -n "${VALGRIND:-}" ]; then
     echo 127.0.73.1:443 >>"$LAB/extra-listeners"   # for zz_capture.sh
     lab_silent_server 127.0.73.2 443 "$T"   # reads nothing, answers nothing
     SPID=$SILENT_PID
-    for _ in $(seq 100); do
-        [ -s "$T/hostile.info" ] && [ -s "$T/silent.up" ] && break
-        sleep 0.05
-    done
+    lab_wait test -s "$T/hostile.info" -a -s "$T/silent.up"
     if [ ! -s "$T/hostile.info" ] || [ ! -s "$T/silent.up" ]; then
         t_fail "hostile.py and a silent server start" "$(cat "$T/hostile.out" "$T/silent.out")"
     else

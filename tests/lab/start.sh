@@ -165,12 +165,12 @@ for s in dns dnscrypt; do
 done
 
 # ---- wait until everything answers ----------------------------------------
-deadline=$(($(date +%s) + 10))
+deadline=$(($(date +%s) + 60))      # a loaded machine starts servers slowly
 wait_for() { # DESCRIPTION CMD...
     local desc=$1
     shift
     until "$@" >/dev/null 2>&1; do
-        [ "$(date +%s)" -lt "$deadline" ] || die "$desc is not up after 10 s"
+        [ "$(date +%s)" -lt "$deadline" ] || die "$desc is not up after 60 s"
         local p c
         while read -r p c; do
             case $(sed -e 's/^.*) //' "/proc/$p/stat" 2>/dev/null | cut -c1) in

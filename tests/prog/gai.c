@@ -23,6 +23,11 @@
  * Reverse, per address: gethostbyaddr (h_errno, hostent),
  * gethostbyaddr_r with a growing buffer, and getnameinfo with flags
  * NI_NAMEREQD, 0, NI_NUMERICHOST|NI_NUMERICSERV (port 80).
+ * h_errno after success too: the thread's h_errno (preset to HERR_UNSET)
+ * after gethostbyname, gethostbyname2, gethostbyaddr, after the last call
+ * of each *_r loop and after getaddrinfo without flags and service (one
+ * line "CALL h_errno" each), and *h_errnop of the *_r calls also on
+ * success (preset to HERR_UNSET as well).
  *
  * Output: one line per call, "CONTEXT|CALL<TAB>RESULT", where CONTEXT is
  * "name=NAME", "name=NAME rev=ADDR" or "addr=ADDR": two dumps are joined on
@@ -53,6 +58,15 @@ static const char *herr_name(int h)
 	const char *n = prog_herr_name(h);
 
 	return n ? n : "H_?";
+}
+
+/* A value no lookup sets: h_errno and *h_errnop are preset to it, so that
+ * a dump shows whether a call left them alone ("untouched"). */
+#define HERR_UNSET 77
+
+static const char *herr_seen(int h)
+{
+	return h == HERR_UNSET ? "untouched" : prog_herr_text(h);
 }
 
 static const char *fam_name(int af)
@@ -133,7 +147,7 @@ static void do_gai(const char *name, int af, int flags, const char *serv,
 {
 	struct addrinfo hints, *res = NULL;
 	char fs[64];
-	int rc, e;
+	int rc, e, herr;
 
 	memset(&hints, 0, sizeof(hints));
 	hints.ai_family = af;
@@ -141,8 +155,10 @@ static void do_gai(const char *name, int af, int flags, const char *serv,
 	hints.ai_socktype = socktype;
 	flags_str(flags, fs, sizeof(fs));
 	errno = 0;
+	h_errno = HERR_UNSET;
 	rc = getaddrinfo(name, serv, &hints, &res);
 	e = errno;
+	herr = h_errno;
 	key("getaddrinfo af=%s flags=%s serv=%s sock=%s", fam_name(af), fs,
 	    serv ? serv : "-", sock_name(socktype));
 	printf("%s", eai_name(rc));
@@ -162,6 +178,10 @@ static void do_gai(const char *name, int af, int flags, const char *serv,
 	putchar('\n');
 	if (rc == 0)
 		freeaddrinfo(res);
+	if (flags == 0 && serv == NULL) {
+		key("getaddrinfo af=%s h_errno", fam_name(af));
+		printf("%s\n", herr_seen(herr));
+	}
 }
 
 /* gethostbyname_r, gethostbyname2_r or gethostbyaddr_r with a buffer that
@@ -171,7 +191,7 @@ static void do_r(const char *what, const char *name, const void *addr, int af)
 {
 	struct hostent he, *hp = NULL;
 	size_t len = 1;
-	int rc, herr = 0, erange = 0;
+	int rc, herr = 0, erange = 0, thread_herr;
 	char *buf = NULL;
 
 	for (;;) {
@@ -182,7 +202,8 @@ static void do_r(const char *what, const char *name, const void *addr, int af)
 			exit(2);
 		}
 		hp = NULL;
-		herr = -12345;
+		herr = HERR_UNSET;
+		h_errno = HERR_UNSET;
 		if (addr)
 			rc = gethostbyaddr_r(addr, af == AF_INET ? 4 : 16, af, &he,
 					     buf, len, &hp, &herr);
@@ -190,6 +211,7 @@ static void do_r(const char *what, const char *name, const void *addr, int af)
 			rc = gethostbyname_r(name, &he, buf, len, &hp, &herr);
 		else
 			rc = gethostbyname2_r(name, af, &he, buf, len, &hp, &herr);
+		thread_herr = h_errno;
 		if (rc != ERANGE || len >= (1u << 20))
 			break;
 		erange++;
@@ -198,36 +220,43 @@ static void do_r(const char *what, const char *name, const void *addr, int af)
 	key("%s %s", what, fam_name(af));
 	printf("erange_first=%s rc=%s h_errno=%s result=%s",
 	       erange ? "yes" : "no", rc == 0 ? "0" : strerror(rc),
-	       hp ? "NETDB_SUCCESS" : herr_name(herr), hp ? "yes" : "no");
+	       herr_seen(herr), hp ? "yes" : "no");
 	if (hp)
 		dump_hostent(hp);
 	putchar('\n');
+	key("%s %s h_errno", what, fam_name(af));
+	printf("%s\n", herr_seen(thread_herr));
 	free(buf);
 }
 
 static void do_ghbn(const char *name)
 {
 	struct hostent *h;
+	int herr;
 
-	h_errno = 0;
+	h_errno = HERR_UNSET;
 	h = gethostbyname(name);
+	herr = h_errno;
 	key("gethostbyname");
-	printf("%s", h ? "ok" : herr_name(h_errno));
+	printf("%s", h ? "ok" : herr_name(herr));
 	if (h)
 		dump_hostent(h);
 	putchar('\n');
+	key("gethostbyname h_errno");
+	printf("%s\n", herr_seen(herr));
 }
 
 /* Returns 1 and the first address if there is one. */
 static int do_ghbn2(const char *name, int af, unsigned char first[16])
 {
 	struct hostent *h;
-	int got = 0;
+	int herr, got = 0;
 
-	h_errno = 0;
+	h_errno = HERR_UNSET;
 	h = gethostbyname2(name, af);
+	herr = h_errno;
 	key("gethostbyname2 %s", fam_name(af));
-	printf("%s", h ? "ok" : herr_name(h_errno));
+	printf("%s", h ? "ok" : herr_name(herr));
 	if (h) {
 		dump_hostent(h);
 		if (h->h_addr_list[0] && h->h_length == (af == AF_INET ? 4 : 16)) {
@@ -236,6 +265,8 @@ static int do_ghbn2(const char *name, int af, unsigned char first[16])
 		}
 	}
 	putchar('\n');
+	key("gethostbyname2 %s h_errno", fam_name(af));
+	printf("%s\n", herr_seen(herr));
 	return got;
 }
 
@@ -245,17 +276,20 @@ static void do_reverse(int af, const void *a)
 	socklen_t alen = af == AF_INET ? 4 : 16, sl;
 	struct sockaddr_storage ss;
 	struct hostent *h;
-	int rc;
+	int rc, herr;
 	static const int niflags[] = { NI_NAMEREQD, 0, NI_NUMERICHOST | NI_NUMERICSERV };
 	static const char *const niname[] = { "NAMEREQD", "0", "NUMERICHOST|NUMERICSERV" };
 
-	h_errno = 0;
+	h_errno = HERR_UNSET;
 	h = gethostbyaddr(a, alen, af);
+	herr = h_errno;
 	key("gethostbyaddr %s", fam_name(af));
-	printf("%s", h ? "ok" : herr_name(h_errno));
+	printf("%s", h ? "ok" : herr_name(herr));
 	if (h)
 		dump_hostent(h);
 	putchar('\n');
+	key("gethostbyaddr %s h_errno", fam_name(af));
+	printf("%s\n", herr_seen(herr));
 
 	do_r("gethostbyaddr_r", NULL, a, af);
 

@@ -27,6 +27,13 @@
  *       into SIGSYS (the child then exits 42), then the retries with a
  *       growing buffer: they must reach SUCCESS.  A control child installs
  *       the filter before a fresh lookup and must be stopped by it.
+ *   nss_poison MODULE sizes CALL...
+ *       For each CALL, at three misaligned offsets, every buffer length
+ *       from 0 to 16 past the first success: one SIZE line per run of
+ *       lengths with the same outcome (status, errno, h_errno, result).
+ *       MODULE may be libc.so.6: then nss_dns's own functions
+ *       (_nss_dns_*, in libc since glibc 2.34) are called, so that t22
+ *       compares the two modules' lines.
  *   nss_poison MODULE silent-server PORT_FILE SECONDS
  *       Bind UDP and listen on TCP at 127.0.0.1 (one port), write the port
  *       to PORT_FILE and never answer, for SECONDS.
@@ -322,7 +329,10 @@ static void run(const struct call *c, size_t buflen, size_t off, struct outcome 
 		}
 	}
 	if (o->st == NSS_STATUS_SUCCESS) {
-		if (herr != NETDB_SUCCESS && herr != -12345)
+		/* gethostbyname4_r: nss_dns's gaih_getanswer leaves the
+		 * second answer's h_errno, HOST_NOT_FOUND without AAAA. */
+		if (herr != NETDB_SUCCESS && herr != -12345 &&
+		    !(strcmp(c->kind, "4") == 0 && herr == HOST_NOT_FOUND))
 			bad(o, "SUCCESS with h_errno %d", herr);
 		if (strcmp(c->kind, "4") == 0) {
 			if (!inside(pat, sizeof(*pat), buf, buflen))
@@ -387,6 +397,123 @@ static int want_status(const char *s, enum nss_status *st, int *herr, int *neg)
 }
 
 static struct outcome ref, cur;
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* A gethostbyname4_r dump ("NAME ADDR scope=N ; - ADDR scope=N ...") as
+ * "NAME {ADDR scope=N, ...}" with the tuples sorted. */
+static void gaih_unordered(const char *dump, char *out, size_t n)
+{
+	static char copy[sizeof(((struct outcome *)0)->dump)];
+	static char *tup[4096];
+	size_t nt = 0, off;
+	char *p, *save = NULL, *name = NULL;
+
+	snprintf(copy, sizeof(copy), "%s", dump);
+	for (p = strtok_r(copy, ";", &save); p && nt < 4096; p = strtok_r(NULL, ";", &save)) {
+		char *sp;
+
+		while (*p == ' ')
+			p++;
+		sp = strchr(p, ' ');
+		if (!sp)
+			continue;
+		*sp = 0;
+		if (!name)
+			name = p;
+		tup[nt++] = sp + 1;
+		p = sp + strlen(sp + 1);        /* trailing blank of "scope=N " */
+		if (p[0] == ' ')
+			p[0] = 0;
+	}
+	qsort(tup, nt, sizeof(tup[0]), cmp_str);
+	off = (size_t)snprintf(out, n, "%s {", name ? name : "-");
+	for (size_t i = 0; i < nt && off < n; i++)
+		off += (size_t)snprintf(out + off, n - off, "%s%s", i ? ", " : "", tup[i]);
+	if (off < n)
+		snprintf(out + off, n - off, "}");
+}
+
+/* One line per run of buffer lengths with the same outcome, from 0 to 16
+ * bytes past the first success, at offsets 1, 3 and 6 of an 8-aligned
+ * allocation:  SIZE CALL off=O len=A-B STATUS errno=E h_errno=H [RESULT].
+ * For any module (nss_dns too): nothing is judged here, t22 compares two
+ * modules' lines.  A gethostbyname4_r success shows h_errno as "order"
+ * and its tuples sorted: nss_dns takes both from the order in which the A
+ * and AAAA answers arrived (h_errno from the second one: NETDB_SUCCESS or
+ * HOST_NOT_FOUND, t21's "order"); t22's buffers mode checks ours. */
+static void sizes_line(const struct call *c, size_t off, size_t from, size_t to,
+		       const struct outcome *o)
+{
+	static char res[sizeof(o->dump) + 64];
+	const char *h = prog_herr_text(o->herr);
+
+	snprintf(res, sizeof(res), "%s", o->st == NSS_STATUS_SUCCESS ? o->dump : "");
+	if (strcmp(c->kind, "4") == 0 && o->st == NSS_STATUS_SUCCESS) {
+		if (o->herr == NETDB_SUCCESS || o->herr == HOST_NOT_FOUND)
+			h = "order";
+		gaih_unordered(o->dump, res, sizeof(res));
+	}
+	printf("SIZE %s off=%zu len=%zu-%zu %s errno=%s h_errno=%s%s%s\n", c->text, off,
+	       from, to, st_name(o->st), o->err ? strerror(o->err) : "0", h,
+	       res[0] ? " " : "", res);
+}
+
+/* Same line of sizes_line (gethostbyname4_r: same tuples in any order). */
+static int same_outcome(const struct call *c, const struct outcome *a,
+			const struct outcome *b)
+{
+	static char x[sizeof(a->dump) + 64], y[sizeof(a->dump) + 64];
+	int four = strcmp(c->kind, "4") == 0 && a->st == NSS_STATUS_SUCCESS;
+
+	if (a->st != b->st || a->err != b->err)
+		return 0;
+	if (!four)
+		return a->herr == b->herr && strcmp(a->dump, b->dump) == 0;
+	if (a->herr != b->herr &&
+	    !((a->herr == NETDB_SUCCESS || a->herr == HOST_NOT_FOUND) &&
+	      (b->herr == NETDB_SUCCESS || b->herr == HOST_NOT_FOUND)))
+		return 0;
+	gaih_unordered(a->dump, x, sizeof(x));
+	gaih_unordered(b->dump, y, sizeof(y));
+	return strcmp(x, y) == 0;
+}
+
+static int mode_sizes(int argc, char **argv)
+{
+	static const size_t offs[] = { 1, 3, 6 };
+
+	for (int i = 0; i < argc; i++) {
+		struct call c;
+
+		if (parse_call(argv[i], &c) < 0) {
+			printf("FAIL bad call spec %s\n", argv[i]);
+			return 1;
+		}
+		for (size_t k = 0; k < 3; k++) {
+			size_t len, from = 0, okat = 0;
+
+			run(&c, 0, offs[k], &ref);
+			for (len = 1; len < BIG; len++) {
+				run(&c, len, offs[k], &cur);
+				if (!okat && cur.st == NSS_STATUS_SUCCESS)
+					okat = len;
+				if (!same_outcome(&c, &cur, &ref)) {
+					sizes_line(&c, offs[k], from, len - 1, &ref);
+					ref = cur;
+					from = len;
+				}
+				if (okat && len >= okat + 16)
+					break;
+			}
+			sizes_line(&c, offs[k], from, len, &ref);
+		}
+	}
+	return 0;
+}
 
 static int mode_buffers(int argc, char **argv)
 {
@@ -694,9 +821,18 @@ static int mode_silent(const char *port_file, int seconds)
 	return 0;
 }
 
+static void *sym(void *h, const char *pfx, const char *name)
+{
+	char full[64];
+
+	snprintf(full, sizeof(full), "%s%s", pfx, name);
+	return dlsym(h, full);
+}
+
 int main(int argc, char **argv)
 {
 	void *h;
+	const char *pfx;
 	int fails = 0;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -711,12 +847,14 @@ int main(int argc, char **argv)
 		printf("FAIL dlopen %s: %s\n", argv[1], dlerror());
 		return 1;
 	}
-	f4 = (fn4_t)dlsym(h, "_nss_dnscrypt_gethostbyname4_r");
-	f3 = (fn3_t)dlsym(h, "_nss_dnscrypt_gethostbyname3_r");
-	f2 = (fn2_t)dlsym(h, "_nss_dnscrypt_gethostbyname2_r");
-	f1 = (fn1_t)dlsym(h, "_nss_dnscrypt_gethostbyname_r");
-	fa2 = (fna2_t)dlsym(h, "_nss_dnscrypt_gethostbyaddr2_r");
-	fa = (fna_t)dlsym(h, "_nss_dnscrypt_gethostbyaddr_r");
+	/* glibc 2.34+ keeps nss_dns's functions in libc.so.6 itself. */
+	pfx = strstr(argv[1], "libc.so") ? "_nss_dns_" : "_nss_dnscrypt_";
+	f4 = (fn4_t)sym(h, pfx, "gethostbyname4_r");
+	f3 = (fn3_t)sym(h, pfx, "gethostbyname3_r");
+	f2 = (fn2_t)sym(h, pfx, "gethostbyname2_r");
+	f1 = (fn1_t)sym(h, pfx, "gethostbyname_r");
+	fa2 = (fna2_t)sym(h, pfx, "gethostbyaddr2_r");
+	fa = (fna_t)sym(h, pfx, "gethostbyaddr_r");
 	if (!f4 || !f3 || !f2 || !f1 || !fa2 || !fa) {
 		printf("FAIL the module lacks an entry point\n");
 		return 1;
@@ -734,6 +872,8 @@ int main(int argc, char **argv)
 	} else if (strcmp(argv[2], "timed") == 0 && argc > 3) {
 		for (int i = 4; i < argc; i++)
 			fails += check_status(argv[i], atol(argv[3]));
+	} else if (strcmp(argv[2], "sizes") == 0) {
+		fails = mode_sizes(argc - 3, argv + 3);
 	} else if (strcmp(argv[2], "noretry") == 0) {
 		fails = mode_noretry(argc - 3, argv + 3);
 	} else {

@@ -4,6 +4,7 @@
 #define T_H
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static int t_n, t_failed;
@@ -39,6 +40,16 @@ static inline int t_unhex(const char *h, uint8_t *out, size_t cap)
 		out[i] = (uint8_t)v;
 	}
 	return (int)n;
+}
+
+/* The signed lists of tests/data (public-resolvers.v3.md, relays.v3.md and
+ * their .minisig): tests run from the repository's top directory
+ * (tests/run.sh and debian/rules do); DC_TEST_DATA names another one. */
+static inline const char *t_data_dir(void)
+{
+	const char *dir = getenv("DC_TEST_DATA");
+
+	return dir != NULL && dir[0] != '\0' ? dir : "tests/data";
 }
 
 #define T_DONE() return t_failed ? 1 : 0

@@ -1,7 +1,7 @@
 /* test_lists.c - minisign public keys and signatures (legacy "Ed" and
  * prehashed "ED", made here with libsodium), every way a signature file
  * can be malformed or a signed file tampered with, the real signed lists
- * of shared/data, and the Markdown list walker and stamp filter. */
+ * of tests/data, and the Markdown list walker and stamp filter. */
 #include <arpa/inet.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -268,14 +268,12 @@ static char *slurp(const char *path, size_t *len)
 
 static void test_real_lists(void)
 {
-	const char *dir = getenv("DC_SHARED_DATA");
+	const char *dir = t_data_dir();
 	static const char *files[] = { "public-resolvers.v3.md", "relays.v3.md" };
 	char path[512], err[256];
 	char *data[2], *sig[2];
 	size_t len[2], slen[2];
 
-	if (dir == NULL || dir[0] == '\0')
-		dir = "../shared/data";
 	for (int i = 0; i < 2; i++) {
 		snprintf(path, sizeof path, "%s/%s", dir, files[i]);
 		data[i] = slurp(path, &len[i]);

@@ -87,5 +87,28 @@ int main(void)
 	/* NULL errnop / h_errnop are tolerated. */
 	T_EQ_INT(dc_nss_status(DC_ENOTFOUND, NULL, NULL), NSS_STATUS_NOTFOUND,
 		 "NULL pointers");
+
+	/* The resolver's h_errno (res_search / res_query under nss_dns). */
+	T_EQ_INT(dc_nss_res_herrno(DC_OK, NETDB_SUCCESS, 1), HOST_NOT_FOUND,
+		 "forward success: HOST_NOT_FOUND, as res_search leaves it");
+	T_EQ_INT(dc_nss_res_herrno(DC_ERANGE, NETDB_INTERNAL, 1), HOST_NOT_FOUND,
+		 "forward ERANGE: the query succeeded, HOST_NOT_FOUND");
+	T_EQ_INT(dc_nss_res_herrno(DC_OK, NETDB_SUCCESS, 0), -1,
+		 "reverse success: untouched, as res_query leaves it");
+	T_EQ_INT(dc_nss_res_herrno(DC_ERANGE, NETDB_INTERNAL, 0), -1,
+		 "reverse ERANGE: untouched");
+	for (int s = 0; s <= DC_STATUS_MAX; s++) {
+		if (s == DC_OK || s == DC_ERANGE)
+			continue;
+		dc_nss_status((dc_status)s, &e, &h);
+		for (int fwd = 0; fwd < 2; fwd++)
+			T_EQ_INT(dc_nss_res_herrno((dc_status)s, h, fwd),
+				 s == DC_ECONFIG || s == DC_EBADARG || s == DC_EBADNAME ? -1 : h,
+				 "%s (%s): %s", dc_strerror((dc_status)s),
+				 fwd ? "forward" : "reverse",
+				 s == DC_ECONFIG || s == DC_EBADARG || s == DC_EBADNAME ?
+				 "no query, untouched" :
+				 "the failure's h_errno");
+	}
 	T_DONE();
 }

@@ -81,25 +81,40 @@ static int count_af(const struct dc_hostres *h, int af)
 	return n;
 }
 
-/* The size our layout needs at this address. */
+/* off plus the padding that aligns buf + off to a. */
+static size_t at(const char *buf, size_t off, size_t a)
+{
+	return off + pad_to(buf + off, a);
+}
+
+/* The size our layout (nss_dns's, glibc 2.36) needs at this address. */
 static size_t expected(enum kind k, const struct dc_hostres *h, int af, const char *buf)
 {
-	size_t alen = af == AF_INET ? 4 : 16;
+	size_t alen = af == AF_INET ? 4 : 16, off;
 
 	switch (k) {
 	case K_HOSTENT: {
+		/* names, addresses (aligned 4), h_addr_list, h_aliases */
 		size_t n = (size_t)count_af(h, af);
-		return pad_to(buf, alignof(char *)) +
-			((size_t)h->naliases + 1 + n + 1) * sizeof(char *) +
-			n * alen + strings(h);
+
+		off = at(buf, strings(h), 4) + n * alen;
+		return at(buf, off, alignof(char *)) +
+			(n + 1 + (size_t)h->naliases + 1) * sizeof(char *);
 	}
 	case K_GAIH:
-		return pad_to(buf, alignof(struct gaih_addrtuple)) +
-			(size_t)h->naddrs * sizeof(struct gaih_addrtuple) +
-			strlen(h->name) + 1;
+		/* each tuple aligned, the name after the first one */
+		off = pad_to(buf, alignof(struct gaih_addrtuple)) +
+			sizeof(struct gaih_addrtuple) + strlen(h->name) + 1;
+		for (int i = 1; i < h->naddrs; i++)
+			off = at(buf, off, alignof(struct gaih_addrtuple)) +
+				sizeof(struct gaih_addrtuple);
+		return off;
 	default:
-		return pad_to(buf, alignof(char *)) +
-			(2 + (size_t)h->naliases + 1) * sizeof(char *) + alen + strings(h);
+		/* h_addr_list (2), the aliases' array if any, names, address */
+		off = pad_to(buf, alignof(char *)) + 2 * sizeof(char *);
+		if (h->naliases > 0)
+			off += ((size_t)h->naliases + 1) * sizeof(char *);
+		return at(buf, off + strings(h), 4) + alen;
 	}
 }
 

@@ -1,5 +1,5 @@
 /* test_stamp.c - DNS stamp parsing: hand-built stamps, every kind of
- * malformation, and every stamp of the public lists in shared/data. */
+ * malformation, and every stamp of the public lists in tests/data. */
 #include <arpa/inet.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -372,7 +372,7 @@ static void scan_file(const char *dir, const char *file, int want_dnscrypt,
 
 	snprintf(path, sizeof path, "%s/%s", dir, file);
 	f = fopen(path, "re");
-	T_OK(f != NULL, "open %s (set DC_SHARED_DATA to the data directory)", path);
+	T_OK(f != NULL, "open %s (run from the repository, or set DC_TEST_DATA)", path);
 	if (f == NULL)
 		return;
 	while (fgets(line, sizeof line, f) != NULL) {
@@ -432,10 +432,8 @@ static void scan_file(const char *dir, const char *file, int want_dnscrypt,
 
 static void test_public_lists(void)
 {
-	const char *dir = getenv("DC_SHARED_DATA");
+	const char *dir = t_data_dir();
 
-	if (dir == NULL || dir[0] == '\0')
-		dir = "../shared/data";
 	scan_file(dir, "public-resolvers.v3.md", 436, 0, 483);
 	scan_file(dir, "relays.v3.md", 0, 346, 0);
 }
