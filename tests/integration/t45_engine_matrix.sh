@@ -42,8 +42,10 @@
 #                     "refused")
 #   tcp-garbage       tcp-only, a frame of random bytes: the same
 # Outcomes: success = exit 0 and the same dump as plain glibc; "try
-# again" = EAI_AGAIN (getaddrinfo), TRY_AGAIN (gethostbyaddr), ret=-1
-# h_errno=TRY_AGAIN (res_*), exit 2 (dnscrypt-resolve).  Time bounds are
+# again" = what glibc gives for a silent plain DNS server (checked first):
+# EAI_AGAIN (getaddrinfo), TRY_AGAIN (gethostbyaddr), ret=-1
+# h_errno=TRY_AGAIN (res_query, res_search), ret=-1 errno=ETIMEDOUT
+# (res_send), and exit 2 (dnscrypt-resolve).  Time bounds are
 # total-timeout + $SLACK ms, which hold on a loaded machine; nothing here
 # asserts speed.  Cells run in parallel, at most $MAXJ at a time.
 # shellcheck disable=SC2317  # functions called through run_cell and traps
