@@ -15,6 +15,16 @@
 #   t_sub PREFIX OUTPUT         report the results in another TAP run's
 #                               OUTPUT as this script's ("PREFIX: DESC"),
 #                               its other lines as diagnostics
+#   t_prog_lines OUT RC DESC [PREFIX]
+#                               report a test program's output OUT (PASS
+#                               DESC / FAIL DESC / DIAG MSG lines; COUNT
+#                               lines skipped, others as diagnostics) as
+#                               this script's ("PREFIXDESC"); fails DESC when
+#                               RC is non-zero without a FAIL line or when
+#                               OUT has no PASS/FAIL line
+#   t_prog DESC CMD...          run CMD, then t_prog_lines on its output
+#                               (stdout+stderr), which stays in $POUT, its
+#                               run time (ms) in $PMS
 #   t_done                      exit 0 if nothing failed, else 1
 #
 # Lab helpers:
@@ -171,6 +181,36 @@ t_sub() {
             *) t_diag "$l" ;;
         esac
     done <<<"$2"
+}
+
+t_prog_lines() {
+    local out=$1 rc=$2 desc=$3 pre=${4:-} l n=0
+    while IFS= read -r l; do
+        case $l in
+            "PASS "*) t_pass "$pre${l#PASS }"; n=$((n + 1)) ;;
+            "FAIL "*) t_fail "$pre${l#FAIL }"; n=$((n + 1)) ;;
+            "DIAG "*) t_diag "${l#DIAG }" ;;
+            "COUNT "*) ;;
+            *) [ -n "$l" ] && t_diag "$l" ;;
+        esac
+    done <<<"$out"
+    if [ "$rc" -ne 0 ] && ! grep -q '^FAIL ' <<<"$out"; then
+        t_fail "$desc exited with status $rc"
+    elif [ "$n" -eq 0 ]; then
+        t_fail "$desc reported nothing"
+    fi
+}
+
+t_prog() {
+    local desc=$1 rc a b
+    shift
+    a=${EPOCHREALTIME/[.,]/}
+    POUT=$("$@" 2>&1)
+    rc=$?
+    b=${EPOCHREALTIME/[.,]/}
+    # shellcheck disable=SC2034  # for the caller
+    PMS=$(((b - a) / 1000))
+    t_prog_lines "$POUT" "$rc" "$desc"
 }
 
 t_done() {

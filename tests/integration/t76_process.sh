@@ -52,25 +52,6 @@ if ! "$REPO/tests/lab/shell.sh" bash "$REPO/tests/integration/t76_process.sh" \
     t_fail "the nested lab for hard_idle and hard_urandom ran" "$(tail -n 20 "$N/shell.log")"
 fi
 
-# prog_tap OUT RC DESC: a program's PASS/FAIL/DIAG lines as TAP.
-prog_tap() {
-    local out=$1 rc=$2 desc=$3 l n=0
-    while IFS= read -r l; do
-        case $l in
-            "PASS "*) t_pass "${l#PASS }"; n=$((n + 1)) ;;
-            "FAIL "*) t_fail "${l#FAIL }"; n=$((n + 1)) ;;
-            "DIAG "*) t_diag "${l#DIAG }" ;;
-            "COUNT "*) ;;
-            *) [ -n "$l" ] && t_diag "$l" ;;
-        esac
-    done <<<"$out"
-    if [ "$rc" -ne 0 ] && ! grep -q '^FAIL ' <<<"$out"; then
-        t_fail "$desc exited with status $rc"
-    elif [ "$n" -eq 0 ]; then
-        t_fail "$desc reported nothing"
-    fi
-}
-
 # keys PCAP: per phase (split by the forkid-mark-N datagrams to port 9),
 # the client public keys and nonces of the DNSCrypt queries to port 443.
 keys() {
@@ -120,7 +101,7 @@ else
         "$B/tests/hard_forkid" 127.0.0.54 4 2>&1)
     rc=$?
     cap_stop >/dev/null
-    prog_tap "$out" "$rc" hard_forkid
+    t_prog_lines "$out" "$rc" hard_forkid
     k=$(keys "$T/forkid.pcap")
     get() { sed -n "s/^$1 //p" <<<"$k" | head -n 1; }
     t_diag "$(tr '\n' ' ' <<<"$k")"
@@ -150,7 +131,7 @@ if cap_start "$T/lowfd.pcap" 127.0.0.54; then
         "$B/tests/hard_lowfd" "$marker")
     rc=$?
     cap_stop >/dev/null
-    prog_tap "$out" "$rc" hard_lowfd
+    t_prog_lines "$out" "$rc" hard_lowfd
     if grep -qaF "$marker" "$T/lowfd.pcap"; then
         t_fail "lowfd: what the program wrote to fd 2 did not reach the resolver"
     else
@@ -159,15 +140,15 @@ if cap_start "$T/lowfd.pcap" 127.0.0.54; then
 else
     out=$(NSS_DNSCRYPT_CONF=$T/nocache.conf with_nss "$NSSW" "$DEAD" \
         "$B/tests/hard_lowfd" "$marker")
-    prog_tap "$out" "$?" hard_lowfd
+    t_prog_lines "$out" "$?" hard_lowfd
     t_skip "lowfd: what the program wrote to fd 2 did not reach the resolver" \
         "tcpdump cannot run here"
 fi
 
-prog_tap "$(cat "$N/idle.out" 2>/dev/null)" "$(cat "$N/idle.rc" 2>/dev/null || echo 99)" hard_idle
+t_prog_lines "$(cat "$N/idle.out" 2>/dev/null)" "$(cat "$N/idle.rc" 2>/dev/null || echo 99)" hard_idle
 
 # ---- 3. c-ares's /dev/urandom -------------------------------------------------
-prog_tap "$(cat "$N/urandom.out" 2>/dev/null)" "$(cat "$N/urandom.rc" 2>/dev/null || echo 99)" \
+t_prog_lines "$(cat "$N/urandom.out" 2>/dev/null)" "$(cat "$N/urandom.rc" 2>/dev/null || echo 99)" \
     hard_urandom
 
 # ---- 4. which c-ares and libsodium the build carries ---------------------------
