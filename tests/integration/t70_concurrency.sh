@@ -91,23 +91,13 @@ capture_check() {
 # of the DNSCrypt queries in PCAP (part 2), as "key value" lines.
 nonces() {
     python3 - "$@" 2>&1 <<'EOF'
-import collections, os, struct, sys
+import collections, os, sys
 sys.path.insert(0, os.path.join(os.environ["REPO"], "tests", "lab"))
 import pcapcheck  # noqa: E402
 
 path, pb, pa, ch = sys.argv[1], *[int(x or 0) for x in sys.argv[2:5]]
-linktype, pkts = pcapcheck.read_pcap(path)
 queries, mark = [], None
-for fr in pkts:
-    r = pcapcheck.l3(linktype, fr)
-    if r is None or r[0] != 4:
-        continue
-    pkt = r[1]
-    if len(pkt) < 28 or pkt[9] != 17:
-        continue
-    ihl = (pkt[0] & 15) * 4
-    dport = struct.unpack(">H", pkt[ihl + 2:ihl + 4])[0]
-    payload = pkt[ihl + 8:]
+for pkt, dport, payload in pcapcheck.udp4(path):
     if dport == 9:
         if payload.startswith(b"hard-fork-mark") and mark is None:
             mark = len(queries)

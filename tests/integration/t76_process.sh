@@ -56,22 +56,12 @@ fi
 # the client public keys and nonces of the DNSCrypt queries to port 443.
 keys() {
     python3 - "$1" 2>&1 <<'EOF'
-import collections, os, struct, sys
+import collections, os, sys
 sys.path.insert(0, os.path.join(os.environ["REPO"], "tests", "lab"))
 import pcapcheck  # noqa: E402
 
-linktype, pkts = pcapcheck.read_pcap(sys.argv[1])
 phase, queries = 0, []
-for fr in pkts:
-    r = pcapcheck.l3(linktype, fr)
-    if r is None or r[0] != 4:
-        continue
-    pkt = r[1]
-    if len(pkt) < 28 or pkt[9] != 17:
-        continue
-    ihl = (pkt[0] & 15) * 4
-    dport = struct.unpack(">H", pkt[ihl + 2:ihl + 4])[0]
-    payload = pkt[ihl + 8:]
+for _, dport, payload in pcapcheck.udp4(sys.argv[1]):
     if dport == 9 and payload.startswith(b"forkid-mark-"):
         phase = max(phase, int(payload[12:].decode()))
         continue
