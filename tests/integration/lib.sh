@@ -73,6 +73,11 @@
 #                         /var writable copies (overlays whose upper layers
 #                         are on a tmpfs NAME mounted on DIR), then t_pass
 #                         DESC; on failure t_fail and t_done
+#   lab_nested ARG DIR DESC
+#                         run this script again ("bash SCRIPT ARG DIR") in
+#                         a fresh lab of its own (tests/lab/shell.sh: its
+#                         own namespaces, NSD and dnsdist), its output in
+#                         DIR/shell.log; t_fail DESC if that run fails
 #
 # Time (the suite must pass at load 8 on 2 cores, with other builds
 # running: tests assert behaviour - a budget kept, a try waited out -
@@ -313,6 +318,14 @@ EOF
     SILENT_PID=$!
     lab_pid "$SILENT_PID" python3
     echo "$1:$2" >>"$LAB/extra-listeners"
+}
+
+lab_nested() {
+    mkdir -p "$2"
+    if ! "$REPO/tests/lab/shell.sh" bash "$REPO/tests/integration/${0##*/}" \
+        "$1" "$2" >"$2/shell.log" 2>&1; then
+        t_fail "$3" "$(tail -n 20 "$2/shell.log")"
+    fi
 }
 
 lab_overlay_root() {

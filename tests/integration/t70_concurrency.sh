@@ -214,11 +214,7 @@ printf 'server %s\ncert-cache none\ncache no\n' "$STAMP_ES2" >"$T/nocache.conf"
 
 # ---- 1. 64 threads x 500 lookups (nested lab) ---------------------------------
 H=$T/heavy
-mkdir -p "$H"
-if ! "$REPO/tests/lab/shell.sh" bash "$REPO/tests/integration/t70_concurrency.sh" \
-    --heavy "$H" >"$H/shell.log" 2>&1; then
-    t_fail "the nested lab for parts 1 and 2 ran" "$(tail -n 20 "$H/shell.log")"
-fi
+lab_nested --heavy "$H" "the nested lab for parts 1 and 2 ran"
 for c in nocache cache; do
     POUT=$(cat "$H/$c.out" 2>/dev/null)
     t_prog_lines "$POUT" "$(cat "$H/$c.rc" 2>/dev/null || echo 99)" "hard_threads $c"

@@ -46,11 +46,7 @@ NSSW=$LAB/nsswitch.conf.dnscrypt
 DEAD=$LAB/resolv.conf.dead
 printf 'server %s\ncert-cache none\ncache no\n' "$STAMP_ES2" >"$T/nocache.conf"
 N=$T/nested
-mkdir -p "$N"
-if ! "$REPO/tests/lab/shell.sh" bash "$REPO/tests/integration/t76_process.sh" \
-    --nested "$N" >"$N/shell.log" 2>&1; then
-    t_fail "the nested lab for hard_idle and hard_urandom ran" "$(tail -n 20 "$N/shell.log")"
-fi
+lab_nested --nested "$N" "the nested lab for hard_idle and hard_urandom ran"
 
 # keys PCAP: per phase (split by the forkid-mark-N datagrams to port 9),
 # the client public keys and nonces of the DNSCrypt queries to port 443.
