@@ -64,21 +64,32 @@ nomem:
 }
 
 /* The growable lists (dc_dns_int.h) used while reading one answer. */
+
+/* v (*cap elements of size bytes) reallocated to twice as many (first when
+ * empty), *cap updated; NULL when out of memory or over 65536 elements (an
+ * answer holds fewer names and addresses than this), v then unchanged. */
+static void *grow(void *v, int *cap, int first, size_t size)
+{
+	int n = *cap ? *cap * 2 : first;
+
+	if (n > 65536)
+		return NULL;
+	v = realloc(v, (size_t)n * size);
+	if (v)
+		*cap = n;
+	return v;
+}
+
 int dc_dns_strlist_add(struct dc_dns_strlist *l, const char *s)
 {
 	char *d;
 
 	if (l->n == l->cap) {
-		int cap = l->cap ? l->cap * 2 : 4;
-		char **v;
+		char **v = grow(l->v, &l->cap, 4, sizeof(*v));
 
-		if (cap > 65536)  /* an answer holds fewer names than this */
-			return -1;
-		v = realloc(l->v, (size_t)cap * sizeof(*v));
 		if (!v)
 			return -1;
 		l->v = v;
-		l->cap = cap;
 	}
 	d = strdup(s);
 	if (!d)
@@ -91,16 +102,11 @@ int dc_dns_addrlist_add(struct dc_dns_addrlist *l, int family, const uint8_t *a,
 			size_t n)
 {
 	if (l->n == l->cap) {
-		int cap = l->cap ? l->cap * 2 : 8;
-		struct dc_addr *v;
+		struct dc_addr *v = grow(l->v, &l->cap, 8, sizeof(*v));
 
-		if (cap > 65536)
-			return -1;
-		v = realloc(l->v, (size_t)cap * sizeof(*v));
 		if (!v)
 			return -1;
 		l->v = v;
-		l->cap = cap;
 	}
 	memset(&l->v[l->n], 0, sizeof(l->v[l->n]));
 	l->v[l->n].family = family;

@@ -15,6 +15,16 @@
 #   t_sub PREFIX OUTPUT         report the results in another TAP run's
 #                               OUTPUT as this script's ("PREFIX: DESC"),
 #                               its other lines as diagnostics
+#   t_prog_lines OUT RC DESC [PREFIX]
+#                               report a test program's output OUT (PASS
+#                               DESC / FAIL DESC / DIAG MSG lines; COUNT
+#                               lines skipped, others as diagnostics) as
+#                               this script's ("PREFIXDESC"); fails DESC when
+#                               RC is non-zero without a FAIL line or when
+#                               OUT has no PASS/FAIL line
+#   t_prog DESC CMD...          run CMD, then t_prog_lines on its output
+#                               (stdout+stderr), which stays in $POUT, its
+#                               run time (ms) in $PMS
 #   t_done                      exit 0 if nothing failed, else 1
 #
 # Lab helpers:
@@ -63,6 +73,11 @@
 #                         /var writable copies (overlays whose upper layers
 #                         are on a tmpfs NAME mounted on DIR), then t_pass
 #                         DESC; on failure t_fail and t_done
+#   lab_nested ARG DIR DESC
+#                         run this script again ("bash SCRIPT ARG DIR") in
+#                         a fresh lab of its own (tests/lab/shell.sh: its
+#                         own namespaces, NSD and dnsdist), its output in
+#                         DIR/shell.log; t_fail DESC if that run fails
 #
 # Time (the suite must pass at load 8 on 2 cores, with other builds
 # running: tests assert behaviour - a budget kept, a try waited out -
@@ -173,6 +188,36 @@ t_sub() {
     done <<<"$2"
 }
 
+t_prog_lines() {
+    local out=$1 rc=$2 desc=$3 pre=${4:-} l n=0
+    while IFS= read -r l; do
+        case $l in
+            "PASS "*) t_pass "$pre${l#PASS }"; n=$((n + 1)) ;;
+            "FAIL "*) t_fail "$pre${l#FAIL }"; n=$((n + 1)) ;;
+            "DIAG "*) t_diag "${l#DIAG }" ;;
+            "COUNT "*) ;;
+            *) [ -n "$l" ] && t_diag "$l" ;;
+        esac
+    done <<<"$out"
+    if [ "$rc" -ne 0 ] && ! grep -q '^FAIL ' <<<"$out"; then
+        t_fail "$desc exited with status $rc"
+    elif [ "$n" -eq 0 ]; then
+        t_fail "$desc reported nothing"
+    fi
+}
+
+t_prog() {
+    local desc=$1 rc a b
+    shift
+    a=${EPOCHREALTIME/[.,]/}
+    POUT=$("$@" 2>&1)
+    rc=$?
+    b=${EPOCHREALTIME/[.,]/}
+    # shellcheck disable=SC2034  # for the caller
+    PMS=$(((b - a) / 1000))
+    t_prog_lines "$POUT" "$rc" "$desc"
+}
+
 t_done() {
     [ "$T_FAILED" -eq 0 ] && exit 0
     exit 1
@@ -273,6 +318,14 @@ EOF
     SILENT_PID=$!
     lab_pid "$SILENT_PID" python3
     echo "$1:$2" >>"$LAB/extra-listeners"
+}
+
+lab_nested() {
+    mkdir -p "$2"
+    if ! "$REPO/tests/lab/shell.sh" bash "$REPO/tests/integration/${0##*/}" \
+        "$1" "$2" >"$2/shell.log" 2>&1; then
+        t_fail "$3" "$(tail -n 20 "$2/shell.log")"
+    fi
 }
 
 lab_overlay_root() {

@@ -35,7 +35,7 @@ t0=$EPOCHREALTIME
 # so no search list) and turn its PASS/FAIL/DIAG lines into TAP; RESULT
 # lines are kept in $T/results.
 poison() {
-    local desc=$1 out rc l n=0
+    local desc=$1 out rc
     shift
     local -a envs=()
     while [ "$1" != -- ]; do envs+=("$1"); shift; done
@@ -44,20 +44,8 @@ poison() {
     out=$( [ ${#envs[@]} -eq 0 ] || export "${envs[@]}"
            with_nss - "$LAB/resolv.conf.dead" "$P" "$M" "$@" 2>&1)
     rc=$?
-    while IFS= read -r l; do
-        case $l in
-            "PASS "*) t_pass "$desc: ${l#PASS }"; n=$((n + 1)) ;;
-            "FAIL "*) t_fail "$desc: ${l#FAIL }"; n=$((n + 1)) ;;
-            "DIAG "*) t_diag "${l#DIAG }" ;;
-            RESULT*) printf '%s\n' "${l#RESULT }" >>"$T/results" ;;
-            *) [ -n "$l" ] && t_diag "$l" ;;
-        esac
-    done <<<"$out"
-    if [ "$rc" -ne 0 ] && ! grep -q '^FAIL ' <<<"$out"; then
-        t_fail "$desc: nss_poison exited with status $rc"
-    elif [ "$n" -eq 0 ]; then
-        t_fail "$desc: nss_poison reported nothing"
-    fi
+    grep '^RESULT' <<<"$out" | sed 's/^RESULT //' >>"$T/results"
+    t_prog_lines "$(grep -v '^RESULT' <<<"$out")" "$rc" "$desc: nss_poison" "$desc: "
 }
 result() { awk -F '\t' -v k="$1" '$1 == k { print $2 }' "$T/results"; }
 

@@ -17,34 +17,13 @@ set -u
 T=$(lab_tmp t23)
 t0=$EPOCHREALTIME
 
-# prog DESC CMD...: run CMD, turn its PASS/FAIL/DIAG lines into TAP.
-prog() {
-    local desc=$1 out rc l n=0
-    shift
-    out=$("$@" 2>&1)
-    rc=$?
-    while IFS= read -r l; do
-        case $l in
-            "PASS "*) t_pass "${l#PASS }"; n=$((n + 1)) ;;
-            "FAIL "*) t_fail "${l#FAIL }"; n=$((n + 1)) ;;
-            "DIAG "*) t_diag "${l#DIAG }" ;;
-            *) [ -n "$l" ] && t_diag "$l" ;;
-        esac
-    done <<<"$out"
-    if [ "$rc" -ne 0 ] && ! grep -q '^FAIL ' <<<"$out"; then
-        t_fail "$desc exited with status $rc"
-    elif [ "$n" -eq 0 ]; then
-        t_fail "$desc reported nothing"
-    fi
-}
-
-prog nss_threads with_nss "$LAB/nsswitch.conf.dnscrypt" "$LAB/resolv.conf.dead" \
+t_prog nss_threads with_nss "$LAB/nsswitch.conf.dnscrypt" "$LAB/resolv.conf.dead" \
     "$B/tests/nss_threads" 32 2
 
 # The Makefile links test programs without -rdynamic; this one needs it.
 if ${CC:-cc} -O1 -rdynamic -o "$T/own_ares" "$REPO/tests/prog/own_ares.c" -ldl -pthread \
     >"$T/cc.log" 2>&1; then
-    prog own_ares with_nss "$LAB/nsswitch.conf.dnscrypt" "$LAB/resolv.conf.dead" "$T/own_ares"
+    t_prog own_ares with_nss "$LAB/nsswitch.conf.dnscrypt" "$LAB/resolv.conf.dead" "$T/own_ares"
 else
     t_fail "own_ares.c builds with -rdynamic" "$(cat "$T/cc.log")"
 fi

@@ -50,38 +50,6 @@ set -u
 # shellcheck source=SCRIPTDIR/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-# prog_lines DESC RC: turn $POUT's PASS/FAIL/DIAG lines into TAP.
-prog_lines() {
-    local desc=$1 rc=$2 l n=0
-    while IFS= read -r l; do
-        case $l in
-            "PASS "*) t_pass "${l#PASS }"; n=$((n + 1)) ;;
-            "FAIL "*) t_fail "${l#FAIL }"; n=$((n + 1)) ;;
-            "DIAG "*) t_diag "${l#DIAG }" ;;
-            "COUNT "*) ;;
-            *) [ -n "$l" ] && t_diag "$l" ;;
-        esac
-    done <<<"$POUT"
-    if [ "$rc" -ne 0 ] && ! grep -q '^FAIL ' <<<"$POUT"; then
-        t_fail "$desc exited with status $rc"
-    elif [ "$n" -eq 0 ]; then
-        t_fail "$desc reported nothing"
-    fi
-}
-
-# prog DESC CMD...: run CMD, then prog_lines; its output stays in $POUT and
-# its run time (ms) in $PMS.
-prog() {
-    local desc=$1 rc a b
-    shift
-    a=${EPOCHREALTIME/[.,]/}
-    POUT=$("$@" 2>&1)
-    rc=$?
-    b=${EPOCHREALTIME/[.,]/}
-    PMS=$(((b - a) / 1000))
-    prog_lines "$desc" "$rc"
-}
-
 # dnsdist's "queries" counter (every query its frontends received).
 queries() {
     lab_console 'dumpStats()' |
@@ -123,23 +91,13 @@ capture_check() {
 # of the DNSCrypt queries in PCAP (part 2), as "key value" lines.
 nonces() {
     python3 - "$@" 2>&1 <<'EOF'
-import collections, os, struct, sys
+import collections, os, sys
 sys.path.insert(0, os.path.join(os.environ["REPO"], "tests", "lab"))
 import pcapcheck  # noqa: E402
 
 path, pb, pa, ch = sys.argv[1], *[int(x or 0) for x in sys.argv[2:5]]
-linktype, pkts = pcapcheck.read_pcap(path)
 queries, mark = [], None
-for fr in pkts:
-    r = pcapcheck.l3(linktype, fr)
-    if r is None or r[0] != 4:
-        continue
-    pkt = r[1]
-    if len(pkt) < 28 or pkt[9] != 17:
-        continue
-    ihl = (pkt[0] & 15) * 4
-    dport = struct.unpack(">H", pkt[ihl + 2:ihl + 4])[0]
-    payload = pkt[ihl + 8:]
+for pkt, dport, payload in pcapcheck.udp4(path):
     if dport == 9:
         if payload.startswith(b"hard-fork-mark") and mark is None:
             mark = len(queries)
@@ -256,14 +214,10 @@ printf 'server %s\ncert-cache none\ncache no\n' "$STAMP_ES2" >"$T/nocache.conf"
 
 # ---- 1. 64 threads x 500 lookups (nested lab) ---------------------------------
 H=$T/heavy
-mkdir -p "$H"
-if ! "$REPO/tests/lab/shell.sh" bash "$REPO/tests/integration/t70_concurrency.sh" \
-    --heavy "$H" >"$H/shell.log" 2>&1; then
-    t_fail "the nested lab for parts 1 and 2 ran" "$(tail -n 20 "$H/shell.log")"
-fi
+lab_nested --heavy "$H" "the nested lab for parts 1 and 2 ran"
 for c in nocache cache; do
     POUT=$(cat "$H/$c.out" 2>/dev/null)
-    prog_lines "hard_threads $c" "$(cat "$H/$c.rc" 2>/dev/null || echo 99)"
+    t_prog_lines "$POUT" "$(cat "$H/$c.rc" 2>/dev/null || echo 99)" "hard_threads $c"
     ms=$(cat "$H/$c.ms" 2>/dev/null || echo 999999)
     # Bounds here only tell a hang from a slow machine (load 8 on 2
     # cores stretches these runs several times over).
@@ -303,7 +257,7 @@ if [ -n "$ASAN_BUILD" ]; then
         "ASan build: gcc 12's ASan allocator is not fork-safe (the child can deadlock in malloc)"
 else
     POUT=$(cat "$H/fork.out" 2>/dev/null)
-    prog_lines hard_fork "$(cat "$H/fork.rc" 2>/dev/null || echo 99)"
+    t_prog_lines "$POUT" "$(cat "$H/fork.rc" 2>/dev/null || echo 99)" hard_fork
 fi
 if [ -z "$ASAN_BUILD" ] && capture_tap fork fork; then
     out=$(cat "$H/fork.nonces" 2>/dev/null)
@@ -353,7 +307,7 @@ else
     read -r _ _ hstamp _ <"$T/hostile.info"
     printf 'server %s\ncert-cache none\n' "$hstamp" >"$T/silent.conf"
     printf 'server %s\ncert-cache none\ntotal-timeout 300\n' "$hstamp" >"$T/warm.conf"
-    prog "hard_cancel answer" with_nss "$NSSW" "$DEAD" "$B/tests/hard_cancel" answer \
+    t_prog "hard_cancel answer" with_nss "$NSSW" "$DEAD" "$B/tests/hard_cancel" answer \
         "$T/nocache.conf" "$T/silent.conf" 20 "$T/warm.conf"
     # a 300 ms warm-up, 20 cancels 20-60 ms into their lookups, 20 lookups
     if [ "$PMS" -lt 60000 ]; then
@@ -375,13 +329,13 @@ if [ ! -s "$T/silent.up" ]; then
 else
     NOCERT=$(lab_stamp 127.0.70.2:443)
     printf 'server %s\ncert-cache none\n' "$NOCERT" >"$T/nocert.conf"
-    prog "hard_cancel cert" with_nss "$NSSW" "$DEAD" "$B/tests/hard_cancel" cert \
+    t_prog "hard_cancel cert" with_nss "$NSSW" "$DEAD" "$B/tests/hard_cancel" cert \
         "$T/nocache.conf" "$T/nocert.conf" 10
 fi
 kill "$SPID" 2>/dev/null
 wait "$SPID" 2>/dev/null
 
-prog "hard_cancel random" with_nss "$NSSW" "$DEAD" "$B/tests/hard_cancel" random \
+t_prog "hard_cancel random" with_nss "$NSSW" "$DEAD" "$B/tests/hard_cancel" random \
     "$T/nocache.conf" "$T/nocache.conf" 300
 # 300 cancels after 0-3 ms each
 if [ "$PMS" -lt 60000 ]; then
@@ -398,11 +352,11 @@ else
 fi
 
 # ---- 4. EMFILE ---------------------------------------------------------------------
-NSS_DNSCRYPT_CONF=$T/nocache.conf prog hard_emfile \
+NSS_DNSCRYPT_CONF=$T/nocache.conf t_prog hard_emfile \
     with_nss "$NSSW" "$DEAD" "$B/tests/hard_emfile" thread
 
 # ---- 5. the kept UDP socket and a program that closes descriptors ------------------
-NSS_DNSCRYPT_CONF=$T/nocache.conf prog hard_fdreuse \
+NSS_DNSCRYPT_CONF=$T/nocache.conf t_prog hard_fdreuse \
     with_nss "$NSSW" "$DEAD" "$B/tests/hard_fdreuse"
 
 t1=$EPOCHREALTIME

@@ -46,51 +46,18 @@ NSSW=$LAB/nsswitch.conf.dnscrypt
 DEAD=$LAB/resolv.conf.dead
 printf 'server %s\ncert-cache none\ncache no\n' "$STAMP_ES2" >"$T/nocache.conf"
 N=$T/nested
-mkdir -p "$N"
-if ! "$REPO/tests/lab/shell.sh" bash "$REPO/tests/integration/t76_process.sh" \
-    --nested "$N" >"$N/shell.log" 2>&1; then
-    t_fail "the nested lab for hard_idle and hard_urandom ran" "$(tail -n 20 "$N/shell.log")"
-fi
-
-# prog_tap OUT RC DESC: a program's PASS/FAIL/DIAG lines as TAP.
-prog_tap() {
-    local out=$1 rc=$2 desc=$3 l n=0
-    while IFS= read -r l; do
-        case $l in
-            "PASS "*) t_pass "${l#PASS }"; n=$((n + 1)) ;;
-            "FAIL "*) t_fail "${l#FAIL }"; n=$((n + 1)) ;;
-            "DIAG "*) t_diag "${l#DIAG }" ;;
-            "COUNT "*) ;;
-            *) [ -n "$l" ] && t_diag "$l" ;;
-        esac
-    done <<<"$out"
-    if [ "$rc" -ne 0 ] && ! grep -q '^FAIL ' <<<"$out"; then
-        t_fail "$desc exited with status $rc"
-    elif [ "$n" -eq 0 ]; then
-        t_fail "$desc reported nothing"
-    fi
-}
+lab_nested --nested "$N" "the nested lab for hard_idle and hard_urandom ran"
 
 # keys PCAP: per phase (split by the forkid-mark-N datagrams to port 9),
 # the client public keys and nonces of the DNSCrypt queries to port 443.
 keys() {
     python3 - "$1" 2>&1 <<'EOF'
-import collections, os, struct, sys
+import collections, os, sys
 sys.path.insert(0, os.path.join(os.environ["REPO"], "tests", "lab"))
 import pcapcheck  # noqa: E402
 
-linktype, pkts = pcapcheck.read_pcap(sys.argv[1])
 phase, queries = 0, []
-for fr in pkts:
-    r = pcapcheck.l3(linktype, fr)
-    if r is None or r[0] != 4:
-        continue
-    pkt = r[1]
-    if len(pkt) < 28 or pkt[9] != 17:
-        continue
-    ihl = (pkt[0] & 15) * 4
-    dport = struct.unpack(">H", pkt[ihl + 2:ihl + 4])[0]
-    payload = pkt[ihl + 8:]
+for _, dport, payload in pcapcheck.udp4(sys.argv[1]):
     if dport == 9 and payload.startswith(b"forkid-mark-"):
         phase = max(phase, int(payload[12:].decode()))
         continue
@@ -120,7 +87,7 @@ else
         "$B/tests/hard_forkid" 127.0.0.54 4 2>&1)
     rc=$?
     cap_stop >/dev/null
-    prog_tap "$out" "$rc" hard_forkid
+    t_prog_lines "$out" "$rc" hard_forkid
     k=$(keys "$T/forkid.pcap")
     get() { sed -n "s/^$1 //p" <<<"$k" | head -n 1; }
     t_diag "$(tr '\n' ' ' <<<"$k")"
@@ -150,7 +117,7 @@ if cap_start "$T/lowfd.pcap" 127.0.0.54; then
         "$B/tests/hard_lowfd" "$marker")
     rc=$?
     cap_stop >/dev/null
-    prog_tap "$out" "$rc" hard_lowfd
+    t_prog_lines "$out" "$rc" hard_lowfd
     if grep -qaF "$marker" "$T/lowfd.pcap"; then
         t_fail "lowfd: what the program wrote to fd 2 did not reach the resolver"
     else
@@ -159,15 +126,15 @@ if cap_start "$T/lowfd.pcap" 127.0.0.54; then
 else
     out=$(NSS_DNSCRYPT_CONF=$T/nocache.conf with_nss "$NSSW" "$DEAD" \
         "$B/tests/hard_lowfd" "$marker")
-    prog_tap "$out" "$?" hard_lowfd
+    t_prog_lines "$out" "$?" hard_lowfd
     t_skip "lowfd: what the program wrote to fd 2 did not reach the resolver" \
         "tcpdump cannot run here"
 fi
 
-prog_tap "$(cat "$N/idle.out" 2>/dev/null)" "$(cat "$N/idle.rc" 2>/dev/null || echo 99)" hard_idle
+t_prog_lines "$(cat "$N/idle.out" 2>/dev/null)" "$(cat "$N/idle.rc" 2>/dev/null || echo 99)" hard_idle
 
 # ---- 3. c-ares's /dev/urandom -------------------------------------------------
-prog_tap "$(cat "$N/urandom.out" 2>/dev/null)" "$(cat "$N/urandom.rc" 2>/dev/null || echo 99)" \
+t_prog_lines "$(cat "$N/urandom.out" 2>/dev/null)" "$(cat "$N/urandom.rc" 2>/dev/null || echo 99)" \
     hard_urandom
 
 # ---- 4. which c-ares and libsodium the build carries ---------------------------

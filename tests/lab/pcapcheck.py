@@ -97,6 +97,21 @@ def l3(linktype, frame):
     return None
 
 
+
+def udp4(path):
+    """Yield (IPv4 packet, destination port, UDP payload) for each IPv4 UDP
+    datagram in the capture at path, in order."""
+    linktype, pkts = read_pcap(path)
+    for fr in pkts:
+        r = l3(linktype, fr)
+        if r is None or r[0] != 4:
+            continue
+        pkt = r[1]
+        if len(pkt) < 28 or pkt[9] != 17:
+            continue
+        ihl = (pkt[0] & 15) * 4
+        yield pkt, struct.unpack(">H", pkt[ihl + 2:ihl + 4])[0], pkt[ihl + 8:]
+
 def l4(ver, pkt):
     """Return (proto, src, dst, transport bytes, fragmented) or None."""
     if ver == 4:

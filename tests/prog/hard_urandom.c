@@ -75,27 +75,21 @@ static int open_common(const char *name, const char *path, int flags, va_list ap
 	return fd;
 }
 
-EXPORTED int open(const char *path, int flags, ...)
-{
-	va_list ap;
-	int fd;
-
-	va_start(ap, flags);
-	fd = open_common("open", path, flags, ap);
-	va_end(ap);
-	return fd;
-}
-
-EXPORTED int open64(const char *path, int flags, ...)
-{
-	va_list ap;
-	int fd;
-
-	va_start(ap, flags);
-	fd = open_common("open64", path, flags, ap);
-	va_end(ap);
-	return fd;
-}
+/* open and open64: each its own interposed symbol, one body. */
+#define HARD_OPEN(fn)							\
+	EXPORTED int fn(const char *path, int flags, ...)		\
+	{								\
+		va_list ap;						\
+		int fd;							\
+									\
+		va_start(ap, flags);					\
+		fd = open_common(#fn, path, flags, ap);			\
+		va_end(ap);						\
+		return fd;						\
+	}
+HARD_OPEN(open)
+HARD_OPEN(open64)
+#undef HARD_OPEN
 
 /* --child: 3 when a descriptor open on /dev/urandom was inherited. */
 static int child(void)

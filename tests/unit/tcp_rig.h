@@ -141,48 +141,49 @@ static inline size_t rig_answer(const struct tcp_rig *r,
 	return rc == 0 ? wlen + 2 : 0;
 }
 
+/* dc_transport_tcp_recv until len bytes are in buf, retrying on EAGAIN
+ * while *tries lasts (the writer may still be writing): 0, or -1 with
+ * errno (0 at EOF). */
+static inline int rig_recv_all(struct tcp_rig *r, uint8_t *buf, size_t len,
+			       int *tries)
+{
+	size_t got = 0;
+	ares_ssize_t n;
+
+	while (got < len) {
+		n = dc_transport_tcp_recv(&r->t, r->s, buf + got, len - got);
+		if (n < 0 && errno == EAGAIN && (*tries)-- > 0) {
+			usleep(1000);
+			continue;
+		}
+		if (n <= 0) {
+			if (n == 0)
+				errno = 0;
+			return -1;
+		}
+		got += (size_t)n;
+	}
+	return 0;
+}
+
 /* Read one frame as c-ares does: dc_transport_tcp_recv for 2 bytes, then
- * for the rest, retrying on EAGAIN up to tries times (the writer may
+ * for the rest, retrying on EAGAIN up to tries times in all (the writer may
  * still be writing).  The message's length, or -1 with errno (0 at EOF). */
 static inline long rig_read(struct tcp_rig *r, uint8_t *out, size_t cap,
 			    int tries)
 {
 	uint8_t hdr[2];
-	size_t got = 0, need;
-	ares_ssize_t n;
+	size_t need;
 
-	while (got < 2) {
-		n = dc_transport_tcp_recv(&r->t, r->s, hdr + got, 2 - got);
-		if (n < 0 && errno == EAGAIN && tries-- > 0) {
-			usleep(1000);
-			continue;
-		}
-		if (n <= 0) {
-			if (n == 0)
-				errno = 0;
-			return -1;
-		}
-		got += (size_t)n;
-	}
+	if (rig_recv_all(r, hdr, 2, &tries) != 0)
+		return -1;
 	need = ((size_t)hdr[0] << 8) | hdr[1];
 	if (need > cap) {
 		errno = EMSGSIZE;
 		return -1;
 	}
-	got = 0;
-	while (got < need) {
-		n = dc_transport_tcp_recv(&r->t, r->s, out + got, need - got);
-		if (n < 0 && errno == EAGAIN && tries-- > 0) {
-			usleep(1000);
-			continue;
-		}
-		if (n <= 0) {
-			if (n == 0)
-				errno = 0;
-			return -1;
-		}
-		got += (size_t)n;
-	}
+	if (rig_recv_all(r, out, need, &tries) != 0)
+		return -1;
 	return (long)need;
 }
 

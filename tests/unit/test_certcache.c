@@ -554,6 +554,19 @@ static const char *const u_desc[U_N] = {
 	"user: path: nss-dnscrypt itself a symbolic link (ours): miss",
 };
 
+/* dc_certcache_save(st, c), then whether the certificate is in
+ * TOP/SUB/nss-dnscrypt. */
+static int saved_under(const struct dc_config *cfg, const struct dc_stamp *st,
+		       const struct dc_cert *c, const char *sub)
+{
+	char dir[PATH_MAX], path[PATH_MAX + 64];
+
+	dc_certcache_save(cfg, st, c);
+	snprintf(dir, sizeof dir, "%s/%s/nss-dnscrypt", top, sub);
+	cache_path(path, sizeof path, dir, st);
+	return exists(path);
+}
+
 /* Issue 14, 7: the per-user path is walked component by component.
  * Under top (set up by plant_paths): real/ (ours), lm -> real (our
  * link), lo -> real (another user's link), ww/u (ww 0777, not sticky),
@@ -565,7 +578,7 @@ static void path_checks(uint8_t *r)
 	struct dc_config cfg;
 	struct dc_stamp st, st5;
 	struct dc_cert c;
-	char dir[PATH_MAX], path[PATH_MAX + 64];
+	char dir[PATH_MAX];
 
 	cfg_dir(&cfg, sysdir);
 	stamp4(&st, "192.0.2.53", 443, "2.dnscrypt-cert.example");
@@ -577,16 +590,10 @@ static void path_checks(uint8_t *r)
 	r[U_LINK_MINE] = hit(&cfg, &st);
 	XDG("lo");
 	r[U_LINK_OTHER] = !hit(&cfg, &st);
-	dc_certcache_save(&cfg, &st5, &c);
-	snprintf(dir, sizeof dir, "%s/real/nss-dnscrypt", top);
-	cache_path(path, sizeof path, dir, &st5);
-	r[U_LINK_OTHER_SAVE] = !exists(path);
+	r[U_LINK_OTHER_SAVE] = !saved_under(&cfg, &st5, &c, "real");
 	XDG("ww/u");
 	r[U_WW] = !hit(&cfg, &st);
-	dc_certcache_save(&cfg, &st5, &c);
-	snprintf(dir, sizeof dir, "%s/ww/u/nss-dnscrypt", top);
-	cache_path(path, sizeof path, dir, &st5);
-	r[U_WW_SAVE] = !exists(path);
+	r[U_WW_SAVE] = !saved_under(&cfg, &st5, &c, "ww/u");
 	XDG("st/u");
 	r[U_STICKY] = hit(&cfg, &st);
 	XDG("od/u");

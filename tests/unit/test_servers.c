@@ -218,6 +218,21 @@ static size_t read_state_file(struct dc_config *cfg, char *buf, size_t cap)
 	return n > 0 ? (size_t)n : 0;
 }
 
+/* The record for id in the state file (parsed into fh), or NULL. */
+static const struct dc_health *saved_record(struct dc_config *cfg, const uint8_t id[16],
+					    struct dc_health fh[DC_HEALTH_MAX])
+{
+	static char buf[DC_STATE_MAX + 1];
+	const struct dc_health *found = NULL;
+	int n = (int)read_state_file(cfg, buf, sizeof buf);
+
+	n = dc_state_parse(buf, (size_t)n, time(NULL), fh, DC_HEALTH_MAX);
+	for (int i = 0; i < n; i++)
+		if (memcmp(fh[i].id, id, 16) == 0)
+			found = &fh[i];
+	return found;
+}
+
 static void test_bookkeeping(void)
 {
 	struct dc_config cfg;
@@ -225,7 +240,8 @@ static void test_bookkeeping(void)
 	uint8_t id[16], id2[16];
 	char buf[DC_STATE_MAX + 1], path[512];
 	time_t now = time(NULL);
-	int n, found = -1;
+	const struct dc_health *rec;
+	int n;
 
 	dc_config_init(&cfg);
 	snprintf(cfg.cert_cache_dir, sizeof cfg.cert_cache_dir, "%s/sys", tmpdir);
@@ -259,11 +275,8 @@ static void test_bookkeeping(void)
 	n = (int)read_state_file(&cfg, buf, sizeof buf);
 	T_OK(n > 0, "the failure was saved (%s)", geteuid() == 0 ?
 	     "system directory" : "per-user directory");
-	n = dc_state_parse(buf, (size_t)n, time(NULL), fh, DC_HEALTH_MAX);
-	for (int i = 0; i < n; i++)
-		if (memcmp(fh[i].id, id, 16) == 0)
-			found = i;
-	T_OK(found >= 0 && fh[found].fails == 12, "the state file holds the failing route");
+	rec = saved_record(&cfg, id, fh);
+	T_OK(rec && rec->fails == 12, "the state file holds the failing route");
 
 	T_EQ_INT(dc_servers_note_answer(id, 4000, 1), 1, "recovery and a first RTT: save wanted");
 	dc_servers_save(&cfg);
@@ -276,13 +289,8 @@ static void test_bookkeeping(void)
 	dc_servers_note_answer(id, 90000, 0);
 	dc_servers_get(id, &h);
 	T_EQ_INT(h.srtt_us, 5000, "an answer that is no sample leaves the RTT");
-	n = (int)read_state_file(&cfg, buf, sizeof buf);
-	n = dc_state_parse(buf, (size_t)n, time(NULL), fh, DC_HEALTH_MAX);
-	found = -1;
-	for (int i = 0; i < n; i++)
-		if (memcmp(fh[i].id, id, 16) == 0)
-			found = i;
-	T_OK(found >= 0 && fh[found].fails == 0 && fh[found].srtt_us == 4000,
+	rec = saved_record(&cfg, id, fh);
+	T_OK(rec && rec->fails == 0 && rec->srtt_us == 4000,
 	     "the recovery was saved with the first RTT (small drift is not)");
 
 	/* UDP to the route got no answer where TCP did */
@@ -292,13 +300,8 @@ static void test_bookkeeping(void)
 	dc_servers_get(id, &h);
 	T_OK(h.udp_bad_until >= now + DC_UDP_RETRY && h.udp_bad_until <= time(NULL) + DC_UDP_RETRY,
 	     "TCP first for %d s", DC_UDP_RETRY);
-	n = (int)read_state_file(&cfg, buf, sizeof buf);
-	n = dc_state_parse(buf, (size_t)n, time(NULL), fh, DC_HEALTH_MAX);
-	found = -1;
-	for (int i = 0; i < n; i++)
-		if (memcmp(fh[i].id, id, 16) == 0)
-			found = i;
-	T_OK(found >= 0 && fh[found].udp_bad_until == h.udp_bad_until,
+	rec = saved_record(&cfg, id, fh);
+	T_OK(rec && rec->udp_bad_until == h.udp_bad_until,
 	     "the state file tells later processes");
 	T_EQ_INT(dc_servers_note_udp(id, 1), 1, "UDP answers again: save wanted");
 	dc_servers_get(id, &h);

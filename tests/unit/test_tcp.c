@@ -50,6 +50,16 @@ static void fill_msg(size_t len)
 	msg[1] = 0x34;
 }
 
+/* rig_init and rig_query, or a failed "rig set up": 0 when ready. */
+static int rig_start(struct tcp_rig *r, int es, int relay,
+		     uint8_t nonce[DC_NONCE_HALF])
+{
+	if (rig_init(r, es, relay) == 0 && rig_query(r, nonce) == 0)
+		return 0;
+	T_OK(0, "rig set up");
+	return -1;
+}
+
 /* One answer of mlen bytes (pad bytes of padding) written in steps of
  * step bytes: read back whole and equal. */
 static void big_answer(int es, int relay, size_t mlen, size_t pad, size_t step)
@@ -61,10 +71,8 @@ static void big_answer(int es, int relay, size_t mlen, size_t pad, size_t step)
 	size_t flen;
 	long n;
 
-	if (rig_init(&r, es, relay) != 0 || rig_query(&r, nonce) != 0) {
-		T_OK(0, "rig set up");
+	if (rig_start(&r, es, relay, nonce) != 0)
 		return;
-	}
 	fill_msg(mlen);
 	flen = rig_answer(&r, nonce, msg, mlen, pad, frame, sizeof(frame));
 	w = (struct writer){ r.peer, frame, flen, step };
@@ -92,10 +100,8 @@ static void refused_then_good(const char *what, const uint8_t *bad, size_t blen)
 	long n;
 	int e;
 
-	if (rig_init(&r, 2, 0) != 0 || rig_query(&r, nonce) != 0) {
-		T_OK(0, "rig set up");
+	if (rig_start(&r, 2, 0, nonce) != 0)
 		return;
-	}
 	fill_msg(5000);
 	memcpy(stream, bad, blen);
 	flen = rig_answer(&r, nonce, msg, 5000, 40, stream + blen,
@@ -122,10 +128,8 @@ static void eof_mid_frame(void)
 	size_t flen;
 	long n;
 
-	if (rig_init(&r, 1, 0) != 0 || rig_query(&r, nonce) != 0) {
-		T_OK(0, "rig set up");
+	if (rig_start(&r, 1, 0, nonce) != 0)
 		return;
-	}
 	fill_msg(3000);
 	flen = rig_answer(&r, nonce, msg, 3000, 1, frame, sizeof(frame));
 	T_OK(write(r.peer, frame, flen / 2) == (ssize_t)(flen / 2), "half a frame written");
