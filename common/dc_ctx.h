@@ -48,6 +48,8 @@ struct dc_ctx {
 	unsigned lookup_seq;
 	/* lookup_seq of a failed certificate fetch, per route */
 	unsigned fetch_failed[DC_MAX_SERVERS][DC_MAX_VIA];
+	/* lookup_seq of the last failure recorded, per route */
+	unsigned fail_noted[DC_MAX_SERVERS][DC_MAX_VIA];
 	time_t config_checked;
 	struct timespec config_mtime;
 	struct dc_ctx *next;               /* registry of all contexts */

@@ -23,10 +23,18 @@ void dc_ctx_save_state(struct dc_ctx *c)
 }
 
 /* With one server and one route there is nothing to choose: no records,
- * no state file. */
+ * no state file.  One failure per route and lookup: a dead server refuses
+ * each socket a lookup opens to it (a UDP try, its retry, TCP), and each
+ * further failure doubles the skip (README "Several servers": 60 s after
+ * a failure). */
 void dc_ctx_note_failure(struct dc_ctx *c, int i)
 {
-	if (c->choice && dc_servers_note_failure(route_id(c, i)))
+	unsigned *noted = &c->fail_noted[i][c->via_slot[i]];
+
+	if (!c->choice || *noted == c->lookup_seq)
+		return;
+	*noted = c->lookup_seq;
+	if (dc_servers_note_failure(route_id(c, i)))
 		c->save_wanted = 1;
 }
 

@@ -16,7 +16,8 @@
 
 /* Before a lookup: each server's route and the servers' order. */
 void dc_ctx_plan(struct dc_ctx *c, time_t now);
-/* Server i (through its current route) failed. */
+/* Server i (through its current route) failed: recorded once per lookup
+ * (c->lookup_seq). */
 void dc_ctx_note_failure(struct dc_ctx *c, int i);
 /* Write the state file if the records changed (c may be NULL). */
 void dc_ctx_save_state(struct dc_ctx *c);

@@ -1,6 +1,7 @@
 /* test_servers.c - server health records: the state file's format and
- * its defensive parser, the ranking, failure and answer bookkeeping, and
- * the file written to and read back from a cache directory. */
+ * its defensive parser, the ranking, failure and answer bookkeeping (one
+ * failure per route and lookup), and the file written to and read back
+ * from a cache directory. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -15,6 +16,7 @@
 #include "t.h"
 #include "dc_servers.h"
 #include "dc_certcache.h"
+#include "dc_ctx_plan.h"
 
 #define NOW 1700000000
 
@@ -357,6 +359,50 @@ static void test_bookkeeping(void)
 	}
 }
 
+/* A dead server refuses each socket a lookup opens to it (t50: a UDP
+ * try, its retry, then TCP): that is one failure, skipped 60 s, not three
+ * (240 s).  The next lookup's failure doubles it. */
+static void test_lookup_failures(void)
+{
+	struct dc_ctx *c = calloc(1, sizeof(*c));
+	struct dc_health h;
+	time_t now = time(NULL);
+
+	if (c == NULL) {
+		T_OK(0, "calloc");
+		return;
+	}
+	c->cfg.nservers = 2;
+	c->choice = 1;
+	randombytes_buf(c->hid[0][0], DC_HEALTH_ID_LEN);
+	randombytes_buf(c->hid[1][0], DC_HEALTH_ID_LEN);
+	c->lookup_seq = 1;
+	for (int k = 0; k < 3; k++)
+		dc_ctx_hook_silence(c, 1);
+	dc_ctx_note_failure(c, 1);
+	dc_servers_get(c->hid[1][0], &h);
+	T_OK(h.fails == 1 && h.skip_until >= now + DC_SKIP_MIN &&
+	     h.skip_until <= now + DC_SKIP_MIN + 2,
+	     "three refused sockets and a failed fetch in one lookup: one failure, "
+	     "skipped %d s (fails %u, skip %lld s)", DC_SKIP_MIN, (unsigned)h.fails,
+	     (long long)(h.skip_until - now));
+	T_OK(c->save_wanted, "... to be saved");
+	dc_servers_get(c->hid[0][0], &h);
+	T_OK(h.fails == 0, "... the other server's record untouched");
+	c->lookup_seq = 2;
+	dc_ctx_hook_silence(c, 1);
+	dc_ctx_hook_silence(c, 1);
+	dc_servers_get(c->hid[1][0], &h);
+	T_OK(h.fails == 2 && h.skip_until >= now + 2 * DC_SKIP_MIN,
+	     "a failure in the next lookup: two, skip doubled");
+	c->choice = 0;
+	c->lookup_seq = 3;
+	dc_ctx_hook_silence(c, 0);
+	dc_servers_get(c->hid[0][0], &h);
+	T_OK(h.fails == 0, "nothing to choose (one server, one route): nothing recorded");
+	free(c);
+}
+
 static void cleanup(void)
 {
 	char cmd[256];
@@ -377,6 +423,7 @@ int main(void)
 	test_rank();
 	test_ids();
 	test_bookkeeping();
+	test_lookup_failures();
 	cleanup();
 	T_DONE();
 }
