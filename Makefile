@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # nss-dnscrypt - plain Makefile.  make | make check | make install | make fuzz | make bench
 # CFLAGS is yours; the flags this project needs are added separately.
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* dc_anscache.c - in-process answer cache (see dc_anscache.h).
  *
  * A compact table of slots (hash, family, expiry, entry) is scanned; the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* dc_anscache.h - a small in-process cache of address answers, honouring
  * their TTL (config "cache yes|no").  Process-wide, locked, bounded in
  * entries; only successful lookups are kept. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* dc_cert.c - DNSCrypt v2 resolver certificates (design.md 2). */
 #include <limits.h>
 #include <stdlib.h>

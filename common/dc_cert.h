@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* dc_cert.h - DNSCrypt v2 resolver certificates (pure functions).
  *
  * Wire layout (big-endian): magic "DNSC"(4) | es-version(2) | minor(2) |

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* dc_certcache.c - on-disk certificate cache.
  *
  * One file per server identity, <dir>/<32 hex>.cert, holding the raw signed

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* dc_certcache.h - signed certificates kept on disk, so a new process can
  * skip the plaintext certificate fetch.  A file read back is verified again
  * (signature against the configured provider key, validity window): a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* dc_certfetch.c - getting a resolver's certificate: the process-wide
  * store, then the plain TXT query for the provider name (UDP, then TCP on
  * failure or truncation), then the session keys.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* dc_certfetch.h - a resolver's certificate and the session made with it
  * (dc_certfetch.c): the process-wide store, the disk cache, and the
  * plaintext certificate query (UDP, then TCP), through the server's relay

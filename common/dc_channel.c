@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* dc_channel.c - a c-ares channel with our transport (every option given,
  * the servers with their ports, /dev/urandom read close-on-exec), the poll
  * loop that drives a channel until its queries are done or the deadline

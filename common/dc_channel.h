@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* dc_channel.h - a c-ares channel with our transport, its server list,
  * the poll loop that drives it, and the monotonic clock of deadlines
  * (dc_channel.c). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* dc_config.c - /etc/nss-dnscrypt.conf and the environment overrides:
  * the text of the file (lines, words, the keyword table that hands each
  * line to its handler in dc_config_kw.c or dc_config_route.c) and the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* dc_config.h - the configuration file, /etc/nss-dnscrypt.conf by default.
  *
  * Line based: '#' starts a comment, blank lines are ignored, each other

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* dc_config_int.h - what the files of the configuration parser share: the
  * parser's state, a keyword table entry, the keyword handlers (values in
  * dc_config_kw.c; servers, relays and routes in dc_config_route.c) and

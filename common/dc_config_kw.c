@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* dc_config_kw.c - the configuration keywords that set one value: numbers
  * (timeout, attempts, ndots, udp-size...), yes/no switches (cache,
  * tcp-only, require-*...), the search domains, the certificate cache

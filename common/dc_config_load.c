@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* dc_config_load.c - reading the configuration: a file (cloexec, bounded
  * in size, and for the default system path owned by root and writable by
  * no one else) handed to dc_config_parse, and the configuration of this

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* dc_config_route.c - servers, relays and routes in the configuration:
  * the 'server' and 'relay' keywords ([NAME] STAMP), the 'route' keyword
  * (kept as names until the whole file is read), and the routes resolved

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* dc_crypt.c - DNSCrypt v2 box/unbox and padding (design.md 2). */
 #include <string.h>
 #include <limits.h>

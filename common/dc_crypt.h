@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* dc_crypt.h - DNSCrypt v2 box/unbox and padding (pure functions over bytes).
  *
  * Query:  client-magic(8) | client-pk(32) | client-nonce(12) | box

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* dc_ctx.c - per-thread contexts (made on first use, re-made after fork or
  * a configuration change, freed at thread exit), the process-wide key
  * pair, search settings and fork handling.  Channels and their poll loop

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* dc_ctx.h - the per-thread resolver context and process-wide state.
  *
  * c-ares 1.18 channels are not thread-safe, so each thread that resolves

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* dc_ctx_plan.c - several servers (dc_servers.h): before each lookup,
  * each server's best route (relay) and the order in which the servers
  * are asked; the transport's hooks, which keep the servers' health

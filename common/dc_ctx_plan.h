@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* dc_ctx_plan.h - the functions of dc_ctx_plan.c: the server order, route
  * choice, UDP memory and transport hooks of a context, which dc_ctx.c and
  * the lookup engine (dc_engine.c) use.  Internal to common/; dc_ctx.h is

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* dc_dns.c - DNS answers to host entries, as glibc 2.36's nss_dns: the
  * answers to A and AAAA queries, CNAME chains included, read as
  * getanswer_r does for gethostbyname{,2,3}_r and as gaih_getanswer_slice

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* dc_dns.h - turning DNS answers into host entries the way glibc's nss_dns
  * does (pure functions over bytes; every input is untrusted).
  *

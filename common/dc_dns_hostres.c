@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* dc_dns_hostres.c - struct dc_hostres (init, free, deep copy) and the
  * growable name and address lists a parser fills while it reads one answer,
  * before it commits them to the host entry.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* dc_dns_int.h - what the files of the DNS answer parsers share: wire
  * constants, the name helpers of dc_dns_name.c, the header tests and
  * record cursor of dc_dns_msg.c, and the growable lists of

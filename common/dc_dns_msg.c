@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* dc_dns_msg.c - reading a DNS answer: the header tests and the status an
  * answer without a usable answer section gives (__res_context_query,
  * res_send), and the cursor over the question and the resource records

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* dc_dns_name.c - domain names as glibc's resolver handles them: wire
  * form to text and back (ns_name_unpack, ns_name_ntop, ns_name_pton), the
  * question name's length, name comparison and the host name check

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* dc_dns_ptr.c - reverse lookups as glibc 2.36's nss_dns makes them: the
  * answer to a PTR query (getanswer_ptr), the reverse name of an address and
  * the address rules of _nss_dns_gethostbyaddr2_r (IPv4-mapped and

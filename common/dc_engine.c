@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* dc_engine.c - the one lookup engine (dc_engine.h): the budget, the
  * servers and their sessions, UDP then TCP, certificates fetched again
  * when a cached one gets no answer, and the one place where an answer is

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* dc_engine.h - the one lookup engine.  Every kind of lookup (addresses
  * for a name, names for an address, a raw question, a caller's res_send
  * message; dc_resolve.c) is one struct dc_lookup that asks sets of

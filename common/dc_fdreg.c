@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* dc_fdreg.c - the process-wide registry of the descriptors the transports
  * opened (fork safety): socket() and close() under its lock, which fork
  * takes first, each socket listed with its identity (st_dev, st_ino), the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* dc_lists.c - minisign signatures and the Markdown resolver lists. */
 #include <stdarg.h>
 #include <stdio.h>

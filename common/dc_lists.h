@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* dc_lists.h - signed DNSCrypt resolver lists (pure functions over bytes).
  *
  * The public lists (public-resolvers.md, relays.md, ...) are Markdown

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* dc_log.c - the debug log (syslog datagrams or appends to a file). */
 #include <errno.h>
 #include <fcntl.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* dc_log.h - the debug log: off by default, one line per lookup, to
  * syslog or to a file named in the configuration ("log syslog",
  * "log /var/log/nss-dnscrypt.log"), never to the program's stdout or

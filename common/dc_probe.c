@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* dc_probe.c - one server probed through one route (dc_probe.h). */
 #include <string.h>
 #include <sodium.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* dc_probe.h - what dnscrypt-resolve asks of one server through one route
  * (--check-config, and its explanations of a failed lookup), done with
  * the library's own code: the certificate query of dc_certfetch.c, every

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* dc_proc.c - the process mark of dc_proc.h: a private anonymous page
  * with MADV_WIPEONFORK, which every child (fork, vfork, _Fork, clone
  * without CLONE_VM) gets zero-filled (madvise(2)), holding a flag and the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* dc_proc.h - is this still the process that made the module's state?
  *
  * fork() runs the pthread_atfork handlers, but a child of _Fork() (glibc

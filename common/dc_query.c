@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* dc_query.c - one DNS query on a c-ares channel, its answer kept raw. */
 #include <stdlib.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* dc_query.h - one DNS query on a c-ares channel, its answer kept raw. */
 #ifndef DC_QUERY_H
 #define DC_QUERY_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* dc_relay.c - the Anonymized DNSCrypt header and the padding of plain
  * queries sent through a relay (ANONYMIZED-DNSCRYPT.txt section 2). */
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* dc_relay.h - Anonymized DNSCrypt (ANONYMIZED-DNSCRYPT.txt, design.md 2):
  * what a client puts in front of a query it sends through a relay.
  *

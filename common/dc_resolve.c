@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* dc_resolve.c - the kinds of lookup: addresses for a name (search list,
  * A and AAAA together), names for an address (PTR), a raw question, a
  * caller's message.  Each is a lookup of the engine (dc_engine.h) and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* dc_resolve.h - the one lookup API the front ends use.  Every lookup goes
  * out over DNSCrypt through this thread's context; there is no plaintext
  * fallback: a DNSCrypt failure is an error. */

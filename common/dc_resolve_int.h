@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* dc_resolve_int.h - the debug log line of a lookup (dc_resolve_log.c),
  * written by dc_resolve.c. */
 #ifndef DC_RESOLVE_INT_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* dc_resolve_log.c - the debug log of lookups (dc_log.h, config "log"):
  * one line per lookup, naming the server that answered or, when none did,
  * each server's certificate state.  The lines are made here, in frames of

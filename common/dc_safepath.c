@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* dc_safepath.c - opening a cache directory without trusting the path to
  * it (issue 14, 7): component by component from "/" with openat
  * (O_NOFOLLOW | O_DIRECTORY), the usual safe-path rules at every step

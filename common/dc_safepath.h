@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* dc_safepath.h - opening a directory whose path others might bend. */
 #ifndef DC_SAFEPATH_H
 #define DC_SAFEPATH_H

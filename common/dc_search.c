@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* dc_search.c - glibc's search list rules (resolv/res_query.c, 2.36).
  *
  * A search is a fixed list of events, worked through in order:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* dc_search.h - which names to ask for, in which order, and when to stop,
  * as glibc's res_search does (resolv/res_query.c, __res_context_search and
  * __res_context_querydomain, glibc 2.36).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* dc_servers.c - the process's server health records, their ranking and
  * their exchange with the state file (see dc_servers.h). */
 #include <pthread.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* dc_servers.h - health and latency of the servers, kept per process and
  * on disk so that a later process starts with the fastest live server.
  *

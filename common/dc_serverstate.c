@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* dc_serverstate.c - the text format of the server state file.
  *
  *   nss-dnscrypt servers 1

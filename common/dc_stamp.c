@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* dc_stamp.c - DNS stamps: DNSCrypt (0x01) and relay (0x81), nothing else. */
 #include <arpa/inet.h>
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* dc_stamp.h - DNS stamps (sdns://), DNSCrypt (0x01) and relay (0x81).
  *
  * Format: "sdns://" + base64url without padding of

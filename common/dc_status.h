@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* dc_status.h - the one internal status enum of nss-dnscrypt.
  *
  * Every function of common/ that can fail returns a dc_status.  Front ends

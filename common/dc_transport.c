@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* dc_transport.c - c-ares socket functions that speak DNSCrypt.
  *
  * c-ares keeps its engine (ids, retries, timeouts, TC->TCP, matching);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* dc_transport.h - DNSCrypt under c-ares: the socket functions
  * (ares_set_socket_functions) that encrypt every query c-ares sends and
  * authenticate every answer before c-ares sees it, on UDP and TCP.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* dc_transport_int.h - what the files of the transport share: the state
  * kept per socket, the descriptor registry of dc_fdreg.c, the sealing and
  * opening of dc_transport_seal.c, and the UDP and TCP paths of

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* dc_transport_seal.c - the queries and answers of a transport's sockets:
  * client nonces (from a pooled getrandom) and the outstanding ones of each
  * socket, sealing a query for its server (with a fresh key pair under

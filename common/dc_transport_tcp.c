@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* dc_transport_tcp.c - the TCP path of the transport: c-ares's plain
  * frames sealed and reframed (relay header included), ciphertext c-ares
  * cannot see kept queued without stalling it, and sealed answer frames

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* dc_transport_udp.c - the UDP path of the transport: one sealed datagram
  * per query, answers authenticated before c-ares sees them, and padding
  * grown after truncated answers; also the answers of the certificate

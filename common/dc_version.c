@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* dc_version.c - the version text of dc_version.h, and reading it back
  * from a file.  DC_DEPS_PACKAGES (the Makefile's dpkg-query of
  * libc-ares-dev and libsodium-dev) names the Debian packages, whose

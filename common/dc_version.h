@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* dc_version.h - the c-ares and libsodium versions a build carries.
  *
  * Both are linked in statically (README), so a security update of either

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* dc_wire.c - DNS wire format helpers (dc_wire.h). */
 #include "dc_wire.h"
 

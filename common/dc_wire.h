@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* dc_wire.h - the DNS wire format read once for everyone (RFC 1035 4.1):
  * big-endian integers, skipping a name, and the OPT record (RFC 6891) at
  * the end of a message.  Pure functions over bytes (dc_wire.c). */

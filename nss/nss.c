@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* nss.c - the glibc NSS "hosts" entry points of libnss_dnscrypt.so.2.
  *
  * Thin on purpose: resolve through common/, pack with nss_pack.c, map the

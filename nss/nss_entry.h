@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* nss_entry.h - the six entry points of the "dnscrypt" hosts module, as
  * glibc 2.36 calls them (nss/nss_module.c looks them up by name). */
 #ifndef DC_NSS_ENTRY_H

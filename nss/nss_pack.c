@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* nss_pack.c - struct dc_hostres -> caller's buffer (see nss_pack.h). */
 #include <stdalign.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* nss_pack.h - laying a struct dc_hostres into an NSS caller's buffer.
  *
  * Pure functions: no network, no globals.  The caller's buffer has no

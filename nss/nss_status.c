@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* nss_status.c - dc_status -> (nss_status, errno, h_errno).
  *
  * What glibc 2.36's nss_dns (resolv/nss_dns/dns-host.c) does, and where we

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* nss_status.h - the one place where a dc_status becomes the NSS triple
  * (enum nss_status, *errnop, *h_errnop) of glibc's hosts interface. */
 #ifndef DC_NSS_STATUS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* preload.c - what LD_PRELOAD of libdnscrypt-preload.so does at load time.
  *
  * The library carries the soname libnss_dnscrypt.so.2 and the NSS entry

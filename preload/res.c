@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* res.c - the res_query family over DNSCrypt, for LD_PRELOAD.
  *
  * Same return values and h_errno conventions as glibc 2.36

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # The main job on the embedded default: start a real DNSCrypt resolver
 # (dnsdist, in front of an NSD authoritative server) on loopback in a
 # private network namespace, resolve names through libnss_dnscrypt.so.2 the

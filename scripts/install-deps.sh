@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # Install the Debian 12 packages needed to build and test nss-dnscrypt.
 # Idempotent: only missing packages are installed, and apt-get update runs
 # only when something is missing.  Services shipped by these packages

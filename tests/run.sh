@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # The test suite runner:  B=build tests/run.sh [PATTERN...]
 #
 # Runs, inside private network + mount (+ pid) namespaces, with the test

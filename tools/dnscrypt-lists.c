@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* dnscrypt-lists - check a signed DNSCrypt resolver list (minisign) and
  * print the servers that pass a filter as ready nss-dnscrypt.conf lines.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* dnscrypt-resolve - resolve one name over DNSCrypt with nss-dnscrypt's
  * own core and say what happened: the answers, the server, its
  * certificate and the time taken.

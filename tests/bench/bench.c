@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* bench.c - rows 1-6 of the benchmark and the report (tests/bench/run.sh).
  *
  * Runs inside the lab (tests/lab/shell.sh) with /etc/resolv.conf

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* bench.h - small helpers shared by the benchmark programs (tests/bench).
  *
  * Every measuring program prints its results as "K key value" lines on

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* floor.c - row 0 of the benchmark: what a DNSCrypt client with no cost of
  * its own reaches on the lab's dnsdist.
  *

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # shellcheck disable=SC2129  # one >> per step keeps the steps readable
 # tests/bench/run.sh - the benchmark behind `make bench` (issue 5).
 #

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* fuzz_answer.c - libFuzzer target for the answer path.
  *
  * (a) The input as an encrypted answer: dc_answer_nonce + dc_decrypt_answer

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* fuzz_cert_txt.c - libFuzzer target: arbitrary bytes as the DNS answer to
  * the certificate TXT query.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* fuzz_config.c - libFuzzer target for dc_config_parse.
  *
  * A crash, a sanitizer report or a broken invariant (__builtin_trap) is a

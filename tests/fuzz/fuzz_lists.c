@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* fuzz_lists.c - libFuzzer target for the resolver-list code (dc_lists.c):
  * minisign public keys and signature files, signature checks, the
  * Markdown walker and the stamp filter.

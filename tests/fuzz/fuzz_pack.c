@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* fuzz_pack.c - libFuzzer target: DNS answers -> dc_hostres -> the NSS
  * packers, into malloc'ed buffers of exactly the tested length (ASan
  * catches a write past the end).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* fuzz_stamp.c - libFuzzer target for dc_stamp_parse.
  *
  * The input is tried twice: as the stamp text itself (reaching the prefix

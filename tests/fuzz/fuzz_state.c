@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* fuzz_state.c - libFuzzer target for dc_state_parse, the parser of the
  * server state file (a file in a cache directory: it may be corrupted or
  * planted, and must only ever cost speed).

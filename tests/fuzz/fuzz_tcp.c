@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* fuzz_tcp.c - libFuzzer target for the TCP answer path and the relay
  * header: dc_transport_tcp_recv (reassembly of sealed frames, their
  * authentication, the last byte left in the kernel) on a socketpair fed

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # tests/fuzz/run.sh BUILD_DIR target...  - build and run libFuzzer targets.
 #
 # common/*.c (and nss/nss_pack.c, nss/nss_status.c when present) are built

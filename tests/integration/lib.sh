@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # shellcheck shell=bash
 # Helpers for tests/integration/t*.sh (sourced; tests/run.sh runs each
 # script with bash and exports B, LAB, REPO, VALGRIND and the lab's env).

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # The test lab itself: every server answers what the other tests expect.
 set -u
 # shellcheck source=SCRIPTDIR/lib.sh

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # The repository stands alone: a copy of it (every file git tracks or
 # would track, as a clone of the committed tree has them) in an empty
 # directory builds and passes the unit tests that read test data

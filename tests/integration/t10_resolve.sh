@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # dnscrypt-resolve against the real dnsdist DNSCrypt listeners (es-version 1
 # and 2, IPv4 and IPv6, UDP and TCP): every test name gives the same
 # records as plain DNS through the same dnsdist, and the failures a user

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # The client core under valgrind, through dnscrypt-resolve: UDP, TCP,
 # truncation then TCP, PTR, raw types, NXDOMAIN, a wrong provider key and a
 # dead server.  No memory error and no definite or indirect leak.

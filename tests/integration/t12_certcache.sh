@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # The on-disk certificate cache: a warm cache means no plaintext packet
 # and one round trip; corrupted, truncated, planted (random), foreign-key
 # and expired files are ignored and replaced.

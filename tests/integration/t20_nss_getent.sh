@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # Differential test through glibc's getent: for every test name and every
 # hosts database (getent ahosts, ahostsv4, ahostsv6, hosts) and for reverse
 # lookups (getent hosts ADDRESS), the output and exit status under

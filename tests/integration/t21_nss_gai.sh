@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # Differential test of the C API through the real glibc: $B/tests/gai
 # (tests/prog/gai.c) calls getaddrinfo (3 families x 5 flag sets x 2
 # service/socktype choices), gethostbyname, gethostbyname2 (both

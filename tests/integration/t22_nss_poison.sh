@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # The NSS buffer and status contract, calling the module's six entry points
 # directly ($B/tests/nss_poison dlopen()s $B/libnss_dnscrypt.so.2; see
 # tests/prog/nss_poison.c):

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # Threads, fork and a host with its own c-ares/libsodium, through glibc
 # with "hosts: files dnscrypt" (resolv.conf names a dead server):
 #  - $B/tests/nss_threads (tests/prog/nss_threads.c): 32 threads resolving

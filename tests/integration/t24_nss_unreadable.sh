@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # A configuration that exists but cannot be read, or is wrong, fails closed
 # (issue 14, 3): only no file at all, or a file that names no server, is
 # "not configured" (UNAVAIL).

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # A lookup runs in 16 KiB of stack (issue 14, 4): $B/tests/stack16 resolves
 # from threads created with pthread_attr_setstacksize(16384), each entry
 # point in a new process (so its first lookup parses the configuration,

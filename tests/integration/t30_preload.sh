@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # The preload library and dnscrypt-run, through real programs, in the lab.
 #
 # Every preloaded run has nsswitch.conf "hosts: files dns" (the machine's

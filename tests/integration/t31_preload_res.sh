@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # The preload library's res_query family (preload/res.c) against plain
 # glibc, through dnscrypt-run, in the lab:
 #

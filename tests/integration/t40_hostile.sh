@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # A hostile DNSCrypt server (tests/lab/hostile.py) against the client:
 # garbage, forged and malformed answers, oversized, truncated, missing,
 # late, cut and dribbled answers, a network that drops UDP, and bad,

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # The one lookup engine (issue 12): every kind of lookup x every condition
 # the engine must handle, each cell one TAP line "KIND x CASE" with its
 # exact outcome and a time bound.

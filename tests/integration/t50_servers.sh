@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # Several servers (README "Several servers"): failover inside one lookup,
 # the health and latency record in the state file, and the choice it
 # makes for later processes.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # Anonymized DNSCrypt (README "Relays"): lookups through the test relay
 # (tests/lab/relay.py) over UDP and TCP; a capture shows that every packet
 # to the relay carries the relay header and that nothing - certificate

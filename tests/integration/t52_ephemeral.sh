@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # ephemeral-keys (README "Per-query keys"): every query carries a client
 # public key of its own - over UDP and TCP, within one lookup (A and AAAA)
 # and across lookups of one process - while without the option a process

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # make install / make uninstall, nss-dnscrypt-enable, and the man pages.
 #
 #  1. make install DESTDIR=... with PREFIX=/usr and PREFIX=/usr/local: the

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # dnscrypt-lists: signed resolver lists.
 #  - the real lists of tests/data (legacy "Ed" signatures by the DNSCrypt
 #    project's key) verify, and the servers printed for every filter are

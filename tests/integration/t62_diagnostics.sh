@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # dnscrypt-resolve explains failures in words a user can act on, and
 # --check-config tries every server.  Against the hostile server
 # (tests/lab/hostile.py: an expired certificate, one not valid yet, bad

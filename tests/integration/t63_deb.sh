@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # The Debian packages: dpkg-buildpackage -us -uc -b on a copy of the
 # sources, lintian, the file lists, and a real dpkg install + enable +
 # resolve + disable + remove + purge cycle in a private mount namespace

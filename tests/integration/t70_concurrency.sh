@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # Concurrency and processes (issue 6), through glibc with "hosts: files
 # dnscrypt" (resolv.conf names a dead server):
 #  1. 64 threads x 500 getaddrinfo lookups of bench-N (A + AAAA, exact

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # setuid programs (AT_SECURE) and the system configuration file:
 #  - a setuid-root copy of tests/prog/hard_setuid.c, run as nobody
 #    (setpriv --reuid=65534 --regid=65534 --clear-groups), with

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # Sanitizers in the default suite (issue 6; `make check-san` is the whole
 # suite under them): a build with ASan + UBSan (make SAN=1: build-san/,
 # -fno-sanitize-recover=undefined, so undefined behaviour aborts), then

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # The NSS module under valgrind (issue 6): getent through glibc and
 # libnss_dnscrypt.so.2 ("hosts: files dnscrypt", resolv.conf dead), every
 # case with its exact exit status and output, and no memory error and no

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # What a host process can do to the module (issue 14, findings 1, 2 and 6),
 # through glibc with "hosts: files dnscrypt" and "cache no":
 #  1. children made without fork()'s handlers (tests/prog/hard_forkid.c):

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # A short run of every libFuzzer target (stamps, configuration file,
 # certificate TXT answers, encrypted answers down to the DNS parser, NSS
 # packing into caller buffers), built with ASan and UBSan.  `make fuzz

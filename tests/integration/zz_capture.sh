@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # Run last by tests/run.sh, after tcpdump has stopped: check the whole
 # run's loopback capture ($LAB/capture.pcap).  The only plaintext DNS sent
 # to a DNSCrypt listener may be the certificate query (TXT $PROVIDER_NAME);

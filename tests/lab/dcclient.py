@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: ISC
 """A small, independent DNSCrypt v2 client (python3 + libsodium via ctypes),
 to check the lab's servers without the project's own code.
 

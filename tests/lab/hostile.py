@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: ISC
 """A hostile DNSCrypt v2 server for tests (python3 + libsodium via ctypes).
 
 usage: hostile.py [--info FILE] [--log FILE] [--certdir DIR]

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 """Minimal, strict DNS message helpers for the test lab (stdlib only).
 
 Used by labtool.py (certificate queries, stamps) and pcapcheck.py (the

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 """Plumbing shared by the lab's own servers and clients (hostile.py,
 relay.py, dcclient.py, labtool.py; stdlib only, libsodium through ctypes).
 

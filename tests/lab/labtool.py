@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: ISC
 """Small lab helpers (stdlib only).
 
   labtool.py stamp ADDR PROVIDER_PK_FILE PROVIDER_NAME

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: ISC
 """Write the test lab's zone files for NSD.
 
 usage: labzones.py OUTDIR   (or labzones.write(OUTDIR) from labtool.py)

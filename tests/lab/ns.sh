@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # shellcheck shell=bash
 # Sourced by tests/run.sh and tests/lab/shell.sh (and usable by the demo
 # and the benchmark): enter a private network + mount (+ pid) namespace.

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: ISC
 """Check a pcap capture of the test lab for plaintext DNS to DNSCrypt ports.
 
 usage: pcapcheck.py PCAP PROVIDER_NAME LISTENERS [CERT_FILE...]

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: ISC
 """An Anonymized DNSCrypt relay for the tests (ANONYMIZED-DNSCRYPT.txt;
 stdlib only, with labnet.py).  No Debian package ships one.
 

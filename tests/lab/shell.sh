@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # Use the test lab by hand (or from the demo/benchmark):
 #
 #   tests/lab/shell.sh                 interactive shell with the lab env

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # Start the test lab in $LAB (an empty work directory) inside a private
 # network namespace (see tests/lab/ns.sh; tests/run.sh and
 # tests/lab/shell.sh set one up).  Servers:

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # Stop the processes recorded in $LAB/pids ("PID [COMM]" lines; tests may
 # append their own): SIGTERM, then SIGKILL after 3 s.  A PID whose
 # current command name differs from the recorded one is left alone (the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* gai.c - call glibc's host lookup functions the way programs do and print
  * a canonical text dump of every result, for the differential test
  * (tests/integration/t21_nss_gai.sh): the same run under "hosts: files dns"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* hard_cancel.c - threads cancelled in the middle of a lookup (deferred
  * cancellation, the default) leak no descriptor and leave the library
  * usable (run with "hosts: files dnscrypt").  Driven by

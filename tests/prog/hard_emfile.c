@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* hard_emfile.c - the descriptor limit reached: getaddrinfo fails cleanly
  * (EAI_AGAIN or EAI_SYSTEM/EMFILE), neither crashes nor hangs, and works
  * again once descriptors are available (run with "hosts: files dnscrypt"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* hard_fdreuse.c - the UDP socket the module keeps between lookups is
  * never used once the program has closed it, even when the number comes
  * back as something of the program's own (a daemon closing every

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* hard_fork.c - fork in the middle of lookups, then many lookups in both
  * processes (run with "hosts: files dnscrypt" and "cache no", under a
  * capture: tests/integration/t70_concurrency.sh checks the client public

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* hard_forkid.c - children made without fork()'s handlers (issue 14, 1):
  * a single-threaded program resolves, makes a child with _Fork() (glibc
  * 2.34+, no pthread_atfork handlers run) and then with a raw clone()

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* hard_idle.c - parked UDP sockets are bounded per process and released
  * when idle (issue 14, 2), with "hosts: files dnscrypt":
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* hard_lowfd.c - the module never holds descriptor 0, 1 or 2 (issue 14,
  * 2): a program that closed its stderr resolves, then writes to fd 2;
  * that text must not become a datagram to the resolver, and fd 2 must not

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* hard_setuid.c - what a (setuid) program sees of the NSS module: one
  * getaddrinfo and one gethostbyname2_r of NAME, with the process's
  * credentials and AT_SECURE.  tests/integration/t71_setuid.sh installs a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* hard_threads.c - NTHREADS threads x LOOKUPS getaddrinfo lookups at once
  * (run with "hosts: files dnscrypt"), every answer exact, descriptors
  * constant.  Driven by tests/integration/t70_concurrency.sh.

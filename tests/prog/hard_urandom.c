@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* hard_urandom.c - c-ares 1.18.1 reads /dev/urandom with fopen(..., "rb")
  * while it makes a channel (ares_init.c); without close-on-exec an exec or
  * posix_spawn in another thread at that moment hands the descriptor to

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* hard_util.h - helpers shared by tests/prog/hard_*.c (issue 6 hardening
  * tests, driven by tests/integration/t70_concurrency.sh and t71_setuid.sh).
  * Each program prints lines the scripts turn into TAP:

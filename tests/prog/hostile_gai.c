@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* hostile_gai.c - timed host lookups through glibc (and so through NSS),
  * for tests/integration/t40_hostile.sh.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* matrix_lookup.c - one timed lookup of one kind, printed canonically, for
  * tests/integration/t45_engine_matrix.sh (the same call over DNSCrypt and
  * through plain glibc over plain DNS must print the same lines).

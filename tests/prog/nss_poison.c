@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* nss_poison.c - call the module's six entry points directly (dlopen), the
  * way nss-mdns's test does, and check the NSS buffer and status contract
  * (design.md 4).  Driven by tests/integration/t22_nss_poison.sh, which

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* nss_threads.c - many threads resolving at once through glibc (run it
  * with "hosts: files dnscrypt"), and a fork in the middle of lookups.
  * Driven by tests/integration/t23_nss_threads.sh, which turns the lines

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* own_ares.c - a host process with its own c-ares, libsodium and dc_*
  * symbols (node exports hundreds of ares_* functions), all exported and
  * all aborting.  The module links private copies of c-ares and libsodium

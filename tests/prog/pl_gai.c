@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* pl_gai.c - getaddrinfo over a table of (node, service, hints) cases,
  * printing a canonical dump of each outcome, for
  * tests/integration/t30_preload.sh: the dump through the preload library

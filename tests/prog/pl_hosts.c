@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* pl_hosts.c - gethostbyname, gethostbyname_r, gethostbyname2,
  * gethostbyname2_r, gethostbyaddr, gethostbyaddr_r and getnameinfo over a
  * table of cases, printing a canonical dump of each outcome, for

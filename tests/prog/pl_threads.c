@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* pl_threads.c - what the preload library does to a process around its
  * lookups, for tests/integration/t30_preload.sh:
  *

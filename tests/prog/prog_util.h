@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* prog_util.h - helpers shared by the lookup programs of tests/prog (gai,
  * hostile_gai, pl_gai, pl_hosts, res_query, nss_poison).  Each program
  * keeps its own output format: the name functions return NULL for a code

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* res_query.c - call every function of the res_query family for a set of
  * names and types and print a canonical dump of each outcome, for
  * tests/integration/t31_preload_res.sh (the same dump through the preload

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* stack16.c - resolve from threads with small stacks (issue 14, 4).
  *
  *   stack16 [-s BYTES] CALL...

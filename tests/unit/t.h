@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* t.h - minimal TAP output for unit tests.  tests/run.sh counts the
  * "ok" and "not ok" lines of every test program. */
 #ifndef T_H

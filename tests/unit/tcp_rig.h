@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* tcp_rig.h - a transport's TCP socket with a fake server on the other end
  * of a socketpair, for test_tcp.c and tests/fuzz/fuzz_tcp.c: queries are
  * sealed by the transport (dc_transport_wrap records their client

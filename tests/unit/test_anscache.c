@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* test_anscache.c - the in-process answer cache: hits, misses by name and
  * family, TTL (capped), replacement of a key, eviction of the entry that
  * expires first when full, flush, and copies independent of the cache. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* test_cert.c - DNSCrypt certificates: parsing, checks, choice, TXT answers. */
 #include <stdint.h>
 #include <stdlib.h>

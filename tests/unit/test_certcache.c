@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* test_certcache.c - the on-disk certificate cache.  Runs as root (the
  * system directory); the per-user directory is tested in a child that
  * drops to uid/gid TEST_UID. */

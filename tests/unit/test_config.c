@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* test_config.c - the configuration file, its errors, the environment
  * overrides and the ownership check of the default path. */
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* test_crypt.c - DNSCrypt box/unbox and padding. */
 #include <stdint.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* test_dns.c - dc_dns.c against crafted DNS messages (glibc 2.36 nss_dns
  * behaviour: getanswer_r, gaih_getanswer, getanswer_ptr, res_hnok). */
 #include <arpa/inet.h>

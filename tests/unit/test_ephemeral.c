@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* test_ephemeral.c - ephemeral-keys: a fresh X25519 key pair per query.
  * Each query's session has its own client public key, the resolver can
  * open every one of them, and the extra CPU per query is measured (the

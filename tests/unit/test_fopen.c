@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* test_fopen.c - dc_channel.c's fopen replacement (the module is linked
  * with -Wl,--wrap=fopen so that c-ares's fopen of /dev/urandom is
  * close-on-exec): the open(2) flags of each fopen(3) mode, and files

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* test_lists.c - minisign public keys and signatures (legacy "Ed" and
  * prehashed "ED", made here with libsodium), every way a signature file
  * can be malformed or a signed file tampered with, the real signed lists

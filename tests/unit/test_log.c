@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* test_log.c - the debug log (dc_log.c): off unless a target is given,
  * one line per call appended to a file (0600, regular files only, no
  * symbolic link followed, never blocking on a FIFO), control characters

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* test_nss_status.c - every dc_status through dc_nss_status. */
 #include <errno.h>
 #include <netdb.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* test_pack.c - nss_pack.c: every buffer length, every misalignment, no
  * byte written outside the buffer, ERANGE exactly below the needed size. */
 #include <arpa/inet.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* test_proc.c - the process mark (dc_proc.h): the process that marked it
  * is not new; children of fork(), _Fork() and a raw clone() are, until
  * they mark it; the parent stays marked.  Also the cost of the check that

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* test_relay.c - the Anonymized DNSCrypt header (dc_relay_header and its
  * parser) and the EDNS(0) padding of plain queries sent through a relay. */
 #include <arpa/inet.h>

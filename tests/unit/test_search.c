@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* test_search.c - glibc 2.36 __res_context_search order and stop rules. */
 #include <stdarg.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* test_servers.c - server health records: the state file's format and
  * its defensive parser, the ranking, failure and answer bookkeeping (one
  * failure per route and lookup), and the file written to and read back

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* test_stamp.c - DNS stamp parsing: hand-built stamps, every kind of
  * malformation, and every stamp of the public lists in tests/data. */
 #include <arpa/inet.h>

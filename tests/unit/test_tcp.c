@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* test_tcp.c - the transport's TCP reader (dc_transport_tcp.c) against a
  * fake server (tcp_rig.h): answers up to the largest frame (65535 bytes,
  * es 1 and 2, direct and through a relay), frames split anywhere, and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* test_wire.c - the DNS wire helpers every reader shares (dc_wire.c:
  * big-endian reads, skipping a name, the OPT record at the end) and the
  * one rcode -> status mapping of a whole answer (dc_answer_status). */
