@@ -178,7 +178,7 @@ for t in "$B"/tests/test_*; do
 done
 for t in "${units[@]}"; do
     if [ -n "$VALGRIND" ]; then
-        RUN_UNDER_VALGRIND=1 run_one "${t##*/}" valgrind --error-exitcode=99 \
+        RUN_UNDER_VALGRIND=1 run_one "${t##*/}" valgrind --error-exitcode=99 --vgdb=no \
             --leak-check=full --errors-for-leak-kinds=definite,indirect -q "$t"
     else
         run_one "${t##*/}" "$t"

@@ -9,7 +9,9 @@ set -u
 
 command -v valgrind >/dev/null || { t_skip "valgrind" "not installed"; t_done; }
 T=$(lab_tmp t11)
-VG=(valgrind -q --error-exitcode=99 --leak-check=full
+# --vgdb=no: valgrind names its gdbserver FIFOs in /tmp after the pid; runs
+# in their own pid namespaces share /tmp, so two at once would collide.
+VG=(valgrind -q --error-exitcode=99 --vgdb=no --leak-check=full
     --errors-for-leak-kinds=definite,indirect)
 lab_confs "$T" udp tcp dead
 

@@ -90,6 +90,9 @@ t_match "ephemeral-keys over TCP: lookups work" "$(cat "$T/tcp.pcap.out")" '127\
 k=$(keys "$T/tcp.pcap")
 t_diag "queries, distinct client keys: $k"
 read -r nq nk <<<"$k"
+# All three lookups answered (a failed one would also send fewer queries).
+t_match "... all three names answered over TCP" "$(cat "$T/tcp.pcap.out")" 'a6\.lab\.test'
+[ "$nq" -ge 6 ] || t_diag "getent (exit $(cat "$T/tcp.pcap.rc")): $(cat "$T/tcp.pcap.out"); capture: $(tcpdump -n -r "$T/tcp.pcap" 2>/dev/null | wc -l) packets"
 t_ok "... six queries over TCP" test "$nq" -ge 6
 t_eq "... each with a client public key of its own" "$nk" "$nq"
 

@@ -30,7 +30,9 @@ fi
 T=$(lab_tmp t73)
 t0=$EPOCHREALTIME
 # shellcheck disable=SC2054  # the comma is part of the option
-VG=(valgrind -q --error-exitcode=99 --leak-check=full
+# --vgdb=no: valgrind names its gdbserver FIFOs in /tmp after the pid; runs
+# in their own pid namespaces share /tmp, so two at once would collide.
+VG=(valgrind -q --error-exitcode=99 --vgdb=no --leak-check=full
     --errors-for-leak-kinds=definite,indirect
     --suppressions="$REPO/tests/valgrind.supp" --log-file="$T/vg.%p")
 lab_confs "$T" udp tcp dead wrong
