@@ -85,14 +85,22 @@ t_ok "... six queries" test "$nq" -ge 6
 t_eq "... all with the process's one key" "$nk" 1
 
 CT=$(conf tcp "ephemeral-keys yes" "tcp-only yes")
-capture "$T/tcp.pcap" "$CAP" loop "$CT"
+# The count below comes from a capture; on a loaded machine (three suites
+# and busy loops on 2 cores) one capture of this case once held only 21 of
+# its ~40 packets although all three lookups were answered.  A short
+# capture is taken again (at most 3 times); the lookups' checks apply to
+# the capture that is counted.
+for try in 1 2 3; do
+    capture "$T/tcp.pcap" "$CAP" loop "$CT"
+    k=$(keys "$T/tcp.pcap")
+    read -r nq nk <<<"$k"
+    [ "$nq" -ge 6 ] && break
+    t_diag "capture $try: $k queries/keys in $(tcpdump -n -r "$T/tcp.pcap" 2>/dev/null | wc -l) packets; getent exit $(cat "$T/tcp.pcap.rc"); taken again"
+done
 t_match "ephemeral-keys over TCP: lookups work" "$(cat "$T/tcp.pcap.out")" '127\.20\.0\.2 '
-k=$(keys "$T/tcp.pcap")
 t_diag "queries, distinct client keys: $k"
-read -r nq nk <<<"$k"
 # All three lookups answered (a failed one would also send fewer queries).
 t_match "... all three names answered over TCP" "$(cat "$T/tcp.pcap.out")" 'a6\.lab\.test'
-[ "$nq" -ge 6 ] || t_diag "getent (exit $(cat "$T/tcp.pcap.rc")): $(cat "$T/tcp.pcap.out"); capture: $(tcpdump -n -r "$T/tcp.pcap" 2>/dev/null | wc -l) packets"
 t_ok "... six queries over TCP" test "$nq" -ge 6
 t_eq "... each with a client public key of its own" "$nk" "$nq"
 
