@@ -204,7 +204,7 @@ static void run(struct dc_lookup *lk, ares_channel ch, struct dc_question *q,
 		int n, uint64_t deadline, int tcp)
 {
 	struct run_set rs = { q, n };
-	int pending = 0, asked[2] = { 0, 0 };
+	int pending = 0, asked[DC_LOOKUP_MAXQ] = { 0 };
 	dc_status w;
 
 	for (int i = 0; i < n; i++) {
@@ -329,6 +329,8 @@ dc_status dc_lookup_ask(struct dc_lookup *lk, struct dc_question *q, int n)
 	struct dc_ctx *c = lk->ctx;
 	dc_status rc = DC_OK;
 
+	if (n < 1 || n > DC_LOOKUP_MAXQ)
+		return DC_EBADARG;
 	for (int i = 0; i < n; i++) {
 		q[i].st = DC_ETIMEOUT;
 		q[i].ans = NULL;

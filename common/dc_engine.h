@@ -58,9 +58,13 @@ struct dc_lookup {
  * a session with the first server that can have one. */
 dc_status dc_lookup_begin(struct dc_lookup *lk);
 
-/* Ask n questions (at most 2) at once; each gets its own outcome (q->st).
- * DC_OK when every question got an answer accepted (whatever its rcode),
- * else the reason the first unanswered one got none. */
+/* The most questions one dc_lookup_ask asks at once (A and AAAA). */
+#define DC_LOOKUP_MAXQ 2
+
+/* Ask n questions (1..DC_LOOKUP_MAXQ; DC_EBADARG otherwise) at once; each
+ * gets its own outcome (q->st).  DC_OK when every question got an answer
+ * accepted (whatever its rcode), else the reason the first unanswered one
+ * got none. */
 dc_status dc_lookup_ask(struct dc_lookup *lk, struct dc_question *q, int n);
 
 /* Free the answers (the questions stay as they were). */
