@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "dc_config_int.h"
+#include "dc_dnssec.h"
 
 #define MAX_ARGS 16
 
@@ -58,6 +59,7 @@ void dc_config_init(struct dc_config *cfg)
 	cfg->udp_max = 1252;
 	cfg->cache = 1;
 	memcpy(cfg->cert_cache_dir, DC_DEFAULT_CERT_CACHE, sizeof DC_DEFAULT_CERT_CACHE);
+	memcpy(cfg->trust_anchor, DC_SEC_DEFAULT_ANCHOR, sizeof DC_SEC_DEFAULT_ANCHOR);
 }
 
 #define INT_KW(n, f, lo, hi, u) \
@@ -85,6 +87,8 @@ static const struct dc_cfg_keyword keywords[] = {
 	BOOL_KW("require-nolog", require_nolog),
 	BOOL_KW("require-nofilter", require_nofilter),
 	BOOL_KW("ephemeral-keys", ephemeral_keys),
+	{ "dnssec", dc_cfg_kw_dnssec, 0, 0, 0, 0, "" },
+	{ "trust-anchor", dc_cfg_kw_anchor, 0, 0, 0, 0, "" },
 };
 
 _Static_assert(sizeof keywords / sizeof keywords[0] <=

@@ -51,7 +51,13 @@ struct dc_config {
 	int require_nofilter;
 	int direct_cert_fallback; /* fetch a certificate directly if the relay fails */
 	int ephemeral_keys;    /* a fresh client key pair for every query */
+	int dnssec;            /* DC_DNSSEC_NO or DC_DNSSEC_VALIDATE */
+	char trust_anchor[256]; /* the anchor file read with dnssec validate */
 };
+
+/* "dnssec no|validate" (README "DNSSEC").  A later mode trusting the
+ * resolver's AD bit would be one more value here. */
+enum { DC_DNSSEC_NO = 0, DC_DNSSEC_VALIDATE = 1 };
 
 #define DC_CONFIG_MAX_SIZE   65536 /* bytes in a config file */
 #define DC_CONFIG_LINE_MAX   1023  /* bytes in one line, without the newline */

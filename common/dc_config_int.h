@@ -63,6 +63,10 @@ dc_status dc_cfg_kw_cert_cache(struct dc_cfg_parser *p, const struct dc_cfg_keyw
 			       char **argv, int argc);
 dc_status dc_cfg_kw_log(struct dc_cfg_parser *p, const struct dc_cfg_keyword *kw,
 			char **argv, int argc);
+dc_status dc_cfg_kw_dnssec(struct dc_cfg_parser *p, const struct dc_cfg_keyword *kw,
+			   char **argv, int argc);
+dc_status dc_cfg_kw_anchor(struct dc_cfg_parser *p, const struct dc_cfg_keyword *kw,
+			   char **argv, int argc);
 dc_status dc_cfg_kw_server(struct dc_cfg_parser *p, const struct dc_cfg_keyword *kw,
 			   char **argv, int argc);
 dc_status dc_cfg_kw_relay(struct dc_cfg_parser *p, const struct dc_cfg_keyword *kw,

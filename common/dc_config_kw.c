@@ -2,7 +2,7 @@
 /* dc_config_kw.c - the configuration keywords that set one value: numbers
  * (timeout, attempts, ndots, udp-size...), yes/no switches (cache,
  * tcp-only, require-*...), the search domains, the certificate cache
- * directory and the debug log target.  Each handler checks the words of
+ * directory, the debug log target and the DNSSEC mode and trust anchor.  Each handler checks the words of
  * its line and writes its field of struct dc_config.
  */
 #include <stddef.h>
@@ -177,5 +177,43 @@ dc_status dc_cfg_kw_log(struct dc_cfg_parser *p, const struct dc_cfg_keyword *kw
 				   sizeof p->cfg->log_target - 1);
 	memcpy(p->cfg->log_target, argv[0], n);
 	p->cfg->log_target[n] = '\0';
+	return DC_OK;
+}
+
+/* "dnssec no|validate". */
+dc_status dc_cfg_kw_dnssec(struct dc_cfg_parser *p, const struct dc_cfg_keyword *kw,
+			   char **argv, int argc)
+{
+	char buf[80];
+
+	if (one_value(p, kw, argc) != DC_OK)
+		return DC_ECONFBAD;
+	if (strcmp(argv[0], "no") == 0)
+		p->cfg->dnssec = DC_DNSSEC_NO;
+	else if (strcmp(argv[0], "validate") == 0)
+		p->cfg->dnssec = DC_DNSSEC_VALIDATE;
+	else
+		return dc_cfg_perr(p, "dnssec must be 'no' or 'validate', got '%s'",
+				   dc_cfg_shown(argv[0], buf, sizeof buf));
+	return DC_OK;
+}
+
+/* "trust-anchor /absolute/file". */
+dc_status dc_cfg_kw_anchor(struct dc_cfg_parser *p, const struct dc_cfg_keyword *kw,
+			   char **argv, int argc)
+{
+	char buf[80];
+	size_t n;
+
+	if (one_value(p, kw, argc) != DC_OK)
+		return DC_ECONFBAD;
+	if (argv[0][0] != '/')
+		return dc_cfg_perr(p, "trust-anchor must be an absolute path, got '%s'",
+				   dc_cfg_shown(argv[0], buf, sizeof buf));
+	n = strlen(argv[0]);
+	if (n >= sizeof p->cfg->trust_anchor)
+		return dc_cfg_perr(p, "trust-anchor path is longer than %zu bytes",
+				   sizeof p->cfg->trust_anchor - 1);
+	memcpy(p->cfg->trust_anchor, argv[0], n + 1);
 	return DC_OK;
 }

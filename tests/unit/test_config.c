@@ -92,7 +92,9 @@ static int is_default(const struct dc_config *c)
 	return c->nservers == 0 && c->timeout_ms == 500 && c->attempts == 4 &&
 	       c->total_timeout_ms == 8000 && c->ndots == -1 && c->nsearch == -1 &&
 	       c->udp_size == 512 && c->udp_max == 1252 && c->cache == 1 &&
-	       strcmp(c->cert_cache_dir, "/var/cache/nss-dnscrypt") == 0;
+	       strcmp(c->cert_cache_dir, "/var/cache/nss-dnscrypt") == 0 &&
+	       c->dnssec == DC_DNSSEC_NO &&
+	       strcmp(c->trust_anchor, "/usr/share/dns/root.key") == 0;
 }
 
 static void test_defaults(void)
@@ -208,6 +210,42 @@ static void bad(const char *text, size_t len, const char *want)
 static void bads(const char *text, const char *want)
 {
 	bad(text, strlen(text), want);
+}
+
+/* dnssec and trust-anchor (issue 15). */
+static void test_dnssec(void)
+{
+	struct dc_config c;
+	char err[512];
+	const char *t = "dnssec validate\ntrust-anchor /etc/lab/root.key\n";
+
+	T_EQ_INT(dc_config_parse(t, strlen(t), "t.conf", &c, err, sizeof err), DC_OK,
+		 "dnssec validate + trust-anchor parse (%s)", err);
+	T_OK(c.dnssec == DC_DNSSEC_VALIDATE && strcmp(c.trust_anchor, "/etc/lab/root.key") == 0,
+	     "dnssec validate, the anchor path kept");
+	t = "dnssec no\n";
+	T_OK(dc_config_parse(t, strlen(t), "t.conf", &c, err, sizeof err) == DC_OK &&
+	     c.dnssec == DC_DNSSEC_NO, "dnssec no");
+	t = "dnssec validate\n";
+	T_OK(dc_config_parse(t, strlen(t), "t.conf", &c, err, sizeof err) == DC_OK &&
+	     strcmp(c.trust_anchor, "/usr/share/dns/root.key") == 0,
+	     "validate without trust-anchor: the dns-root-data key");
+	bads("dnssec yes\n", "t.conf:1: dnssec must be 'no' or 'validate', got 'yes'");
+	bads("dnssec ad\n", "t.conf:1: dnssec must be 'no' or 'validate', got 'ad'");
+	bads("dnssec\n", "t.conf:1: dnssec needs a value");
+	bads("dnssec no validate\n", "t.conf:1: dnssec takes one value, got 2");
+	bads("dnssec no\ndnssec validate\n", "t.conf:2: dnssec given twice (first on line 1)");
+	bads("trust-anchor root.key\n",
+	     "t.conf:1: trust-anchor must be an absolute path, got 'root.key'");
+	bads("trust-anchor\n", "t.conf:1: trust-anchor needs a value");
+	{
+		char text[400];
+		memset(text, 0, sizeof text);
+		memcpy(text, "trust-anchor /", 14);
+		memset(text + 14, 'a', 300);
+		text[314] = '\n';
+		bads(text, "t.conf:1: trust-anchor path is longer than 255 bytes");
+	}
 }
 
 static void test_errors(void)
@@ -798,6 +836,7 @@ int main(void)
 	test_defaults();
 	test_full();
 	test_errors();
+	test_dnssec();
 	test_routes();
 	test_load();
 	test_env();
