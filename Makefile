@@ -126,6 +126,11 @@ $(shell mkdir -p $(B) && { [ "$$(cat $(DEPS_STAMP) 2>/dev/null)" = "$(DEPS_PACKA
 $(B)/common/dc_version.o: $(DEPS_STAMP)
 $(B)/common/dc_version.o: ALL_CFLAGS += -DDC_DEPS_PACKAGES='"$(DEPS_PACKAGES)"'
 
+# A program linked with libdc looks for the DNSSEC validator beside itself,
+# then in LIBDIR (common/dc_secload.c).
+$(B)/common/dc_secload.o: $(PATHS_STAMP)
+$(B)/common/dc_secload.o: ALL_CFLAGS += -DDC_LIBDIR='"$(LIBDIR)"'
+
 $(B)/dnscrypt-run: tools/dnscrypt-run.in $(PATHS_STAMP)
 	@mkdir -p $(dir $@)
 	$(Q)sed -e 's|@LIBDIR@|$(LIBDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' $< > $@ && chmod 755 $@

@@ -204,6 +204,7 @@ static int ends_search(dc_status r)
 	switch (r) {
 	case DC_ENOMEM: case DC_ECONFIG: case DC_ECONFREAD: case DC_ECONFBAD:
 	case DC_ECERT: case DC_ESYS: case DC_EBADARG: case DC_ERANGE:
+	case DC_EBOGUS: case DC_EDNSSEC:
 		return 1;
 	default:
 		return 0;

@@ -90,8 +90,9 @@ void dc_search_begin(struct dc_search_state *st, const struct dc_search *s,
  *    is is still tried last if it was not tried first;
  *  - the name as is, tried last: the search ends.
  * Our additions: DC_ENOMEM, DC_ECONFIG, DC_ECONFREAD, DC_ECONFBAD, DC_ECERT,
- * DC_ESYS, DC_EBADARG and DC_ERANGE end the whole search at once (they do
- * not depend on the name). */
+ * DC_ESYS, DC_EBADARG, DC_ERANGE and DC_EDNSSEC end the whole search at
+ * once (they do not depend on the name); so does DC_EBOGUS (a forged
+ * answer must not move the lookup on to another name). */
 int dc_search_step(struct dc_search_state *st, int i, dc_status result, int *stop);
 
 /* The status of the whole search (glibc's final h_errno choice): DC_OK if

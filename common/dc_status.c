@@ -38,6 +38,8 @@ const char *dc_strerror(dc_status st)
 	case DC_EBADFRAME:    return "malformed, cut or unauthenticated answer over TCP";
 	case DC_ECONFREAD:    return "configuration file cannot be read";
 	case DC_ECONFBAD:     return "configuration is invalid or refused";
+	case DC_EBOGUS:       return "DNSSEC validation failed";
+	case DC_EDNSSEC:      return "DNSSEC validator or trust anchor unavailable";
 	case DC_STATUS_MAX:   break;
 	}
 	return "unknown error";

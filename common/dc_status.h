@@ -30,6 +30,10 @@ typedef enum dc_status {
 	DC_ECONFREAD,   /* the configuration exists but cannot be read (EACCES, EIO...) */
 	DC_ECONFBAD,    /* the configuration exists but is wrong: it does not parse, it
 	                 * fails the owner and mode checks, a set variable is bad */
+	DC_EBOGUS,      /* dnssec validate: the answer is bogus or its proof could
+	                 * not be had (RFC 4033 5: bogus, indeterminate) */
+	DC_EDNSSEC,     /* dnssec validate, but the validator object or the trust
+	                 * anchor cannot be loaded: no answer can be checked */
 	DC_STATUS_MAX
 } dc_status;
 

@@ -59,3 +59,44 @@ size_t dc_wire_last_opt(const uint8_t *m, size_t len)
 	t = dc_wire_skip_name(m, len, last);
 	return dc_get16(m + t) == DC_T_OPT ? last : 0;
 }
+
+size_t dc_wire_query_dnssec(uint8_t *m, size_t len, size_t cap)
+{
+	static const uint8_t opt[11] = {
+		0,                                 /* root */
+		0, DC_T_OPT,
+		DC_WIRE_DO_UDP >> 8, DC_WIRE_DO_UDP & 0xff,
+		0, 0, 0x80, 0,                     /* rcode, version, DO */
+		0, 0                               /* RDLENGTH */
+	};
+	size_t at, t;
+	unsigned nar;
+
+	if (m == NULL || len < 12 || (m[2] & 0x80) || len > cap)
+		return 0;
+	at = dc_wire_last_opt(m, len);
+	if (at) {
+		/* TTL: extended rcode, version, then the flags: DO first. */
+		t = dc_wire_skip_name(m, len, at);
+		m[t + 6] |= 0x80;
+	} else {
+		nar = dc_get16(m + 10);
+		if (cap - len < sizeof opt || nar == 0xffff)
+			return 0;
+		for (size_t i = 0; i < sizeof opt; i++)
+			m[len + i] = opt[i];
+		len += sizeof opt;
+		nar++;
+		m[10] = (uint8_t)(nar >> 8);
+		m[11] = (uint8_t)nar;
+	}
+	m[3] |= 0x10;                              /* CD */
+	return len;
+}
+
+void dc_wire_answer_flags(uint8_t *m, size_t len, int ad, int cd)
+{
+	if (m == NULL || len < 12)
+		return;
+	m[3] = (uint8_t)((m[3] & ~0x30) | (ad ? 0x20 : 0) | (cd ? 0x10 : 0));
+}

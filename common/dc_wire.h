@@ -24,4 +24,21 @@ size_t dc_wire_skip_name(const uint8_t *m, size_t len, size_t off);
  * payload size), TTL and RDLENGTH follow the name. */
 size_t dc_wire_last_opt(const uint8_t *m, size_t len);
 
+/* The EDNS payload size of the OPT record dc_wire_query_dnssec adds to a
+ * query that had none (RFC 6891 6.2.5; the DNS flag day 2020 value). */
+#define DC_WIRE_DO_UDP 1232
+
+/* Make the query m[0..len), of capacity cap, ask for DNSSEC records as a
+ * validating stub does (RFC 6840 5.9, RFC 3225): CD set in the header, DO
+ * in its OPT record; a query without an OPT record as its last record
+ * gets one (DC_WIRE_DO_UDP, DO set) when it fits in cap.  Returns the new
+ * length, or 0 (m untouched) when m is no query or the OPT does not fit. */
+size_t dc_wire_query_dnssec(uint8_t *m, size_t len, size_t cap);
+
+/* The header flags of an answer handed to a caller: AD set iff ad (the
+ * answer validated secure here; RFC 4035 3.2.3 and RFC 6840 5.8: a stub's
+ * caller may act on it), CD as in the caller's query (cd).  Nothing for a
+ * message shorter than a header. */
+void dc_wire_answer_flags(uint8_t *m, size_t len, int ad, int cd);
+
 #endif

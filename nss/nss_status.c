@@ -103,6 +103,13 @@ enum nss_status dc_nss_status(dc_status st, int *errnop, int *h_errnop)
 		 * checks refuse, a bad $NSS_DNSCRYPT_SERVER), means DNSCrypt
 		 * was meant: fail closed, or "[!UNAVAIL=return] dns" would
 		 * resolve in clear. */
+	case DC_EBOGUS:
+	case DC_EDNSSEC:
+		/* dnssec validate: an answer that fails validation is an
+		 * attack or a broken zone, never "not found" (which would
+		 * let nsswitch and search lists go on); a validator that
+		 * cannot be loaded means validation was asked for: fail
+		 * closed.  getaddrinfo: EAI_AGAIN. */
 	case DC_ETIMEOUT:
 	case DC_ECONNREFUSED:
 	case DC_EBADRESP:

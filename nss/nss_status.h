@@ -19,6 +19,7 @@
  *  DC_ESYS                    TRYAGAIN  errno*     NETDB_INTERNAL
  *  DC_EBADARG                 TRYAGAIN  EINVAL     NETDB_INTERNAL
  *  DC_ECONFIG                 UNAVAIL   ENOENT     NO_RECOVERY
+ *  DC_EBOGUS, DC_EDNSSEC      TRYAGAIN  EAGAIN     TRY_AGAIN (DNSSEC)
  *  anything else (timeout, refused connection, bad or unauthenticated
  *  answer, certificate, SERVFAIL, REFUSED, parse errors, a configuration
  *  file that exists but cannot be read or is wrong, unknown values)

@@ -83,6 +83,51 @@ static void test_last_opt(void)
 	T_EQ_INT(dc_wire_last_opt(NULL, 40), 0, "NULL: none");
 }
 
+/* DO and CD on a query (dc_wire_query_dnssec), AD and CD on an answer. */
+static void test_dnssec_bits(void)
+{
+	uint8_t m[256];
+	size_t len, n;
+
+	len = opt(m, query(m, 1), 0);
+	n = dc_wire_query_dnssec(m, len, sizeof m);
+	T_EQ_INT(n, len, "a query with an OPT record keeps its length");
+	T_OK((m[3] & 0x10) && m[29 + 7] == 0x80 && m[29 + 8] == 0,
+	     "CD in the header, DO (only) in the OPT flags");
+	T_EQ_INT(dc_get16(m + 29 + 3), 1232, "its UDP size untouched");
+	T_EQ_INT(dc_wire_query_dnssec(m, n, sizeof m), n, "twice: the same");
+
+	len = query(m, 0);
+	n = dc_wire_query_dnssec(m, len, sizeof m);
+	T_EQ_INT(n, len + 11, "no OPT record: one is added");
+	T_OK(dc_get16(m + 10) == 1 && dc_wire_last_opt(m, n) == len &&
+	     dc_get16(m + len + 3) == DC_WIRE_DO_UDP && m[len + 7] == 0x80 && (m[3] & 0x10),
+	     "ARCOUNT 1, the OPT last, DC_WIRE_DO_UDP, DO and CD set");
+	len = query(m, 0);
+	T_EQ_INT(dc_wire_query_dnssec(m, len, len + 10), 0, "no room for the OPT: 0");
+	T_EQ_INT(m[3] & 0x10, 0, "... and the query untouched");
+	m[2] |= 0x80;
+	T_EQ_INT(dc_wire_query_dnssec(m, len, sizeof m), 0, "a response (QR): 0");
+	T_EQ_INT(dc_wire_query_dnssec(m, 11, sizeof m), 0, "shorter than a header: 0");
+	T_EQ_INT(dc_wire_query_dnssec(NULL, 40, 40), 0, "NULL: 0");
+
+	len = query(m, 0);
+	m[2] = 0x81;
+	m[3] = 0xb0;                 /* RA AD CD */
+	dc_wire_answer_flags(m, len, 0, 0);
+	T_EQ_INT(m[3], 0x80, "not validated, caller without CD: AD and CD cleared");
+	dc_wire_answer_flags(m, len, 1, 0);
+	T_EQ_INT(m[3], 0xa0, "secure: AD set");
+	dc_wire_answer_flags(m, len, 1, 1);
+	T_EQ_INT(m[3], 0xb0, "secure, caller with CD: both");
+	m[3] = 0x83;
+	dc_wire_answer_flags(m, len, 0, 1);
+	T_EQ_INT(m[3], 0x93, "the rcode and RA kept");
+	T_EQ_INT(m[2], 0x81, "byte 2 untouched");
+	dc_wire_answer_flags(m, 11, 1, 1);
+	T_EQ_INT(m[3], 0x93, "shorter than a header: untouched");
+}
+
 static void test_answer_status(void)
 {
 	uint8_t m[128];
@@ -115,6 +160,7 @@ int main(void)
 	test_ints();
 	test_skip_name();
 	test_last_opt();
+	test_dnssec_bits();
 	test_answer_status();
 	printf("1..%d\n", t_n);
 	return t_failed ? 1 : 0;

@@ -1,0 +1,142 @@
+/* SPDX-License-Identifier: ISC */
+/* dc_secload.c - the DNSSEC validator object (dc_secload.h).
+ *
+ * The object is found beside the code that needs it: dladdr of one of our
+ * own functions names the file that holds it (the module in
+ * $(libdir), or build/ in the build tree), and DC_SEC_OBJECT is taken
+ * relative to its directory.  Setuid programs load the module, so nothing
+ * from the environment takes part.  For a program linked with libdc
+ * (dnscrypt-resolve), dladdr names the program itself: its directory (the
+ * build tree), then DC_LIBDIR (an install).  NSS modules are never
+ * unloaded safely, and neither is this: no dlclose.
+ */
+#include <dlfcn.h>
+#include <errno.h>
+#include <link.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "dc_secload.h"
+
+#ifndef DC_LIBDIR
+#define DC_LIBDIR "/usr/local/lib"
+#endif
+
+#define PATH_CAP 1024
+#define ERR_CAP 1200
+
+static pthread_once_t once = PTHREAD_ONCE_INIT;
+static const struct dc_sec_ops *g_ops;
+static char g_err[ERR_CAP];
+static int g_loaded;
+
+/* The directory of the file holding this code, with a trailing '/';
+ * *main set when that file is the program. */
+static int own_dir(char *out, size_t cap, int *main)
+{
+	struct link_map *lm = NULL;
+	Dl_info info;
+	ssize_t n;
+	char *slash;
+
+	*main = 0;
+	if (dladdr1((void *)own_dir, &info, (void **)&lm, RTLD_DL_LINKMAP) == 0 || !lm)
+		return -1;
+	if (lm->l_name && lm->l_name[0] != '\0') {
+		if (snprintf(out, cap, "%s", lm->l_name) >= (int)cap)
+			return -1;
+	} else {
+		/* The main program: its link map has no name. */
+		*main = 1;
+		n = readlink("/proc/self/exe", out, cap - 1);
+		if (n <= 0)
+			return -1;
+		out[n] = '\0';
+	}
+	slash = strrchr(out, '/');
+	if (!slash)
+		return -1;
+	slash[1] = '\0';
+	return 0;
+}
+
+static int try_open(const char *dir, char *path, size_t cap, void **h)
+{
+	const char *e;
+
+	if (snprintf(path, cap, "%s%s", dir, DC_SEC_OBJECT) >= (int)cap)
+		return -1;
+	*h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+	if (*h)
+		return 0;
+	e = dlerror();
+	dc_set_err(g_err, sizeof g_err, "%s: cannot load the DNSSEC validator: %s",
+		 path, e ? e : "unknown error");
+	return -1;
+}
+
+static void load(void)
+{
+	static char dir[PATH_CAP], path[PATH_CAP];
+	const struct dc_sec_ops *ops;
+	void *h = NULL;
+	int main;
+
+	if (own_dir(dir, sizeof dir, &main) != 0) {
+		dc_set_err(g_err, sizeof g_err,
+			 "the DNSSEC validator cannot be found: no path for our own library");
+		return;
+	}
+	if (try_open(dir, path, sizeof path, &h) != 0 &&
+	    !(main && try_open(DC_LIBDIR "/", path, sizeof path, &h) == 0))
+		return;
+	g_loaded = 1;
+	ops = dlsym(h, DC_SEC_OPS_SYMBOL);
+	if (!ops) {
+		dc_set_err(g_err, sizeof g_err, "%s: no %s in the DNSSEC validator",
+			 path, DC_SEC_OPS_SYMBOL);
+		return;
+	}
+	if (ops->abi != DC_SEC_ABI || !ops->open || !ops->close || !ops->validate) {
+		dc_set_err(g_err, sizeof g_err,
+			 "%s: the DNSSEC validator has abi %d, not %d", path, ops->abi,
+			 DC_SEC_ABI);
+		return;
+	}
+	g_ops = ops;
+}
+
+dc_status dc_secload_ops(const struct dc_sec_ops **ops, char *err, size_t errlen)
+{
+	int e = errno;
+
+	pthread_once(&once, load);
+	errno = e;
+	*ops = g_ops;
+	if (g_ops)
+		return DC_OK;
+	dc_set_err(err, errlen, "%s", g_err);
+	return DC_EDNSSEC;
+}
+
+void dc_secload_path(char *out, size_t cap)
+{
+	int main, e = errno;
+	size_t n;
+
+	if (own_dir(out, cap, &main) != 0 ||
+	    (n = strlen(out)) + sizeof DC_SEC_OBJECT > cap)
+		n = 0;
+	else
+		memcpy(out + n, DC_SEC_OBJECT, sizeof DC_SEC_OBJECT);
+	if (n == 0 && cap > 0)
+		out[0] = '\0';
+	errno = e;
+}
+
+int dc_secload_loaded(void)
+{
+	return g_loaded;
+}
