@@ -20,6 +20,7 @@ struct entry {
 struct slot {
 	uint32_t hash;
 	int family;
+	int mode;                 /* the dnssec setting it was got under */
 	uint64_t expires_ms;      /* CLOCK_MONOTONIC */
 	struct entry *e;          /* NULL: free */
 };
@@ -50,25 +51,26 @@ static void drop(struct slot *s)
 	memset(s, 0, sizeof(*s));
 }
 
-static struct slot *find(const char *name, uint32_t hash, int family)
+static struct slot *find(const char *name, uint32_t hash, int family, int mode)
 {
 	for (int i = 0; i < DC_ANSCACHE_ENTRIES; i++) {
 		struct slot *s = &slots[i];
-		if (s->e && s->hash == hash && s->family == family &&
+		if (s->e && s->hash == hash && s->family == family && s->mode == mode &&
 		    strcmp(s->e->name, name) == 0)
 			return s;
 	}
 	return NULL;
 }
 
-dc_status dc_anscache_get(const char *name, int family, struct dc_hostres *out)
+dc_status dc_anscache_get(const char *name, int family, int mode,
+			  struct dc_hostres *out)
 {
 	uint64_t now = dc_now_ms();
 	dc_status rc = DC_ENOTFOUND;
 	struct slot *s;
 
 	pthread_mutex_lock(&lock);
-	s = find(name, name_hash(name), family);
+	s = find(name, name_hash(name), family, mode);
 	if (s && now >= s->expires_ms) {
 		drop(s);
 	} else if (s) {
@@ -80,7 +82,8 @@ dc_status dc_anscache_get(const char *name, int family, struct dc_hostres *out)
 	return rc;
 }
 
-void dc_anscache_put(const char *name, int family, const struct dc_hostres *h)
+void dc_anscache_put(const char *name, int family, int mode,
+		     const struct dc_hostres *h)
 {
 	uint64_t now = dc_now_ms();
 	uint32_t ttl = h->ttl < DC_ANSCACHE_MAX_TTL ? h->ttl : DC_ANSCACHE_MAX_TTL;
@@ -102,7 +105,7 @@ void dc_anscache_put(const char *name, int family, const struct dc_hostres *h)
 	pthread_mutex_lock(&lock);
 	/* The same key, else a free or expired slot, else the one that
 	 * expires first. */
-	victim = find(name, hash, family);
+	victim = find(name, hash, family, mode);
 	for (int i = 0; !victim && i < DC_ANSCACHE_ENTRIES; i++) {
 		struct slot *s = &slots[i];
 		if (!s->e || now >= s->expires_ms)
@@ -117,6 +120,7 @@ void dc_anscache_put(const char *name, int family, const struct dc_hostres *h)
 	drop(victim);
 	victim->hash = hash;
 	victim->family = family;
+	victim->mode = mode;
 	victim->expires_ms = now + (uint64_t)ttl * 1000u;
 	victim->e = e;
 	pthread_mutex_unlock(&lock);

@@ -143,7 +143,7 @@ dc_status dc_ask_once(const struct dc_config *cfg, struct dc_tserver *srv,
 	rc = dc_channel_new(&ch, &tr, cfg, list, 1, tcp);
 	if (rc != DC_OK)
 		return rc;
-	dc_query_start(ch, name, DC_NS_C_IN, type, r, &pending);
+	dc_query_start(ch, name, DC_NS_C_IN, type, 0, r, &pending);
 	fc.ch = ch;
 	fc.tr = &tr;
 	pthread_cleanup_push(fetch_chan_free, &fc);

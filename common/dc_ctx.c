@@ -146,6 +146,7 @@ static void ctx_free(struct dc_ctx *c)
 	if (c->ch_tcp)
 		ares_destroy(c->ch_tcp);
 	dc_transport_cleanup(&c->tr);
+	dc_secval_free(c);
 	sodium_memzero(c->srv, sizeof(c->srv));
 	free(c);
 }

@@ -17,6 +17,7 @@
 #include "dc_channel.h"
 #include "dc_config.h"
 #include "dc_search.h"
+#include "dc_secval.h"
 #include "dc_servers.h"
 #include "dc_transport.h"
 
@@ -51,6 +52,14 @@ struct dc_ctx {
 	unsigned fetch_failed[DC_MAX_SERVERS][DC_MAX_VIA];
 	/* lookup_seq of the last failure recorded, per route */
 	unsigned fail_noted[DC_MAX_SERVERS][DC_MAX_VIA];
+	/* dnssec validate (dc_secval.h): this thread's validator, what the
+	 * last lookup's validation found, and scratch space for it (not on
+	 * the stack: a lookup runs in 16 KiB). */
+	struct dc_sec_validator *secv;
+	const struct dc_sec_ops *secops;
+	struct dc_secinfo secinfo;
+	struct dc_sec_result secres;
+	char secname[DC_NAME_MAX + 1];
 	time_t config_checked;
 	struct timespec config_mtime;
 	struct dc_ctx *next;               /* registry of all contexts */

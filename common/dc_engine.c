@@ -12,6 +12,8 @@
 
 #include "dc_ctx_plan.h"
 #include "dc_engine.h"
+#include "dc_secval.h"
+#include "dc_wire.h"
 
 static __thread int tls_last_server = -1;
 static __thread const struct dc_ctx *tls_last_ctx;
@@ -19,6 +21,16 @@ static __thread const struct dc_ctx *tls_last_ctx;
 int dc_lookup_last_server(void)
 {
 	return tls_last_server;
+}
+
+int dc_lookup_secinfo(struct dc_secinfo *out)
+{
+	const struct dc_ctx *c = tls_last_ctx;
+
+	if (!c)
+		return -1;
+	*out = c->secinfo;
+	return 0;
 }
 
 int dc_lookup_certinfo(int i, struct dc_certinfo *out)
@@ -164,9 +176,9 @@ static void forget_certs(struct dc_ctx *c, int only_unproven)
  * decrypted by the transport (dc_transport_open_answer: nonce and MAC),
  * and c-ares matched its id and question to q's query.  Everything that
  * is to be checked before an answer counts goes here, for every kind of
- * lookup: DNSSEC validation (a validating stub checks the answer's RRSIGs
- * against a trust anchor here and turns a bogus answer into DC_EBADRESP)
- * needs q's name, class and type and the whole answer, both at hand. */
+ * lookup; DNSSEC validation, which asks more questions through this
+ * engine, runs once the questions of dc_lookup_ask are all answered
+ * (validate_answers), outside c-ares's processing. */
 static dc_status accept_answer(struct dc_lookup *lk, struct dc_question *q, int tcp)
 {
 	struct dc_qres *r = &q->r;
@@ -205,6 +217,7 @@ static void run(struct dc_lookup *lk, ares_channel ch, struct dc_question *q,
 {
 	struct run_set rs = { q, n };
 	int pending = 0, asked[DC_LOOKUP_MAXQ] = { 0 };
+	int sec = lk->ctx->cfg.dnssec == DC_DNSSEC_VALIDATE;
 	dc_status w;
 
 	for (int i = 0; i < n; i++) {
@@ -212,9 +225,10 @@ static void run(struct dc_lookup *lk, ares_channel ch, struct dc_question *q,
 			continue;
 		asked[i] = 1;
 		if (q[i].msg)
-			dc_query_start_msg(ch, q[i].msg, q[i].msglen, &q[i].r, &pending);
+			dc_query_start_msg(ch, q[i].msg, q[i].msglen, sec, &q[i].r,
+					   &pending);
 		else
-			dc_query_start(ch, q[i].name, q[i].dnsclass, q[i].type,
+			dc_query_start(ch, q[i].name, q[i].dnsclass, q[i].type, sec,
 				       &q[i].r, &pending);
 	}
 	pthread_cleanup_push(qres_free_all, &rs);
@@ -297,6 +311,32 @@ static void udp_then_tcp(struct dc_lookup *lk, struct dc_question *q, int n,
 		dc_ctx_note_udp(c, lk->server, 0);
 }
 
+/* The answers of a lookup (not of a validator's fetch), as given to the
+ * caller: validated with "dnssec validate" (the fetches are nested
+ * lookups: the last server is the one that answered the question), else
+ * without the resolver's AD bit.  rc: dc_lookup_ask's outcome so far. */
+static dc_status validate_answers(struct dc_lookup *lk, struct dc_question *q,
+				  int n, dc_status rc)
+{
+	int server = lk->server;
+
+	if (lk->ctx->cfg.dnssec != DC_DNSSEC_VALIDATE) {
+		for (int i = 0; i < n; i++)
+			if (q[i].st == DC_OK)
+				dc_wire_answer_flags(q[i].ans, q[i].alen, 0,
+						     q[i].msg && q[i].msglen >= 4 &&
+						     (q[i].msg[3] & 0x10));
+		return rc;
+	}
+	dc_secval_check(lk, q, n);
+	lk->server = tls_last_server = server;
+	tls_last_ctx = lk->ctx;
+	for (int i = 0; i < n; i++)
+		if (q[i].st == DC_EBOGUS)
+			return DC_EBOGUS;
+	return rc;
+}
+
 /* ------------------------------------------------------------- lookups */
 
 dc_status dc_lookup_begin(struct dc_lookup *lk)
@@ -314,6 +354,10 @@ dc_status dc_lookup_begin(struct dc_lookup *lk)
 		return rc;
 	lk->ctx = c;
 	tls_last_ctx = c;
+	memset(&c->secinfo, 0, sizeof c->secinfo);
+	rc = dc_secval_prepare(c);
+	if (rc != DC_OK)
+		return rc;
 	lk->deadline_ms = c->deadline_ms = lk->start_ms + (uint64_t)c->cfg.total_timeout_ms;
 	c->tr.last_server = -1;
 	c->tr.bad_frames = 0;
@@ -398,7 +442,9 @@ dc_status dc_lookup_ask(struct dc_lookup *lk, struct dc_question *q, int n)
 	if (!answered(q, n) && (rc == DC_ETIMEOUT || rc == DC_ECONNREFUSED ||
 				rc == DC_EBADRESP || rc == DC_EBADFRAME))
 		forget_certs(c, 0);
-	return answered(q, n) == n ? DC_OK : rc;
+	if (answered(q, n) == n)
+		rc = DC_OK;
+	return lk->nested ? rc : validate_answers(lk, q, n, rc);
 }
 
 void dc_question_free(struct dc_question *q, int n)

@@ -19,8 +19,9 @@
  *    again and asks again, inside the same budget (the server may have
  *    new keys);
  *  - answers: exactly one function accepts an authenticated answer for a
- *    question (accept_answer in dc_engine.c): the seam where DNSSEC
- *    validation goes.
+ *    question (accept_answer in dc_engine.c); with "dnssec validate" the
+ *    answers of each dc_lookup_ask are then validated (dc_secval.h) and
+ *    a bogus one is dropped (DC_EBOGUS).
  */
 #ifndef DC_ENGINE_H
 #define DC_ENGINE_H
@@ -52,10 +53,14 @@ struct dc_lookup {
 	int tcp;                 /* an answer came over TCP */
 	int refetched;           /* certificates fetched again in the lookup */
 	const char *how;         /* for the log: " from the cache", or NULL */
+	int nested;              /* a DNSSEC validator's fetch inside a lookup:
+	                          * its answers are not validated again */
 };
 
 /* Start a lookup: its clock, this thread's context, the servers' order,
- * a session with the first server that can have one. */
+ * a session with the first server that can have one.  With "dnssec
+ * validate" and no validator (object or trust anchor missing): DC_EDNSSEC,
+ * lk->ctx set (its secinfo.why says why). */
 dc_status dc_lookup_begin(struct dc_lookup *lk);
 
 /* The most questions one dc_lookup_ask asks at once (A and AAAA). */
@@ -64,7 +69,11 @@ dc_status dc_lookup_begin(struct dc_lookup *lk);
 /* Ask n questions (1..DC_LOOKUP_MAXQ; DC_EBADARG otherwise) at once; each
  * gets its own outcome (q->st).  DC_OK when every question got an answer
  * accepted (whatever its rcode), else the reason the first unanswered one
- * got none. */
+ * got none; with "dnssec validate", DC_EBOGUS when any answer failed
+ * validation (its q->st too; the others keep theirs).  The answers given
+ * have AD set iff they validated secure here, CD as in the caller's
+ * message (never the resolver's AD: RFC 6840 5.8, and glibc without
+ * trust-ad clears it too). */
 dc_status dc_lookup_ask(struct dc_lookup *lk, struct dc_question *q, int n);
 
 /* Free the answers (the questions stay as they were). */
@@ -76,5 +85,9 @@ int dc_lookup_last_server(void);
 /* What this thread's last lookup knew of server i's certificate (the one
  * in use, or why there is none): 0, or -1 when it had no context. */
 int dc_lookup_certinfo(int i, struct dc_certinfo *out);
+
+/* What this thread's last lookup's DNSSEC validation found (the last
+ * dc_lookup_ask of it): 0, or -1 when it had no context. */
+int dc_lookup_secinfo(struct dc_secinfo *out);
 
 #endif

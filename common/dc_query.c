@@ -5,6 +5,7 @@
 
 #include "dc_query.h"
 #include "dc_crypt.h"
+#include "dc_wire.h"
 
 static void query_done(void *arg, int status, int timeouts,
 		       unsigned char *abuf, int alen)
@@ -32,8 +33,25 @@ static void query_done(void *arg, int status, int timeouts,
 		(*r->pending)--;
 }
 
+/* A copy of the query with DO and CD (dc_wire_query_dnssec), sent. */
+static void send_dnssec(ares_channel ch, const uint8_t *q, size_t len,
+			ares_callback cb, void *arg)
+{
+	uint8_t *m = malloc(len + 11);
+	size_t n;
+
+	if (!m) {
+		cb(arg, ARES_ENOMEM, 0, NULL, 0);
+		return;
+	}
+	memcpy(m, q, len);
+	n = dc_wire_query_dnssec(m, len, len + 11);
+	ares_send(ch, m, (int)(n ? n : len), cb, arg);
+	free(m);
+}
+
 void dc_query_start(ares_channel ch, const char *name, int dnsclass, int type,
-		    struct dc_qres *r, int *pending)
+		    int dnssec, struct dc_qres *r, int *pending)
 {
 	unsigned char *q = NULL;
 	int qlen = 0, rc;
@@ -47,7 +65,10 @@ void dc_query_start(ares_channel ch, const char *name, int dnsclass, int type,
 		query_done(r, rc, 0, NULL, 0);
 		return;
 	}
-	ares_send(ch, q, qlen, query_done, r);
+	if (dnssec)
+		send_dnssec(ch, q, (size_t)qlen, query_done, r);
+	else
+		ares_send(ch, q, qlen, query_done, r);
 	ares_free_string(q);
 }
 
@@ -73,7 +94,7 @@ static void msg_done(void *arg, int status, int timeouts,
 }
 
 void dc_query_start_msg(ares_channel ch, const uint8_t *msg, size_t len,
-			struct dc_qres *r, int *pending)
+			int dnssec, struct dc_qres *r, int *pending)
 {
 	struct msg_ctx *m;
 
@@ -91,7 +112,10 @@ void dc_query_start_msg(ares_channel ch, const uint8_t *msg, size_t len,
 	}
 	m->r = r;
 	memcpy(m->id, msg, 2);
-	ares_send(ch, msg, (int)len, msg_done, m);
+	if (dnssec)
+		send_dnssec(ch, msg, len, msg_done, m);
+	else
+		ares_send(ch, msg, (int)len, msg_done, m);
 }
 
 dc_status dc_qres_status(const struct dc_qres *r)

@@ -16,16 +16,18 @@ struct dc_qres {
 	int *pending;            /* decremented when the query ends */
 };
 
-/* Start a query for (name, class, type) with EDNS(0) and RD set.  When it
- * ends, r is filled and *pending decremented.  A name c-ares cannot encode
- * ends at once with ARES_EBADNAME. */
+/* Start a query for (name, class, type) with EDNS(0) and RD set, and with
+ * dnssec also DO and CD (dc_wire_query_dnssec).  When it ends, r is
+ * filled and *pending decremented.  A name c-ares cannot encode ends at
+ * once with ARES_EBADNAME. */
 void dc_query_start(ares_channel ch, const char *name, int dnsclass, int type,
-		    struct dc_qres *r, int *pending);
+		    int dnssec, struct dc_qres *r, int *pending);
 
-/* Start a query from a message the caller built (res_send).  c-ares
- * gives it an id of its own; the answer is returned with the caller's. */
+/* Start a query from a message the caller built (res_send), with dnssec
+ * asking for DNSSEC records as above (a copy is changed).  c-ares gives
+ * it an id of its own; the answer is returned with the caller's. */
 void dc_query_start_msg(ares_channel ch, const uint8_t *msg, size_t len,
-			struct dc_qres *r, int *pending);
+			int dnssec, struct dc_qres *r, int *pending);
 
 /* The outcome: DC_OK when an answer arrived (whatever its rcode),
  * otherwise the reason none did. */

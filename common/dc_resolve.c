@@ -70,7 +70,11 @@ static dc_status ask_name(struct dc_lookup *lk, const char *name, int family,
 		q[i].dnsclass = C_IN;
 	}
 	w = dc_lookup_ask(lk, q, n);
-	if (n == 1) {
+	if (w == DC_EBOGUS) {
+		/* One bogus answer of the two fails the name: an attacker
+		 * must not be able to pick which addresses we use. */
+		st = DC_EBOGUS;
+	} else if (n == 1) {
 		st = q[0].st == DC_OK ? dc_dns_parse_addrs(q[0].ans, q[0].alen,
 							   q[0].type, out) : q[0].st;
 	} else if (q[0].st != DC_OK && q[1].st != DC_OK) {
@@ -108,7 +112,7 @@ static dc_status resolve_name(const char *name, int family,
 	if (rc != DC_OK)
 		return rc;
 	ctx = lk->ctx;
-	if (ctx->cfg.cache && dc_anscache_get(name, family, out) == DC_OK) {
+	if (ctx->cfg.cache && dc_anscache_get(name, family, ctx->cfg.dnssec, out) == DC_OK) {
 		lk->how = " from the in-process cache";
 		return DC_OK;
 	}
@@ -123,7 +127,7 @@ static dc_status resolve_name(const char *name, int family,
 		rc = ask_name(lk, cand[i], family, out);
 		if (rc == DC_OK) {
 			if (ctx->cfg.cache)
-				dc_anscache_put(name, family, out);
+				dc_anscache_put(name, family, ctx->cfg.dnssec, out);
 			return DC_OK;
 		}
 		/* An answer with records ends glibc's search even when none

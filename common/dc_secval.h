@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: ISC */
+/* dc_secval.h - DNSSEC validation of a lookup's answers ("dnssec
+ * validate"): the glue between the lookup engine (dc_engine.h) and the
+ * validator object (dc_dnssec.h, loaded by dc_secload.h).  The validator
+ * asks DNSKEY and DS sets through the same engine, within the lookup's
+ * budget, and keeps validated sets in the certificate cache directories
+ * (dc_cachefile_read/write: the same owner checks as the certificates).
+ */
+#ifndef DC_SECVAL_H
+#define DC_SECVAL_H
+
+#include "dc_dnssec.h"
+#include "dc_status.h"
+
+/* What the last lookup of a thread found, per answer (dnscrypt-resolve
+ * prints it).  state: an enum dc_sec_state, 0 when not validated. */
+#define DC_SECINFO_MAX 2
+struct dc_secinfo {
+	int n;
+	int type[DC_SECINFO_MAX];
+	int state[DC_SECINFO_MAX];
+	char why[DC_SEC_WHY_MAX];   /* of the first bogus or indeterminate one,
+	                             * or why the validator is unavailable */
+};
+
+struct dc_ctx;
+struct dc_lookup;
+struct dc_question;
+
+/* With "dnssec validate": this thread's validator, opened (trust anchor
+ * read) on first use and again after a failure.  DC_OK (also with
+ * "dnssec no", when nothing is loaded), or DC_EDNSSEC with the reason in
+ * c->secinfo.why. */
+dc_status dc_secval_prepare(struct dc_ctx *c);
+
+/* Validate each answered question of q (st == DC_OK) at time now: secure
+ * and insecure answers stay, with AD set in the answer's header iff
+ * secure and CD as in the caller's query; bogus and indeterminate ones
+ * are dropped and get st DC_EBOGUS.  Records the outcome in
+ * lk->ctx->secinfo.  Runs after the lookup's questions are answered (not
+ * inside c-ares), its fetches as nested lookups of lk (same context, same
+ * deadline). */
+void dc_secval_check(struct dc_lookup *lk, struct dc_question *q, int n);
+
+/* The thread's validator, closed (context freed). */
+void dc_secval_free(struct dc_ctx *c);
+
+/* "secure", "insecure", "bogus", "indeterminate", or "unchecked" (0). */
+const char *dc_secval_state_str(int state);
+
+#endif
