@@ -59,7 +59,11 @@ void dc_lookup_log_write(const struct dc_lookup *lk, const char *what,
 
 	if (lk->ctx == NULL || !dc_log_enabled(lk->ctx->cfg.log_target))
 		return;
-	if (lk->how)
+	if (rc == DC_EBOGUS || rc == DC_EDNSSEC)
+		/* Which zone, which record, what failed; or why there is
+		 * no validator. */
+		snprintf(srv, sizeof(srv), ": %s", lk->ctx->secinfo.why);
+	else if (lk->how)
 		srv[0] = '\0';
 	else
 		servers_str(lk, srv, sizeof(srv));

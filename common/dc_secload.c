@@ -89,9 +89,16 @@ static void load(void)
 			 "the DNSSEC validator cannot be found: no path for our own library");
 		return;
 	}
-	if (try_open(dir, path, sizeof path, &h) != 0 &&
-	    !(main && try_open(DC_LIBDIR "/", path, sizeof path, &h) == 0))
-		return;
+	if (try_open(dir, path, sizeof path, &h) != 0) {
+		char first[ERR_CAP];
+		if (!main)
+			return;
+		memcpy(first, g_err, sizeof first);
+		if (try_open(DC_LIBDIR "/", path, sizeof path, &h) != 0) {
+			dc_set_err(g_err, sizeof g_err, "%s; nor in %s/", first, DC_LIBDIR);
+			return;
+		}
+	}
 	g_loaded = 1;
 	ops = dlsym(h, DC_SEC_OPS_SYMBOL);
 	if (!ops) {

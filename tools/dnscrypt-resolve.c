@@ -26,6 +26,7 @@
 #include "dc_engine.h"
 #include "dc_probe.h"
 #include "dc_resolve.h"
+#include "dc_secval.h"
 #include "dc_version.h"
 #include "dc_wire.h"
 
@@ -268,6 +269,27 @@ static void print_server(int quiet)
 	       when, ci.from_disk ? ", from the disk cache" : "");
 }
 
+/* With "dnssec validate": each answer's DNSSEC state ("A secure, AAAA
+ * insecure"), and for a bogus or indeterminate one why, in words. */
+static void print_dnssec(FILE *f, const char *prefix)
+{
+	struct dc_secinfo si;
+	char tbuf[16];
+	int any = 0;
+
+	if (dc_lookup_secinfo(&si) != 0)
+		return;
+	for (int i = 0; i < si.n && i < DC_SECINFO_MAX; i++) {
+		if (!si.state[i])
+			continue;
+		fprintf(f, "%s%s %s", any++ ? ", " : prefix,
+			type_name(si.type[i], tbuf, sizeof(tbuf)),
+			dc_secval_state_str(si.state[i]));
+	}
+	if (any)
+		fprintf(f, "\n");
+}
+
 /* ---- probing one server: its certificates, then encrypted queries ---- */
 
 /* A probe of the library (dc_probe.h) and the route it is for. */
@@ -498,6 +520,14 @@ static void explain(const char *what, dc_status st)
 		err[0] = 0;
 		(void)dc_config_load_default(&cfg, err, sizeof(err));
 		fprintf(stderr, "dnscrypt-resolve: %s\n", err[0] ? err : dc_strerror(st));
+		return;
+	}
+	if (st == DC_EBOGUS || st == DC_EDNSSEC) {
+		struct dc_secinfo si;
+		fprintf(stderr, "dnscrypt-resolve: %s: %s: %s\n", what, dc_strerror(st),
+			dc_lookup_secinfo(&si) == 0 && si.why[0] ? si.why : "no reason given");
+		if (st == DC_EBOGUS)
+			print_dnssec(stderr, ";; dnssec: ");
 		return;
 	}
 	fprintf(stderr, "dnscrypt-resolve: %s: %s\n", what, dc_strerror(st));
@@ -754,9 +784,13 @@ int main(int argc, char **argv)
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	if (st != DC_OK) {
 		explain(reverse ? reverse : argv[optind], st);
+		if ((st == DC_ENOTFOUND || st == DC_ENODATA) && !quiet)
+			print_dnssec(stderr, ";; dnssec: ");
 		return exit_code(st);
 	}
 	print_server(quiet);
+	if (!quiet)
+		print_dnssec(stdout, ";; dnssec: ");
 	if (!quiet)
 		printf(";; %.2f ms\n", (double)(t1.tv_sec - t0.tv_sec) * 1e3 +
 		       (double)(t1.tv_nsec - t0.tv_nsec) / 1e6);
