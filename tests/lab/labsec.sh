@@ -41,6 +41,10 @@
 # same key as a "trust-anchors" clause, for delv -a), keys/, the zones
 # (NAME.zone unsigned, NAME.signed served) and nsd.conf.
 
+# From start.sh: LAB, now (the lab's start time), D (the DNSCrypt keys and
+# certificates), PROVIDER_NAME, STAMP_SEC, die, record_pid, wait_for,
+# answers and certs.
+# shellcheck disable=SC2154
 SEC_AUTH=127.0.0.11
 SEC_PLAIN=127.0.0.59
 SEC_ES2=127.0.0.58:443
@@ -60,6 +64,7 @@ sec_key() {
 # sec_head ZONE: $ORIGIN, $TTL, SOA and NS lines (NS ns.test.: every zone
 # is on the one NSD)
 sec_head() {
+    # shellcheck disable=SC2016  # $ORIGIN and $TTL are zone file directives
     printf '$ORIGIN %s\n$TTL 3600\n@ IN SOA ns.test. hostmaster.test. ( 1 3600 900 604800 60 )\n@ IN NS ns.test.\n' \
         "${1%.}."
 }
@@ -110,14 +115,14 @@ EOF
     { sec_head n3.test; cat <<'EOF'
 a IN A 127.20.3.1
 both IN A 127.20.3.2
-both IN AAAA ::ffff:127.20.3.2
+both IN AAAA 2001:db8::3:2
 nodata IN TXT "no address here"
 *.wild IN A 127.20.3.9
 EOF
     } >"$SD/n3.test.zone"
     { sec_head insecure.test; cat <<'EOF'
 a IN A 127.20.2.1
-a IN AAAA ::ffff:127.20.2.1
+a IN AAAA 2001:db8::2:1
 EOF
     } >"$SD/insecure.test.zone"
     { sec_head 20.127.in-addr.arpa; cat <<'EOF'
