@@ -15,6 +15,10 @@ PACKAGES=(
     clang libclang-rt-14-dev llvm valgrind
     python3 curl iproute2 util-linux libcap2-bin
     procps
+    # DNSSEC: the validator (libldns-dev, libssl-dev), its default trust
+    # anchor (dns-root-data), the signed test lab (ldnsutils: ldns-keygen,
+    # ldns-signzone, ldns-key2ds; delv comes with dnsutils)
+    ldnsutils libldns-dev libssl-dev dns-root-data
     debhelper dpkg-dev fakeroot lintian man-db groff-base minisign
 )
 

@@ -6,7 +6,8 @@
 # everything else sent there must be DNSCrypt (start with the client magic
 # of a certificate the lab served).  Queries to $PLAIN_DNS (glibc
 # comparisons) and $AUTH_DNS (dnsdist's backend) are expected and ignored.
-# DNSCrypt servers that tests start themselves are checked too when the
+# The signed lab's DNSCrypt listener (labsec.sh) and DNSCrypt servers that
+# tests start themselves are checked too when the
 # test lists them in $LAB/extra-listeners (one ADDR:PORT per line, as in
 # $DNSCRYPT_LISTENERS) and puts their certificates in $LAB/dnscrypt/*.cert
 # (or lets the capture show them being fetched).
@@ -27,7 +28,7 @@ fi
 listeners=$DNSCRYPT_LISTENERS
 if [ -s "$LAB/extra-listeners" ]; then
     listeners="$listeners $(tr -s '\n' ' ' <"$LAB/extra-listeners")"
-    t_diag "also checked: $(wc -l <"$LAB/extra-listeners") listener(s) started by tests"
+    t_diag "also checked: $(wc -l <"$LAB/extra-listeners") listener(s) from $LAB/extra-listeners (the signed lab's, tests')"
 fi
 # shellcheck disable=SC2086
 out=$(python3 "$REPO/tests/lab/pcapcheck.py" "$PCAP" "$PROVIDER_NAME" \

@@ -57,9 +57,20 @@ queries, forwards them as plain DNS to the upstream (default NSD at
   cert-rotate-expire  serial 1 valid only until rotate= seconds after start
                       (ts-end), then serial 2; the old magic is accepted 2 s
                       past its ts-end, then dropped
+  dnssec-alter        a valid box holding the upstream's answer with one
+                      byte changed: the last rdata byte of every A record
+                      that an RRSIG in the same section covers is one higher
+                      (127.20.0.1 -> 127.20.0.2), the RRSIGs kept (run with
+                      --upstream at the signed NSD, tests/lab/labsec.sh)
+  dnssec-strip        a valid box holding the upstream's answer without its
+                      RRSIG, NSEC, NSEC3, NSEC3PARAM, DS and DNSKEY records,
+                      counts fixed ("a resolver that strips DNSSEC records")
 
 Options common to every mode: es=1|2 (es-version of the served
-certificate(s), default 2).
+certificate(s), default 2).  plain=1 (dnssec-* modes): plain DNS queries
+are answered too, forwarded and changed the same way, in plain DNS, so that
+delv can show that the change is caught (tests/integration/t80); such a
+listener must not be listed for the capture check (zz_capture.sh).
 
 SIGHUP rotates the resolver keys of every listener whose mode has one
 certificate and no cert-* mode (ok, slow, udp-drop-all, udp-tc, ...): a
@@ -98,7 +109,10 @@ MODES = ("ok garbage wrong-magic wrong-client-nonce bad-mac malformed-dns "
          "other-id other-question oversized truncated no-answer slow tcp-cut "
          "tcp-dribble udp-drop-all cert-expired cert-not-yet-valid "
          "cert-bad-signature cert-unknown-es cert-with-extensions cert-several "
-         "cert-rotate cert-rotate-expire udp-tc silent").split()
+         "cert-rotate cert-rotate-expire udp-tc silent dnssec-alter "
+         "dnssec-strip").split()
+T_DS, T_RRSIG, T_NSEC, T_DNSKEY, T_NSEC3, T_NSEC3PARAM = 43, 46, 47, 48, 50, 51
+DNSSEC_TYPES = (T_DS, T_RRSIG, T_NSEC, T_DNSKEY, T_NSEC3, T_NSEC3PARAM)
 
 def sign_keypair():
     pk, sk = ctypes.create_string_buffer(32), ctypes.create_string_buffer(64)
@@ -201,6 +215,54 @@ def truncated_version(ans):
     hdr[2] |= 0x02
     hdr[6:12] = b"\0" * 6
     return bytes(hdr) + ans[12:end]
+
+
+def rdata_plain(buf, rtype, rdata, off):
+    """rdata with any compressed names (RFC 1035 types; RFC 3597 section 4
+    forbids compression in the others) written out in full."""
+    lead = {labdns.T_NS: (0, 1), labdns.T_CNAME: (0, 1), labdns.T_PTR: (0, 1),
+            labdns.T_MX: (2, 1), labdns.T_SOA: (0, 2)}.get(rtype)
+    if lead is None:
+        return rdata
+    skip, names = lead
+    out, pos = rdata[:skip], off + skip
+    for _ in range(names):
+        name, pos = labdns.read_name(buf, pos)
+        out += labdns.encode_name(name)
+    return out + buf[pos:off + len(rdata)]
+
+
+def dnssec_alter(ans):
+    """dnssec-alter: the last rdata byte of every A record covered by an
+    RRSIG of its section one higher; nothing else changes."""
+    msg = labdns.parse(ans)
+    out = bytearray(ans)
+    for sect in ("an", "ns", "ar"):
+        signed = {(r[0].lower(), struct.unpack(">H", r[4][:2])[0])
+                  for r in msg[sect] if r[1] == T_RRSIG and len(r[4]) >= 2}
+        for name, rtype, _, _, rdata, off in msg[sect]:
+            if rtype == labdns.T_A and len(rdata) == 4 and (name.lower(), rtype) in signed:
+                out[off + 3] = (out[off + 3] + 1) & 0xFF
+    return bytes(out)
+
+
+def dnssec_strip(ans):
+    """dnssec-strip: the message rebuilt without DNSSEC records (names
+    uncompressed), the header's counts fixed."""
+    msg = labdns.parse(ans)
+    body = ans[12:question_end(ans)] if msg["qd"] else b""
+    counts = []
+    for sect in ("an", "ns", "ar"):
+        n = 0
+        for name, rtype, rclass, ttl, rdata, off in msg[sect]:
+            if rtype in DNSSEC_TYPES:
+                continue
+            rd = rdata_plain(ans, rtype, rdata, off)
+            body += (labdns.encode_name(name) + struct.pack(">HHIH", rtype, rclass, ttl, len(rd))
+                     + rd)
+            n += 1
+        counts.append(n)
+    return ans[:6] + struct.pack(">HHH", *counts) + body
 
 
 def pad(msg, maxlen=None):
@@ -345,10 +407,18 @@ class Listener:
         if (labdns.is_query(msg) and msg["qd"][0][1] == labdns.T_TXT and
                 msg["qd"][0][0].lower() == self.server.provider):
             return "cert", msg
+        if (self.mode.startswith("dnssec-") and self.opts.get("plain") == "1"
+                and labdns.is_query(msg)):
+            return "plain", data
         return None, "plain query %s type %d" % (msg["qd"][0][:2] if msg["qd"] else ("-", 0))
 
     def upstream(self, q):
-        return self.server.forward(q)
+        a = self.server.forward(q)
+        if a is not None and self.mode == "dnssec-alter":
+            a = dnssec_alter(a)
+        elif a is not None and self.mode == "dnssec-strip":
+            a = dnssec_strip(a)
+        return a
 
     def forged_nx(self, q):
         return plain_answer(q, [], rcode=3)
@@ -570,6 +640,12 @@ class Listener:
             if kind is None:
                 log(self.addr, "udp dropped:", x)
                 return
+            if kind == "plain":
+                log(self.addr, "udp plain query")
+                a = self.upstream(x)
+                if a is not None:
+                    self.udp.sendto(a, peer)
+                return
             log(self.addr, "udp query serial=%d es=%d len=%d" % (
                 x.cert.serial, x.cert.es, len(data)))
             for delay, wire in self.udp_actions(x):
@@ -592,6 +668,13 @@ class Listener:
                     continue
                 if kind is None:
                     log(self.addr, "tcp dropped:", x)
+                    continue
+                if kind == "plain":
+                    log(self.addr, "tcp plain query")
+                    a = self.upstream(x)
+                    if a is not None:
+                        with wlock:
+                            conn.sendall(struct.pack(">H", len(a)) + a)
                     continue
                 log(self.addr, "tcp query serial=%d es=%d len=%d" % (
                     x.cert.serial, x.cert.es, len(data)))

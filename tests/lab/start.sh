@@ -14,14 +14,21 @@
 #   127.0.0.57:443     dnsdist, DNSCrypt es-version 2, for tests that rotate its
 #                      keys (getDNSCryptBind(4); lib.sh: lab_rotate_keys)
 #   127.0.0.1:5199     dnsdist console (tests/integration/lib.sh: lab_console)
+#   127.0.0.11:53      NSD, the signed DNSSEC lab: a private root and signed
+#                      zones (tests/lab/labsec.sh; tests/lab/dnssec-cases)
+#   127.0.0.59:53      a second dnsdist, plain DNS to 127.0.0.11
+#   127.0.0.58:443     the second dnsdist, DNSCrypt es-version 2 to 127.0.0.11
 #
-# Writes $LAB/env (source it), $LAB/{es2,es1,both,v6}.conf,
-# $LAB/resolv.conf.{plain,dead}, $LAB/nsswitch.conf.{dns,dnscrypt} and
+# Writes $LAB/env (source it), $LAB/{es2,es1,both,v6,sec}.conf,
+# $LAB/resolv.conf.{plain,dead,sec}, $LAB/nsswitch.conf.{dns,dnscrypt},
+# $LAB/dnssec/ (keys, signed zones, trust anchors) and
 # records "PID COMM" lines in $LAB/pids (tests/lab/stop.sh kills them).
 # LAB_VERBOSE=1 makes the servers log more (dnsdist -v).
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=SCRIPTDIR/labsec.sh
+. "$HERE/labsec.sh"
 : "${LAB:?LAB must name the lab work directory}"
 LAB=$(cd "$LAB" && pwd)
 case $LAB in
@@ -47,7 +54,8 @@ ROT=127.0.0.57:443
 die() {
     echo "lab: $*" >&2
     local f
-    for f in "$LAB"/nsd.log "$LAB"/nsd.out "$LAB"/dnsdist.log; do
+    for f in "$LAB"/nsd.log "$LAB"/nsd.out "$LAB"/dnsdist.log \
+             "$LAB"/nsd-sec.log "$LAB"/nsd-sec.out "$LAB"/dnsdist-sec.log; do
         [ -s "$f" ] || continue
         echo "---- $f" >&2
         tail -n 40 "$f" >&2
@@ -60,11 +68,15 @@ record_pid() { # PID COMM (the name the process will have once exec'd)
 }
 
 : >"$LAB/pids"
+: >"$LAB/extra-listeners"
 
 # ---- DNSCrypt provider key and certificates (dnsdist, no server) --------
 D=$LAB/dnscrypt
 mkdir -p "$D"
 now=$(date +%s)
+# the signed lab's keys and zones (labsec.sh), meanwhile
+sec_zones >"$LAB/labsec.log" 2>&1 &
+sec_zones_pid=$!
 cat >"$D/generate.conf" <<EOF
 -- Run with: dnsdist -C generate.conf --check-config
 -- (the configuration is executed, so the files are written, then dnsdist exits)
@@ -82,7 +94,7 @@ done
 # ---- zones, stamps, console key (one python3 run: its start-up is slow) ----
 mkdir -p "$LAB/nsd"
 values=$(python3 "$HERE/labtool.py" setup "$LAB/nsd" "$D/provider.pub" "$PROVIDER_NAME" \
-    STAMP_ES2="$ES2" STAMP_ES1="$ES1" STAMP_BOTH="$BOTH" STAMP_V6="$V6" STAMP_ROT="$ROT") ||
+    STAMP_ES2="$ES2" STAMP_ES1="$ES1" STAMP_BOTH="$BOTH" STAMP_V6="$V6" STAMP_ROT="$ROT" STAMP_SEC="$SEC_ES2") ||
     die "zone generation or stamp computation failed"
 eval "$values"
 
@@ -153,6 +165,8 @@ dd_opts=(--supervised --disable-syslog -C "$LAB/dnsdist.conf")
 [ "${LAB_VERBOSE:-}" = 1 ] && dd_opts+=(-v)
 dnsdist "${dd_opts[@]}" </dev/null >"$LAB/dnsdist.log" 2>&1 &
 record_pid $! dnsdist
+wait "$sec_zones_pid" || { cat "$LAB/labsec.log" >&2; die "the signed lab's zones could not be made"; }
+sec_servers
 
 # ---- configuration files ------------------------------------------------
 for c in es2:"$STAMP_ES2" es1:"$STAMP_ES1" both:"$STAMP_BOTH" v6:"$STAMP_V6"; do
@@ -195,6 +209,8 @@ wait_for "dnsdist DNSCrypt $ES1" certs 127.0.0.55 443
 wait_for "dnsdist DNSCrypt $BOTH" certs 127.0.0.56 443
 wait_for "dnsdist DNSCrypt $V6" certs ::1 8443
 wait_for "dnsdist DNSCrypt $ROT" certs 127.0.0.57 443
+sec_wait
+sec_files
 
 cat >"$LAB/env" <<EOF
 # test lab environment (tests/lab/start.sh); source it
@@ -214,6 +230,13 @@ export DNSCRYPT_LISTENERS='$ES2 $ES1 $BOTH $V6'
 export LONGNAME='$LONGNAME'
 export DNSDIST_CONF='$LAB/dnsdist.conf'
 export DNSDIST_CONSOLE='$CONSOLE'
+export SEC_AUTH='$SEC_AUTH'
+export SEC_PLAIN='$SEC_PLAIN'
+export SEC_LISTENER='$SEC_ES2'
+export STAMP_SEC='$STAMP_SEC'
+export SEC_ANCHOR='$LAB/dnssec/root.key'
+export SEC_BIND_KEYS='$LAB/dnssec/bind.keys'
+export SEC_CASES='$HERE/dnssec-cases'
 EOF
 t1=$EPOCHREALTIME
 ms=$(( (${t1/./} - ${t0/./}) / 1000 ))
