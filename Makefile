@@ -74,6 +74,11 @@ TESTPROG_BIN := $(TESTPROG_SRC:tests/prog/%.c=$(B)/tests/%)
 NSS_LIB     := $(B)/libnss_dnscrypt.so.2
 PRELOAD_LIB := $(B)/libdnscrypt-preload.so
 TOOLS       := $(B)/dnscrypt-resolve $(B)/dnscrypt-lists
+# The DNSSEC validator (common/dc_dnssec*.c on ldns, dc_dnssec.h): a
+# private object loaded only with "dnssec validate", from the directory of
+# the module (build/nss-dnscrypt/ here, $(LIBDIR)/nss-dnscrypt/ installed).
+SEC_SRC     := $(sort $(wildcard common/dc_dnssec*.c))
+SEC_OBJ     := $(if $(SEC_SRC),$(B)/nss-dnscrypt/dnssec.so)
 
 # Keep the test programs' objects (make would delete them as intermediate
 # files after the suite, and print so below its "N passed, N failed").
@@ -81,7 +86,7 @@ TOOLS       := $(B)/dnscrypt-resolve $(B)/dnscrypt-lists
 
 .PHONY: all check check-san check-valgrind fuzz bench install uninstall clean demo units \
         check-man deb deb-check
-all: $(B)/libdc.a $(NSS_LIB) $(PRELOAD_LIB) $(TOOLS) $(B)/dnscrypt-run
+all: $(B)/libdc.a $(NSS_LIB) $(PRELOAD_LIB) $(TOOLS) $(B)/dnscrypt-run $(SEC_OBJ)
 
 $(B)/%.o: %.c $(wildcard common/*.h nss/*.h preload/*.h tests/unit/*.h tests/prog/*.h)
 	@mkdir -p $(dir $@)
@@ -218,6 +223,7 @@ install: all
 	    $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8
 	install -m 644 $(NSS_LIB) $(DESTDIR)$(LIBDIR)/libnss_dnscrypt.so.2
 	install -m 644 $(PRELOAD_LIB) $(DESTDIR)$(LIBDIR)/nss-dnscrypt/libdnscrypt-preload.so
+	$(if $(SEC_OBJ),install -m 644 $(SEC_OBJ) $(DESTDIR)$(LIBDIR)/nss-dnscrypt/dnssec.so)
 	install -m 755 $(TOOLS) $(B)/dnscrypt-run $(DESTDIR)$(BINDIR)/
 	install -m 755 scripts/nss-dnscrypt-enable $(DESTDIR)$(SBINDIR)/nss-dnscrypt-enable
 	test -e $(DESTDIR)$(SYSCONFDIR)/nss-dnscrypt.conf || \
@@ -229,6 +235,7 @@ install: all
 uninstall:
 	rm -f $(DESTDIR)$(LIBDIR)/libnss_dnscrypt.so.2 \
 	    $(DESTDIR)$(LIBDIR)/nss-dnscrypt/libdnscrypt-preload.so \
+	    $(DESTDIR)$(LIBDIR)/nss-dnscrypt/dnssec.so \
 	    $(DESTDIR)$(BINDIR)/dnscrypt-resolve $(DESTDIR)$(BINDIR)/dnscrypt-lists \
 	    $(DESTDIR)$(BINDIR)/dnscrypt-run $(DESTDIR)$(SBINDIR)/nss-dnscrypt-enable
 	-rmdir $(DESTDIR)$(LIBDIR)/nss-dnscrypt

@@ -4,7 +4,8 @@
  * The object is found beside the code that needs it: dladdr of one of our
  * own functions names the file that holds it (the module in
  * $(libdir), or build/ in the build tree), and DC_SEC_OBJECT is taken
- * relative to its directory.  Setuid programs load the module, so nothing
+ * relative to its directory (the preload library, installed in
+ * $(libdir)/nss-dnscrypt/ itself, finds it beside it).  Setuid programs load the module, so nothing
  * from the environment takes part.  For a program linked with libdc
  * (dnscrypt-resolve), dladdr names the program itself: its directory (the
  * build tree), then DC_LIBDIR (an install).  NSS modules are never
@@ -30,7 +31,6 @@
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 static const struct dc_sec_ops *g_ops;
 static char g_err[ERR_CAP];
-static int g_loaded;
 
 /* The directory of the file holding this code, with a trailing '/';
  * *main set when that file is the program. */
@@ -62,11 +62,25 @@ static int own_dir(char *out, size_t cap, int *main)
 	return 0;
 }
 
+/* dir + DC_SEC_OBJECT; a library that is itself in the private directory
+ * (the preload library, $(libdir)/nss-dnscrypt/) has the object beside it. */
+static int object_path(const char *dir, char *path, size_t cap)
+{
+	static const char sub[] = "nss-dnscrypt/";
+	size_t n = strlen(dir), s = sizeof sub - 1;
+	const char *obj = DC_SEC_OBJECT;
+
+	if (n >= s + 1 && strcmp(dir + n - s, sub) == 0 && dir[n - s - 1] == '/' &&
+	    strncmp(obj, sub, s) == 0)
+		obj += s;
+	return snprintf(path, cap, "%s%s", dir, obj) >= (int)cap ? -1 : 0;
+}
+
 static int try_open(const char *dir, char *path, size_t cap, void **h)
 {
 	const char *e;
 
-	if (snprintf(path, cap, "%s%s", dir, DC_SEC_OBJECT) >= (int)cap)
+	if (object_path(dir, path, cap) != 0)
 		return -1;
 	*h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
 	if (*h)
@@ -99,7 +113,6 @@ static void load(void)
 			return;
 		}
 	}
-	g_loaded = 1;
 	ops = dlsym(h, DC_SEC_OPS_SYMBOL);
 	if (!ops) {
 		dc_set_err(g_err, sizeof g_err, "%s: no %s in the DNSSEC validator",
@@ -126,24 +139,4 @@ dc_status dc_secload_ops(const struct dc_sec_ops **ops, char *err, size_t errlen
 		return DC_OK;
 	dc_set_err(err, errlen, "%s", g_err);
 	return DC_EDNSSEC;
-}
-
-void dc_secload_path(char *out, size_t cap)
-{
-	int main, e = errno;
-	size_t n;
-
-	if (own_dir(out, cap, &main) != 0 ||
-	    (n = strlen(out)) + sizeof DC_SEC_OBJECT > cap)
-		n = 0;
-	else
-		memcpy(out + n, DC_SEC_OBJECT, sizeof DC_SEC_OBJECT);
-	if (n == 0 && cap > 0)
-		out[0] = '\0';
-	errno = e;
-}
-
-int dc_secload_loaded(void)
-{
-	return g_loaded;
 }

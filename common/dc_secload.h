@@ -19,12 +19,4 @@
  * 1").  errno is preserved. */
 dc_status dc_secload_ops(const struct dc_sec_ops **ops, char *err, size_t errlen);
 
-/* Where dc_secload_ops looks first ("" when our own file cannot be
- * found): for the log and dnscrypt-resolve. */
-void dc_secload_path(char *out, size_t cap);
-
-/* Is the validator mapped in this process?  (For the tests: "dnssec no"
- * never loads it.) */
-int dc_secload_loaded(void);
-
 #endif
