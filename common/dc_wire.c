@@ -85,10 +85,15 @@ size_t dc_wire_query_dnssec(uint8_t *m, size_t len, size_t cap)
 			return 0;
 		for (size_t i = 0; i < sizeof opt; i++)
 			m[len + i] = opt[i];
+		m[10] = (uint8_t)((nar + 1) >> 8);
+		m[11] = (uint8_t)(nar + 1);
+		if (dc_wire_last_opt(m, len + sizeof opt) != len) {
+			/* The records did not end at len: not a message. */
+			m[10] = (uint8_t)(nar >> 8);
+			m[11] = (uint8_t)nar;
+			return 0;
+		}
 		len += sizeof opt;
-		nar++;
-		m[10] = (uint8_t)(nar >> 8);
-		m[11] = (uint8_t)nar;
 	}
 	m[3] |= 0x10;                              /* CD */
 	return len;

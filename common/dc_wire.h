@@ -32,7 +32,8 @@ size_t dc_wire_last_opt(const uint8_t *m, size_t len);
  * validating stub does (RFC 6840 5.9, RFC 3225): CD set in the header, DO
  * in its OPT record; a query without an OPT record as its last record
  * gets one (DC_WIRE_DO_UDP, DO set) when it fits in cap.  Returns the new
- * length, or 0 (m untouched) when m is no query or the OPT does not fit. */
+ * length, or 0 (m's header untouched) when m is no query, its records do
+ * not end at len, or the OPT does not fit. */
 size_t dc_wire_query_dnssec(uint8_t *m, size_t len, size_t cap);
 
 /* The header flags of an answer handed to a caller: AD set iff ad (the

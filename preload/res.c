@@ -25,7 +25,14 @@
  * bit set in what fitted (so callers can retry with a bigger buffer).  We
  * do the same with the answer we have.  On success h_errno is left as glibc leaves it:
  * res_query and res_querydomain do not touch it, res_search sets
- * HOST_NOT_FOUND before it starts and leaves that even when it succeeds.  Both spellings are exported: res_query@GLIBC_2.34 is
+ * HOST_NOT_FOUND before it starts and leaves that even when it succeeds.
+ *
+ * DNSSEC ("dnssec validate", issue 15): our queries then carry DO and CD,
+ * but the caller gets the answer to the query it made: the AD bit only
+ * when the answer validated here (never the resolver's: the engine sets
+ * and clears it), CD as the caller set it, and RRSIG, NSEC and NSEC3
+ * records only when the caller's query had DO (RES_USE_DNSSEC, or DO in
+ * the OPT record of a res_send message): RFC 3225 3 (dc_wire_strip.h).  Both spellings are exported: res_query@GLIBC_2.34 is
  * what current programs call, __res_query what programs built before 2.34
  * call.
  */
@@ -39,6 +46,7 @@
 #include "dc_resolve.h"
 #include "../nss/nss_status.h"
 #include "dc_wire.h"
+#include "dc_wire_strip.h"
 
 #undef res_query
 #undef res_search
@@ -141,25 +149,34 @@ static void strip_opt(unsigned char *m, size_t *len)
 	*len = at;
 }
 
-/* Does this state ask for EDNS0?  NULL is _res, which glibc's res_query
+/* The state's options.  NULL is _res, which glibc's res_query
  * initialises on first use. */
-static int wants_edns(res_state statp)
+static unsigned long res_options(res_state statp)
 {
 	if (!statp) {
 		if (!(_res.options & RES_INIT))
 			(void)res_init();
 		statp = &_res;
 	}
-	return (statp->options & RES_USE_EDNS0) != 0;
+	return statp->options;
+}
+
+/* Does this state ask for EDNS0?  (RES_USE_DNSSEC implies it: res_nopt.) */
+static int wants_edns(unsigned long opts)
+{
+	return (opts & (RES_USE_EDNS0 | RES_USE_DNSSEC)) != 0;
 }
 
 /* Copy the answer to the caller's buffer; the length to return.  udp is
- * the largest answer glibc would have taken over UDP. */
-static size_t deliver(unsigned char *full, size_t flen, int edns,
+ * the largest answer glibc would have taken over UDP; dnssec_ok: the
+ * caller's query had DO. */
+static size_t deliver(unsigned char *full, size_t flen, int edns, int dnssec_ok,
 		      size_t udp, unsigned char *ans, int anslen)
 {
 	size_t cap = (size_t)anslen;
 
+	if (!dnssec_ok)
+		flen = dc_wire_strip_dnssec(full, flen);
 	if (!edns)
 		strip_opt(full, &flen);
 	if (flen <= cap) {
@@ -186,7 +203,8 @@ static size_t udp_size(int edns, int anslen)
 static int do_query(res_state statp, const char *name, int cls, int type,
 		    unsigned char *ans, int anslen, int search)
 {
-	int saved = errno, edns;
+	int saved = errno, edns, dnssec_ok;
+	unsigned long opts;
 	unsigned char *full;
 	size_t alen = 0;
 	dc_status st;
@@ -203,7 +221,9 @@ static int do_query(res_state statp, const char *name, int cls, int type,
 		set_herr(statp, TRY_AGAIN);
 		return -1;
 	}
-	edns = wants_edns(statp);
+	opts = res_options(statp);
+	edns = wants_edns(opts);
+	dnssec_ok = (opts & RES_USE_DNSSEC) != 0;
 	/* glibc's __res_context_search: "True if we never query". */
 	if (search)
 		set_herr(statp, HOST_NOT_FOUND);
@@ -214,7 +234,7 @@ static int do_query(res_state statp, const char *name, int cls, int type,
 		return -1;
 	}
 	st = dc_resolve_raw(name, cls, type, search, full, FULL_MAX, &alen);
-	alen = deliver(full, alen < FULL_MAX ? alen : FULL_MAX, edns,
+	alen = deliver(full, alen < FULL_MAX ? alen : FULL_MAX, edns, dnssec_ok,
 		       udp_size(edns, anslen), ans, anslen);
 	free(full);
 	return finish(statp, st, ans, anslen, alen, saved);
@@ -270,10 +290,13 @@ static int do_send(res_state statp, const unsigned char *msg, int msglen,
 	st = dc_resolve_msg(msg, (size_t)msglen, full, FULL_MAX, &alen);
 	if (st == DC_OK) {
 		unsigned udp = 512;
-		int edns = find_opt(msg, (size_t)msglen, &udp) != 0;
+		size_t opt = find_opt(msg, (size_t)msglen, &udp);
+		/* DO: the top bit of the OPT record's flags (RFC 3225 3). */
+		int dnssec_ok = opt &&
+			(msg[dc_wire_skip_name(msg, (size_t)msglen, opt) + 6] & 0x80);
 
-		alen = deliver(full, alen < FULL_MAX ? alen : FULL_MAX, edns,
-			       udp > 512 ? udp : 512, ans, anslen);
+		alen = deliver(full, alen < FULL_MAX ? alen : FULL_MAX, opt != 0,
+			       dnssec_ok, udp > 512 ? udp : 512, ans, anslen);
 	}
 	free(full);
 	if (st == DC_OK) {

@@ -133,6 +133,23 @@ out=$(rq "$C_NO" "A a4.lab.test")
 n=$(hdrs "$out")
 t_ok "dnssec no: answers ($n)" test "$n" -ge 8
 t_eq "dnssec no: AD clear in every answer" "$(ads "$out")" 0
+# The signed lab: answers to DO queries hold RRSIGs (and NSECs for a
+# denial); a caller whose query had no DO gets none (RFC 3225 3).
+C_SIGNED=$(conf signed "dnssec validate" "trust-anchor $T/anchor")
+sed -i "s|^server .*|server $STAMP_SEC|" "$C_SIGNED"
+out=$(rq "$C_SIGNED" "A a4.lab.test")
+n=$(hdrs "$out")
+t_ok "signed zone: answers ($n)" test "$n" -ge 8
+t_eq "... with AD" "$(ads "$out")" "$n"
+# (ns_sprintrr shows RRSIG, NSEC and NSEC3 as types 46, 47 and 50.)
+sigs() { grep -Ec '^ *(an|ns|ar) .* IN (RRSIG|NSEC|NSEC3|46|47|50) ' <<<"$1"; }
+t_eq "... and no RRSIG for a caller without DO" "$(sigs "$out")" 0
+t_match "... the A record is there" "$out" 'an a4\.lab\.test\.? .*A 127\.20\.0\.1'
+out=$(rq "$C_SIGNED" "46 a4.lab.test")
+t_match "an RRSIG question gets its RRSIGs" "$out" 'an a4\.lab\.test\.? .* IN 46 '
+out=$(rq "$C_SIGNED" "A nodata.lab.test")
+t_match "a NODATA answer: its SOA" "$out" 'ns lab\.test\. .* SOA '
+t_eq "... and no NSEC or RRSIG in its authority section" "$(sigs "$out")" 0
 out=$(rq "$C_VAL" "A bogus.lab.test")
 t_eq "bogus: no res_* call gives an answer" "$(hdrs "$out")" 0
 t_match "... every one fails with TRY_AGAIN" "$out" 'h_errno=TRY_AGAIN'

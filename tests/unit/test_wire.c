@@ -8,6 +8,7 @@
 #include "t.h"
 #include "dc_dns.h"
 #include "dc_wire.h"
+#include "dc_wire_strip.h"
 
 /* A query for a4.lab.test A: header, question (29 bytes). */
 static size_t query(uint8_t *m, unsigned ar)
@@ -104,6 +105,10 @@ static void test_dnssec_bits(void)
 	     dc_get16(m + len + 3) == DC_WIRE_DO_UDP && m[len + 7] == 0x80 && (m[3] & 0x10),
 	     "ARCOUNT 1, the OPT last, DC_WIRE_DO_UDP, DO and CD set");
 	len = query(m, 0);
+	m[9] = 3;                    /* three authority records, none there */
+	T_EQ_INT(dc_wire_query_dnssec(m, len, sizeof m), 0, "records that are not there: 0");
+	T_OK(m[11] == 0 && (m[3] & 0x10) == 0, "... ARCOUNT and CD untouched");
+	len = query(m, 0);
 	T_EQ_INT(dc_wire_query_dnssec(m, len, len + 10), 0, "no room for the OPT: 0");
 	T_EQ_INT(m[3] & 0x10, 0, "... and the query untouched");
 	m[2] |= 0x80;
@@ -126,6 +131,77 @@ static void test_dnssec_bits(void)
 	T_EQ_INT(m[2], 0x81, "byte 2 untouched");
 	dc_wire_answer_flags(m, 11, 1, 1);
 	T_EQ_INT(m[3], 0x93, "shorter than a header: untouched");
+}
+
+/* An answer to a4.lab.test A with an RRSIG in the answer, an NSEC and a
+ * SOA in the authority, an A record for the SOA's ns.lab.test (its owner
+ * a pointer into the SOA, after both DNSSEC records) and an OPT with DO:
+ * the RRSIG (44 bytes at 45) and the NSEC (28 bytes at 89) go, the
+ * glue's owner pointer moves from 129 to 57. */
+static const uint8_t signed_answer[189] = {
+		0xab, 0xcd, 0x81, 0x80, 0x00, 0x01, 0x00, 0x02, 0x00, 0x02, 0x00, 0x02,
+		0x02, 0x61, 0x34, 0x03, 0x6c, 0x61, 0x62, 0x04, 0x74, 0x65, 0x73, 0x74,
+		0x00, 0x00, 0x01, 0x00, 0x01, 0xc0, 0x0c, 0x00, 0x01, 0x00, 0x01, 0x00,
+		0x00, 0x00, 0x3c, 0x00, 0x04, 0x7f, 0x00, 0x00, 0x01, 0xc0, 0x0c, 0x00,
+		0x2e, 0x00, 0x01, 0x00, 0x00, 0x00, 0x3c, 0x00, 0x20, 0x00, 0x01, 0x0f,
+		0x03, 0x00, 0x00, 0x00, 0x3c, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+		0x00, 0x00, 0x01, 0x03, 0x6c, 0x61, 0x62, 0x04, 0x74, 0x65, 0x73, 0x74,
+		0x00, 0x53, 0x49, 0x47, 0x53, 0xc0, 0x0c, 0x00, 0x2f, 0x00, 0x01, 0x00,
+		0x00, 0x00, 0x3c, 0x00, 0x10, 0x02, 0x62, 0x34, 0x03, 0x6c, 0x61, 0x62,
+		0x04, 0x74, 0x65, 0x73, 0x74, 0x00, 0x00, 0x01, 0x40, 0xc0, 0x0f, 0x00,
+		0x06, 0x00, 0x01, 0x00, 0x00, 0x00, 0x3c, 0x00, 0x21, 0x02, 0x6e, 0x73,
+		0xc0, 0x0f, 0x05, 0x61, 0x64, 0x6d, 0x69, 0x6e, 0xc0, 0x0f, 0x00, 0x00,
+		0x00, 0x01, 0x00, 0x00, 0x00, 0x02, 0x00, 0x00, 0x00, 0x03, 0x00, 0x00,
+		0x00, 0x04, 0x00, 0x00, 0x00, 0x05, 0xc0, 0x81, 0x00, 0x01, 0x00, 0x01,
+		0x00, 0x00, 0x00, 0x3c, 0x00, 0x04, 0x7f, 0x00, 0x00, 0x09, 0x00, 0x00,
+		0x29, 0x04, 0xd0, 0x00, 0x00, 0x80, 0x00, 0x00, 0x00
+};
+
+static void test_strip(void)
+{
+	uint8_t m[256];
+	size_t n;
+
+	memcpy(m, signed_answer, sizeof signed_answer);
+	n = dc_wire_strip_dnssec(m, sizeof signed_answer);
+	T_EQ_INT(n, 189 - 44 - 28, "RRSIG and NSEC taken out");
+	T_OK(dc_get16(m + 6) == 1 && dc_get16(m + 8) == 1 && dc_get16(m + 10) == 2,
+	     "counts: 1 answer, 1 authority, 2 additional");
+	T_OK(memcmp(m, signed_answer, 6) == 0 && memcmp(m + 12, signed_answer + 12, 33) == 0,
+	     "header, question and the A record untouched");
+	T_OK(memcmp(m + 45, signed_answer + 117, 45) == 0, "the SOA moved up whole");
+	T_OK(m[90] == 0xc0 && m[91] == 57, "the glue's owner pointer follows its target");
+	T_OK(memcmp(m + 92, signed_answer + 164, 14) == 0, "the glue's data kept");
+	T_EQ_INT(dc_wire_last_opt(m, n), 106, "the OPT last");
+	T_EQ_INT(m[106 + 7], 0, "DO cleared");
+	T_EQ_INT(dc_wire_strip_dnssec(m, n), n, "twice: nothing more");
+
+	/* The question asks for RRSIG: the RRSIG stays, the NSEC goes. */
+	memcpy(m, signed_answer, sizeof signed_answer);
+	m[26] = 46;
+	n = dc_wire_strip_dnssec(m, sizeof signed_answer);
+	T_EQ_INT(n, 189 - 28, "qtype RRSIG: only the NSEC taken out");
+	T_OK(dc_get16(m + 6) == 2 && dc_get16(m + 8) == 1 && m[162 - 28 + 1] == 129 - 28,
+	     "... the counts and the pointer follow");
+
+	/* A pointer into a record that would go: nothing moves, DO cleared. */
+	memcpy(m, signed_answer, sizeof signed_answer);
+	m[163] = 75;                   /* the RRSIG's signer name */
+	n = dc_wire_strip_dnssec(m, sizeof signed_answer);
+	T_EQ_INT(n, sizeof signed_answer, "a name pointing into the RRSIG: kept whole");
+	T_OK(memcmp(m, signed_answer, 163) == 0 && m[163] == 75 &&
+	     memcmp(m + 164, signed_answer + 164, 21) == 0, "... unchanged");
+	T_EQ_INT(m[178 + 7], 0, "... but DO cleared");
+
+	/* Malformed: unchanged. */
+	memcpy(m, signed_answer, sizeof signed_answer);
+	T_EQ_INT(dc_wire_strip_dnssec(m, 150), 150, "cut short: the length given back");
+	T_OK(memcmp(m, signed_answer, 150) == 0, "... nothing changed");
+	m[5] = 2;
+	T_EQ_INT(dc_wire_strip_dnssec(m, sizeof signed_answer), sizeof signed_answer,
+		 "two questions: left alone");
+	T_EQ_INT(dc_wire_strip_dnssec(m, 11), 11, "shorter than a header");
+	T_EQ_INT(dc_wire_strip_dnssec(NULL, 40), 40, "NULL");
 }
 
 static void test_answer_status(void)
@@ -161,6 +237,7 @@ int main(void)
 	test_skip_name();
 	test_last_opt();
 	test_dnssec_bits();
+	test_strip();
 	test_answer_status();
 	printf("1..%d\n", t_n);
 	return t_failed ? 1 : 0;

@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: ISC */
+/* fuzz_strip.c - libFuzzer target for what the DNSSEC wiring does to the
+ * bytes of an answer and a query: dc_wire_strip_dnssec (RRSIG, NSEC and
+ * NSEC3 taken out, pointers moved), dc_wire_query_dnssec (DO and CD, an
+ * OPT record added) and dc_wire_answer_flags.  Whatever comes out must be
+ * no longer than what went in (strip), idempotent, and parse again as far
+ * as the original did (the OPT record found again when it was last).
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include "dc_wire.h"
+#include "dc_wire_strip.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	uint8_t *m;
+	size_t n, n2;
+
+	if (size > 65535)
+		return 0;
+	m = malloc(size + 11 + 1);
+	if (!m)
+		return 0;
+	memcpy(m, data, size);
+	n = dc_wire_strip_dnssec(m, size);
+	if (n > size)
+		abort();
+	n2 = dc_wire_strip_dnssec(m, n);
+	if (n2 != n)
+		abort();
+	if (dc_wire_last_opt(data, size) && !dc_wire_last_opt(m, n))
+		abort();
+	dc_wire_answer_flags(m, n, data[0] & 1, data[0] & 2);
+
+	memcpy(m, data, size);
+	n = dc_wire_query_dnssec(m, size, size + 11);
+	if (n != 0 && (n < size || n > size + 11 || !dc_wire_last_opt(m, n)))
+		abort();
+	free(m);
+	return 0;
+}
