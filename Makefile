@@ -60,7 +60,11 @@ ALL_CFLAGS  := $(DC_CPPFLAGS) $(CPPFLAGS) $(DC_CFLAGS) $(CFLAGS)
 SO_LDFLAGS  := -shared -pthread -Wl,--exclude-libs,ALL -Wl,-z,nodelete \
                -Wl,-z,relro -Wl,-z,now -Wl,--no-undefined $(SANFLAGS) $(LDFLAGS)
 
-COMMON_SRC := $(sort $(wildcard common/*.c))
+# The DNSSEC validator (common/dc_dnssec*.c) is not in libdc.a: it is its
+# own object, loaded only with "dnssec validate" (below).
+DNSSEC_SRC := $(sort $(wildcard common/dc_dnssec*.c))
+DNSSEC_OBJ := $(DNSSEC_SRC:%.c=$(B)/%.o)
+COMMON_SRC := $(sort $(filter-out $(DNSSEC_SRC),$(wildcard common/*.c)))
 COMMON_OBJ := $(COMMON_SRC:%.c=$(B)/%.o)
 NSS_SRC    := $(sort $(wildcard nss/*.c))
 NSS_OBJ    := $(NSS_SRC:%.c=$(B)/%.o)
@@ -74,6 +78,10 @@ TESTPROG_BIN := $(TESTPROG_SRC:tests/prog/%.c=$(B)/tests/%)
 NSS_LIB     := $(B)/libnss_dnscrypt.so.2
 PRELOAD_LIB := $(B)/libdnscrypt-preload.so
 TOOLS       := $(B)/dnscrypt-resolve $(B)/dnscrypt-lists
+DNSSEC_LIB  := $(B)/nss-dnscrypt/dnssec.so
+# Debian's libldns.a is not PIC: the validator links libldns (and through
+# it libcrypto) dynamically.
+LDNS_LIBS   ?= -lldns
 
 # Keep the test programs' objects (make would delete them as intermediate
 # files after the suite, and print so below its "N passed, N failed").
@@ -81,7 +89,7 @@ TOOLS       := $(B)/dnscrypt-resolve $(B)/dnscrypt-lists
 
 .PHONY: all check check-san check-valgrind fuzz bench install uninstall clean demo units \
         check-man deb deb-check
-all: $(B)/libdc.a $(NSS_LIB) $(PRELOAD_LIB) $(TOOLS) $(B)/dnscrypt-run
+all: $(B)/libdc.a $(NSS_LIB) $(PRELOAD_LIB) $(TOOLS) $(B)/dnscrypt-run $(DNSSEC_LIB)
 
 $(B)/%.o: %.c $(wildcard common/*.h nss/*.h preload/*.h tests/unit/*.h tests/prog/*.h)
 	@mkdir -p $(dir $@)
@@ -103,6 +111,15 @@ $(PRELOAD_LIB): $(PRELOAD_OBJ) $(NSS_OBJ) $(B)/libdc.a preload/preload.map
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) -o $@ $(PRELOAD_OBJ) $(NSS_OBJ) $(B)/libdc.a $(STATIC_LIBS) $(SO_LDFLAGS) $(WRAP_LDFLAGS) $(VERSION_LDFLAGS) \
 	    -Wl,-soname,libnss_dnscrypt.so.2 -Wl,--version-script=preload/preload.map -ldl
+
+# The DNSSEC validator (common/dc_dnssec.h): dlopen()ed RTLD_LOCAL by the
+# core, exports dc_sec_ops_v1 only; ldns and libcrypto are its own
+# dependencies, c-ares and libsodium are not linked in.
+$(DNSSEC_LIB): $(DNSSEC_OBJ) $(B)/common/dc_status.o common/dc_dnssec.map
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) -o $@ $(DNSSEC_OBJ) $(B)/common/dc_status.o $(SO_LDFLAGS) \
+	    -Wl,-soname,dnssec.so -Wl,--version-script=common/dc_dnssec.map $(LDNS_LIBS)
 
 $(B)/dnscrypt-resolve: $(B)/tools/dnscrypt-resolve.o $(B)/libdc.a
 	@$(if $(Q),echo "  LD      $@")
@@ -129,6 +146,12 @@ $(B)/common/dc_version.o: ALL_CFLAGS += -DDC_DEPS_PACKAGES='"$(DEPS_PACKAGES)"'
 $(B)/dnscrypt-run: tools/dnscrypt-run.in $(PATHS_STAMP)
 	@mkdir -p $(dir $@)
 	$(Q)sed -e 's|@LIBDIR@|$(LIBDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' $< > $@ && chmod 755 $@
+
+# The validator's tests link its objects (and sign their zones with ldns).
+DNSSEC_TESTS := $(filter $(B)/tests/test_dnssec%,$(UNIT_BIN))
+$(DNSSEC_TESTS): $(B)/tests/%: $(B)/tests/unit/%.o $(DNSSEC_OBJ) $(B)/common/dc_status.o
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) -o $@ $^ $(LDNS_LIBS) -lcrypto -pthread $(SANFLAGS) $(LDFLAGS)
 
 $(B)/tests/test_%: $(B)/tests/unit/test_%.o $(B)/libdc.a $(NSS_OBJ)
 	@$(if $(Q),echo "  LD      $@")

@@ -14,7 +14,7 @@ PACKAGES=(
     dnsdist nsd tcpdump dnsutils
     clang libclang-rt-14-dev llvm valgrind
     python3 curl iproute2 util-linux libcap2-bin
-    procps
+    procps libldns-dev libssl-dev dns-root-data
     debhelper dpkg-dev fakeroot lintian man-db groff-base minisign
 )
 
