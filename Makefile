@@ -60,7 +60,11 @@ ALL_CFLAGS  := $(DC_CPPFLAGS) $(CPPFLAGS) $(DC_CFLAGS) $(CFLAGS)
 SO_LDFLAGS  := -shared -pthread -Wl,--exclude-libs,ALL -Wl,-z,nodelete \
                -Wl,-z,relro -Wl,-z,now -Wl,--no-undefined $(SANFLAGS) $(LDFLAGS)
 
-COMMON_SRC := $(sort $(wildcard common/*.c))
+# The DNSSEC validator (common/dc_dnssec*.c) is not in libdc.a: it is its
+# own object, loaded only with "dnssec validate" (below).
+DNSSEC_SRC := $(sort $(wildcard common/dc_dnssec*.c))
+DNSSEC_OBJ := $(DNSSEC_SRC:%.c=$(B)/%.o)
+COMMON_SRC := $(sort $(filter-out $(DNSSEC_SRC),$(wildcard common/*.c)))
 COMMON_OBJ := $(COMMON_SRC:%.c=$(B)/%.o)
 NSS_SRC    := $(sort $(wildcard nss/*.c))
 NSS_OBJ    := $(NSS_SRC:%.c=$(B)/%.o)
@@ -74,11 +78,10 @@ TESTPROG_BIN := $(TESTPROG_SRC:tests/prog/%.c=$(B)/tests/%)
 NSS_LIB     := $(B)/libnss_dnscrypt.so.2
 PRELOAD_LIB := $(B)/libdnscrypt-preload.so
 TOOLS       := $(B)/dnscrypt-resolve $(B)/dnscrypt-lists
-# The DNSSEC validator (common/dc_dnssec*.c on ldns, dc_dnssec.h): a
-# private object loaded only with "dnssec validate", from the directory of
-# the module (build/nss-dnscrypt/ here, $(LIBDIR)/nss-dnscrypt/ installed).
-SEC_SRC     := $(sort $(wildcard common/dc_dnssec*.c))
-SEC_OBJ     := $(if $(SEC_SRC),$(B)/nss-dnscrypt/dnssec.so)
+DNSSEC_LIB  := $(B)/nss-dnscrypt/dnssec.so
+# Debian's libldns.a is not PIC: the validator links libldns (and through
+# it libcrypto) dynamically.
+LDNS_LIBS   ?= -lldns
 
 # Keep the test programs' objects (make would delete them as intermediate
 # files after the suite, and print so below its "N passed, N failed").
@@ -86,7 +89,7 @@ SEC_OBJ     := $(if $(SEC_SRC),$(B)/nss-dnscrypt/dnssec.so)
 
 .PHONY: all check check-san check-valgrind fuzz bench install uninstall clean demo units \
         check-man deb deb-check
-all: $(B)/libdc.a $(NSS_LIB) $(PRELOAD_LIB) $(TOOLS) $(B)/dnscrypt-run $(SEC_OBJ)
+all: $(B)/libdc.a $(NSS_LIB) $(PRELOAD_LIB) $(TOOLS) $(B)/dnscrypt-run $(DNSSEC_LIB)
 
 $(B)/%.o: %.c $(wildcard common/*.h nss/*.h preload/*.h tests/unit/*.h tests/prog/*.h)
 	@mkdir -p $(dir $@)
@@ -108,6 +111,15 @@ $(PRELOAD_LIB): $(PRELOAD_OBJ) $(NSS_OBJ) $(B)/libdc.a preload/preload.map
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) -o $@ $(PRELOAD_OBJ) $(NSS_OBJ) $(B)/libdc.a $(STATIC_LIBS) $(SO_LDFLAGS) $(WRAP_LDFLAGS) $(VERSION_LDFLAGS) \
 	    -Wl,-soname,libnss_dnscrypt.so.2 -Wl,--version-script=preload/preload.map -ldl
+
+# The DNSSEC validator (common/dc_dnssec.h): dlopen()ed RTLD_LOCAL by the
+# core, exports dc_sec_ops_v1 only; ldns and libcrypto are its own
+# dependencies, c-ares and libsodium are not linked in.
+$(DNSSEC_LIB): $(DNSSEC_OBJ) $(B)/common/dc_status.o common/dc_dnssec.map
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) -o $@ $(DNSSEC_OBJ) $(B)/common/dc_status.o $(SO_LDFLAGS) \
+	    -Wl,-soname,dnssec.so -Wl,--version-script=common/dc_dnssec.map $(LDNS_LIBS)
 
 $(B)/dnscrypt-resolve: $(B)/tools/dnscrypt-resolve.o $(B)/libdc.a
 	@$(if $(Q),echo "  LD      $@")
@@ -139,6 +151,12 @@ $(B)/common/dc_secload.o: ALL_CFLAGS += -DDC_LIBDIR='"$(LIBDIR)"'
 $(B)/dnscrypt-run: tools/dnscrypt-run.in $(PATHS_STAMP)
 	@mkdir -p $(dir $@)
 	$(Q)sed -e 's|@LIBDIR@|$(LIBDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' $< > $@ && chmod 755 $@
+
+# The validator's tests link its objects (and sign their zones with ldns).
+DNSSEC_TESTS := $(filter $(B)/tests/test_dnssec%,$(UNIT_BIN))
+$(DNSSEC_TESTS): $(B)/tests/%: $(B)/tests/unit/%.o $(DNSSEC_OBJ) $(B)/common/dc_status.o
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) -o $@ $^ $(LDNS_LIBS) -lcrypto -pthread $(SANFLAGS) $(LDFLAGS)
 
 $(B)/tests/test_%: $(B)/tests/unit/test_%.o $(B)/libdc.a $(NSS_OBJ)
 	@$(if $(Q),echo "  LD      $@")
@@ -225,7 +243,7 @@ install: all
 	    $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8
 	install -m 644 $(NSS_LIB) $(DESTDIR)$(LIBDIR)/libnss_dnscrypt.so.2
 	install -m 644 $(PRELOAD_LIB) $(DESTDIR)$(LIBDIR)/nss-dnscrypt/libdnscrypt-preload.so
-	$(if $(SEC_OBJ),install -m 644 $(SEC_OBJ) $(DESTDIR)$(LIBDIR)/nss-dnscrypt/dnssec.so)
+	install -m 644 $(DNSSEC_LIB) $(DESTDIR)$(LIBDIR)/nss-dnscrypt/dnssec.so
 	install -m 755 $(TOOLS) $(B)/dnscrypt-run $(DESTDIR)$(BINDIR)/
 	install -m 755 scripts/nss-dnscrypt-enable $(DESTDIR)$(SBINDIR)/nss-dnscrypt-enable
 	test -e $(DESTDIR)$(SYSCONFDIR)/nss-dnscrypt.conf || \

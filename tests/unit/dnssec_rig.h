@@ -1,0 +1,526 @@
+/* SPDX-License-Identifier: ISC */
+/* dnssec_rig.h - signed zones in memory and a fake resolver answering from
+ * them, for the validator's unit tests (test_dnssec*.c).
+ *
+ * Each zone gets one key (flags 257, signing everything) made with ldns in
+ * the test, is signed with ldns_zone_sign (NSEC) or ldns_zone_sign_nsec3,
+ * children first so that their DS records go into their parents.  The
+ * fake resolver answers as a validating-unaware recursive resolver with DO
+ * set would: the RRset with its RRSIGs, CNAMEs followed, wildcards
+ * expanded, and for NXDOMAIN/NODATA/wildcards every NSEC/NSEC3 of the zone
+ * with its RRSIGs in the authority section (the zones are small; the
+ * validator picks what it needs).  DS is answered from the parent zone.
+ * Faults: fetches failing, RRSIGs stripped from the answer section, every
+ * DNSSEC record stripped, an A record altered after signing.
+ */
+#ifndef DNSSEC_RIG_H
+#define DNSSEC_RIG_H
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <ldns/ldns.h>
+
+#include "dc_dnssec.h"
+#include "dc_status.h"
+
+#define RIG_T0 1800000000u /* 2027-01-15: "now" of the tests */
+#define RIG_DAY 86400u
+#define RIG_MAXZ 16
+
+struct rig_zone {
+	ldns_rdf *apex;
+	ldns_key_list *keys; /* the zone's key, owned */
+	ldns_rr *dnskey;
+	ldns_rr_list *rrs; /* signed (or not), SOA included */
+};
+
+struct rig_store {
+	char key[300];
+	unsigned char *blob;
+	size_t len;
+};
+
+struct rig {
+	struct rig_zone z[RIG_MAXZ];
+	int nz;
+	int fetches;
+	int fail_fetch;    /* fetches answer DC_ETIMEOUT */
+	int strip_sigs;    /* RRSIGs removed from answer sections */
+	int strip_dnssec;  /* RRSIG, NSEC, NSEC3, DNSKEY, DS removed everywhere */
+	int tamper;        /* A records get 203.0.113.66 after signing */
+	int forge_nx;      /* NXDOMAIN, with the zone's NSECs, for any A */
+	struct rig_store st[64];
+	int nst;
+};
+
+static ldns_rr *rig_rr(const char *text)
+{
+	ldns_rr *rr = NULL;
+
+	if (ldns_rr_new_frm_str(&rr, text, 3600, NULL, NULL) != LDNS_STATUS_OK) {
+		printf("# bad test record: %s\n", text);
+		exit(1);
+	}
+	return rr;
+}
+
+static ldns_key *rig_key(const char *apex, ldns_signing_algorithm alg,
+			 uint32_t inception, uint32_t expiration)
+{
+	ldns_key *k = ldns_key_new_frm_algorithm(alg, alg == LDNS_SIGN_RSASHA256 ||
+						 alg == LDNS_SIGN_RSASHA512 ? 1024 : 256);
+	ldns_rr *rr;
+
+	if (k == NULL) {
+		printf("# cannot make a key of algorithm %d\n", (int)alg);
+		exit(1);
+	}
+	ldns_key_set_pubkey_owner(k, ldns_dname_new_frm_str(apex));
+	ldns_key_set_flags(k, 257);
+	ldns_key_set_inception(k, inception);
+	ldns_key_set_expiration(k, expiration);
+	rr = ldns_key2rr(k);
+	ldns_key_set_keytag(k, ldns_calc_keytag(rr));
+	ldns_rr_free(rr);
+	return k;
+}
+
+/* Adds a zone: text is its records, one per line (owner absolute); key
+ * NULL for an unsigned zone; nsec3 < 0 NSEC, else NSEC3 with that many
+ * iterations.  Its DS (SHA-256) is returned for the parent's text. */
+static ldns_rr *rig_zone(struct rig *r, const char *apex, const char *text,
+			 ldns_key *key, int nsec3)
+{
+	struct rig_zone *z = &r->z[r->nz++];
+	ldns_zone *zone = ldns_zone_new(), *signed_zone = NULL;
+	ldns_key_list *kl;
+	char line[1024], soa[400];
+	const char *p = text;
+	ldns_rr *ds = NULL;
+
+	z->apex = ldns_dname_new_frm_str(apex);
+	snprintf(soa, sizeof(soa), "%s 3600 IN SOA ns%s%s host%s%s 1 3600 600 "
+		 "86400 300", apex, apex[1] ? "." : "", apex, apex[1] ? "." : "",
+		 apex);
+	ldns_zone_set_soa(zone, rig_rr(soa));
+	while (*p != '\0') {
+		size_t n = strcspn(p, "\n");
+
+		snprintf(line, sizeof(line), "%.*s", (int)n, p);
+		if (n > 0)
+			ldns_zone_push_rr(zone, rig_rr(line));
+		p += n + (p[n] == '\n');
+	}
+	if (key == NULL) {
+		z->rrs = ldns_rr_list_clone(ldns_zone_rrs(zone));
+		ldns_rr_list_push_rr(z->rrs, ldns_rr_clone(ldns_zone_soa(zone)));
+		ldns_zone_deep_free(zone);
+		return NULL;
+	}
+	z->dnskey = ldns_key2rr(key);
+	ldns_zone_push_rr(zone, ldns_rr_clone(z->dnskey));
+	kl = z->keys = ldns_key_list_new();
+	ldns_key_list_push_key(kl, key);
+	if (nsec3 < 0)
+		signed_zone = ldns_zone_sign(zone, kl);
+	else
+		signed_zone = ldns_zone_sign_nsec3(zone, kl, 1, 0, (uint16_t)nsec3,
+						   0, NULL);
+	if (signed_zone == NULL) {
+		printf("# cannot sign %s\n", apex);
+		exit(1);
+	}
+	z->rrs = ldns_rr_list_clone(ldns_zone_rrs(signed_zone));
+	ldns_rr_list_push_rr(z->rrs, ldns_rr_clone(ldns_zone_soa(signed_zone)));
+	ldns_zone_deep_free(signed_zone);
+	ldns_zone_deep_free(zone);
+	ds = ldns_key_rr2ds(z->dnskey, LDNS_SHA256);
+	return ds;
+}
+
+/* The zone that answers (name, type): the deepest apex at or above name,
+ * the parent's for DS at an apex. */
+static struct rig_zone *rig_find(struct rig *r, const ldns_rdf *name,
+				 ldns_rr_type type)
+{
+	struct rig_zone *best = NULL;
+	int i;
+
+	for (i = 0; i < r->nz; i++) {
+		const ldns_rdf *a = r->z[i].apex;
+
+		if (ldns_dname_compare(a, name) != 0 &&
+		    !ldns_dname_is_subdomain(name, a))
+			continue;
+		if (type == LDNS_RR_TYPE_DS && ldns_dname_compare(a, name) == 0 &&
+		    ldns_dname_label_count(a) > 0)
+			continue;
+		if (best == NULL || ldns_dname_label_count(a) >
+		    ldns_dname_label_count(best->apex))
+			best = &r->z[i];
+	}
+	return best;
+}
+
+static int rig_is_dnssec(ldns_rr_type t)
+{
+	return t == LDNS_RR_TYPE_RRSIG || t == LDNS_RR_TYPE_NSEC ||
+	       t == LDNS_RR_TYPE_NSEC3 || t == LDNS_RR_TYPE_DNSKEY ||
+	       t == LDNS_RR_TYPE_DS;
+}
+
+/* Records of z at owner of type (and the RRSIGs over it), owner renamed
+ * to as (wildcard expansion) when as is not NULL. */
+static int rig_add(ldns_rr_list *out, const struct rig_zone *z,
+		   const ldns_rdf *owner, ldns_rr_type type, const ldns_rdf *as)
+{
+	size_t i;
+	int n = 0;
+
+	for (i = 0; i < ldns_rr_list_rr_count(z->rrs); i++) {
+		ldns_rr *rr = ldns_rr_list_rr(z->rrs, i), *c;
+		ldns_rr_type t = ldns_rr_get_type(rr);
+
+		if (ldns_dname_compare(ldns_rr_owner(rr), owner) != 0)
+			continue;
+		if (t != type && !(t == LDNS_RR_TYPE_RRSIG &&
+		    ldns_rdf2rr_type(ldns_rr_rrsig_typecovered(rr)) == type))
+			continue;
+		c = ldns_rr_clone(rr);
+		if (as != NULL) {
+			ldns_rdf_deep_free(ldns_rr_owner(c));
+			ldns_rr_set_owner(c, ldns_rdf_clone(as));
+		}
+		ldns_rr_list_push_rr(out, c);
+		n += t == type;
+	}
+	return n;
+}
+
+static void rig_add_denial(ldns_rr_list *out, const struct rig_zone *z)
+{
+	size_t i;
+
+	rig_add(out, z, z->apex, LDNS_RR_TYPE_SOA, NULL);
+	for (i = 0; i < ldns_rr_list_rr_count(z->rrs); i++) {
+		ldns_rr *rr = ldns_rr_list_rr(z->rrs, i);
+		ldns_rr_type t = ldns_rr_get_type(rr);
+
+		if (t == LDNS_RR_TYPE_RRSIG)
+			t = ldns_rdf2rr_type(ldns_rr_rrsig_typecovered(rr));
+		if (t == LDNS_RR_TYPE_NSEC || t == LDNS_RR_TYPE_NSEC3)
+			ldns_rr_list_push_rr(out, ldns_rr_clone(rr));
+	}
+}
+
+static int rig_exists(const struct rig_zone *z, const ldns_rdf *name)
+{
+	size_t i;
+
+	for (i = 0; i < ldns_rr_list_rr_count(z->rrs); i++) {
+		const ldns_rdf *o = ldns_rr_owner(ldns_rr_list_rr(z->rrs, i));
+		ldns_rr_type t = ldns_rr_get_type(ldns_rr_list_rr(z->rrs, i));
+
+		if (t == LDNS_RR_TYPE_NSEC3 || (t == LDNS_RR_TYPE_RRSIG &&
+		    ldns_rdf2rr_type(ldns_rr_rrsig_typecovered(
+		    ldns_rr_list_rr(z->rrs, i))) == LDNS_RR_TYPE_NSEC3))
+			continue;
+		if (ldns_dname_compare(o, name) == 0 ||
+		    ldns_dname_is_subdomain(o, name))
+			return 1;
+	}
+	return 0;
+}
+
+/* The response to (qname, qtype) as a recursive resolver gives it. */
+static ldns_pkt *rig_answer(struct rig *r, const ldns_rdf *qname,
+			    ldns_rr_type qtype)
+{
+	ldns_pkt *pkt = ldns_pkt_new();
+	ldns_rr_list *ans = ldns_rr_list_new(), *auth = ldns_rr_list_new();
+	ldns_rdf *cur = ldns_rdf_clone(qname);
+	ldns_pkt_rcode rc = LDNS_RCODE_NOERROR;
+	ldns_rr *q = ldns_rr_new();
+	int hops = 0;
+	size_t i;
+
+	ldns_rr_set_owner(q, ldns_rdf_clone(qname));
+	ldns_rr_set_type(q, qtype);
+	ldns_rr_set_class(q, LDNS_RR_CLASS_IN);
+	ldns_rr_set_question(q, true);
+	ldns_pkt_push_rr(pkt, LDNS_SECTION_QUESTION, q);
+	ldns_pkt_set_qr(pkt, true);
+	if (r->forge_nx && qtype == LDNS_RR_TYPE_A) {
+		struct rig_zone *z = rig_find(r, cur, qtype);
+
+		if (z != NULL)
+			rig_add_denial(auth, z);
+		rc = LDNS_RCODE_NXDOMAIN;
+		hops = 8;
+	}
+	for (hops = hops == 8 ? 8 : 0; hops < 8; hops++) {
+		struct rig_zone *z = rig_find(r, cur, qtype);
+		ldns_rdf *ce, *wc, *next;
+		size_t j;
+
+		if (z == NULL) {
+			rc = LDNS_RCODE_REFUSED;
+			break;
+		}
+		if (rig_add(ans, z, cur, qtype, NULL) > 0)
+			break;
+		if (rig_add(ans, z, cur, LDNS_RR_TYPE_CNAME, NULL) > 0) {
+			for (j = ldns_rr_list_rr_count(ans); j-- > 0;)
+				if (ldns_rr_get_type(ldns_rr_list_rr(ans, j)) ==
+				    LDNS_RR_TYPE_CNAME)
+					break;
+			next = ldns_rdf_clone(ldns_rr_rdf(ldns_rr_list_rr(ans, j), 0));
+			ldns_rdf_deep_free(cur);
+			cur = next;
+			continue;
+		}
+		if (rig_exists(z, cur)) { /* NODATA */
+			rig_add_denial(auth, z);
+			break;
+		}
+		/* the closest encloser, then its wildcard */
+		ce = ldns_dname_left_chop(cur);
+		while (ce != NULL && !rig_exists(z, ce)) {
+			ldns_rdf *up = ldns_dname_left_chop(ce);
+			ldns_rdf_deep_free(ce);
+			ce = up;
+		}
+		wc = ldns_dname_new_frm_str("*");
+		ldns_dname_cat(wc, ce);
+		ldns_rdf_deep_free(ce);
+		if (rig_add(ans, z, wc, qtype, cur) == 0)
+			rc = LDNS_RCODE_NXDOMAIN;
+		ldns_rdf_deep_free(wc);
+		rig_add_denial(auth, z);
+		break;
+	}
+	ldns_rdf_deep_free(cur);
+	for (i = 0; i < ldns_rr_list_rr_count(ans); i++) {
+		ldns_rr *rr = ldns_rr_list_rr(ans, i);
+		ldns_rr_type t = ldns_rr_get_type(rr);
+
+		if (r->tamper && t == LDNS_RR_TYPE_A) {
+			ldns_rdf_deep_free(ldns_rr_pop_rdf(rr));
+			ldns_rr_push_rdf(rr, ldns_rdf_new_frm_str(LDNS_RDF_TYPE_A,
+								  "203.0.113.66"));
+		}
+		if ((r->strip_sigs && t == LDNS_RR_TYPE_RRSIG) ||
+		    (r->strip_dnssec && rig_is_dnssec(t)))
+			continue;
+		ldns_pkt_push_rr(pkt, LDNS_SECTION_ANSWER, ldns_rr_clone(rr));
+	}
+	for (i = 0; i < ldns_rr_list_rr_count(auth); i++) {
+		ldns_rr *rr = ldns_rr_list_rr(auth, i);
+
+		if (r->strip_dnssec && rig_is_dnssec(ldns_rr_get_type(rr)))
+			continue;
+		ldns_pkt_push_rr(pkt, LDNS_SECTION_AUTHORITY, ldns_rr_clone(rr));
+	}
+	ldns_rr_list_deep_free(ans);
+	ldns_rr_list_deep_free(auth);
+	ldns_pkt_set_rcode(pkt, (uint8_t)rc);
+	return pkt;
+}
+
+static unsigned char *rig_wire(struct rig *r, const char *name, int type,
+			       size_t *len)
+{
+	ldns_rdf *n = ldns_dname_new_frm_str(name);
+	ldns_pkt *pkt = rig_answer(r, n, (ldns_rr_type)type);
+	uint8_t *wire = NULL;
+
+	if (ldns_pkt2wire(&wire, pkt, len) != LDNS_STATUS_OK)
+		wire = NULL;
+	ldns_pkt_free(pkt);
+	ldns_rdf_deep_free(n);
+	return wire;
+}
+
+/* io->fetch: the faults strip_sigs, tamper and forge_nx are the
+ * validated answer's only (rig_wire), the others every fetch's too. */
+static int rig_fetch(void *arg, const char *name, int type,
+		     unsigned char **ans, size_t *alen)
+{
+	struct rig *r = arg;
+	struct rig saved;
+
+	r->fetches++;
+	if (r->fail_fetch)
+		return DC_ETIMEOUT;
+	saved.strip_sigs = r->strip_sigs;
+	saved.tamper = r->tamper;
+	saved.forge_nx = r->forge_nx;
+	r->strip_sigs = r->tamper = r->forge_nx = 0;
+	*ans = rig_wire(r, name, type, alen);
+	r->strip_sigs = saved.strip_sigs;
+	r->tamper = saved.tamper;
+	r->forge_nx = saved.forge_nx;
+	return *ans != NULL ? DC_OK : DC_ENOMEM;
+}
+
+static unsigned char *rig_load(void *arg, const char *key, size_t *len)
+{
+	struct rig *r = arg;
+	unsigned char *c;
+	int i;
+
+	for (i = 0; i < r->nst; i++)
+		if (strcmp(r->st[i].key, key) == 0) {
+			c = malloc(r->st[i].len);
+			memcpy(c, r->st[i].blob, r->st[i].len);
+			*len = r->st[i].len;
+			return c;
+		}
+	return NULL;
+}
+
+static void rig_store(void *arg, const char *key, const unsigned char *blob,
+		      size_t len)
+{
+	struct rig *r = arg;
+	int i;
+
+	for (i = 0; i < r->nst && strcmp(r->st[i].key, key) != 0; i++)
+		;
+	if (i == r->nst) {
+		if (r->nst == 64)
+			return;
+		r->nst++;
+		snprintf(r->st[i].key, sizeof(r->st[i].key), "%s", key);
+	} else {
+		free(r->st[i].blob);
+	}
+	r->st[i].blob = malloc(len);
+	memcpy(r->st[i].blob, blob, len);
+	r->st[i].len = len;
+}
+
+/* DS text of a signed child for its parent, or "" (freed by the caller). */
+static char *rig_ds_text(ldns_rr *ds)
+{
+	char *t = ds != NULL ? ldns_rr2str(ds) : NULL;
+
+	ldns_rr_free(ds);
+	return t != NULL ? t : strdup("");
+}
+
+static ldns_key *rig_key_w(const char *apex, ldns_signing_algorithm alg,
+			   int from_days, int to_days)
+{
+	return rig_key(apex, alg, RIG_T0 + (uint32_t)(from_days * (int)RIG_DAY),
+		       RIG_T0 + (uint32_t)(to_days * (int)RIG_DAY));
+}
+
+/* The test world (see test_dnssec.c for what each zone is for). */
+static void rig_world(struct rig *r)
+{
+	char *ds[12], test[8192], root[2048];
+	ldns_key *other;
+	ldns_rr *odk;
+	int n = 0, i;
+
+	memset(r, 0, sizeof(*r));
+	ds[n++] = rig_ds_text(rig_zone(r, "lab.test.",
+		"www.lab.test. IN A 192.0.2.1\n"
+		"*.wild.lab.test. IN A 192.0.2.7\n"
+		"alias.lab.test. IN CNAME www.n3.test.\n"
+		"mail.lab.test. IN A 192.0.2.2\n",
+		rig_key_w("lab.test.", LDNS_SIGN_ECDSAP256SHA256, -1, 30), -1));
+	ds[n++] = rig_ds_text(rig_zone(r, "n3.test.",
+		"www.n3.test. IN A 192.0.2.3\n"
+		"*.wc.n3.test. IN A 192.0.2.9\n",
+		rig_key_w("n3.test.", LDNS_SIGN_ED25519, -1, 30), 0));
+	ds[n++] = rig_ds_text(rig_zone(r, "rsa.test.",
+		"www.rsa.test. IN A 192.0.2.8\n",
+		rig_key_w("rsa.test.", LDNS_SIGN_RSASHA256, -1, 30), -1));
+	ds[n++] = rig_ds_text(rig_zone(r, "expired.test.",
+		"www.expired.test. IN A 192.0.2.10\n",
+		rig_key_w("expired.test.", LDNS_SIGN_ECDSAP256SHA256, -20, -10), -1));
+	ds[n++] = rig_ds_text(rig_zone(r, "future.test.",
+		"www.future.test. IN A 192.0.2.11\n",
+		rig_key_w("future.test.", LDNS_SIGN_ECDSAP256SHA256, 10, 20), -1));
+	/* nokey.test.: its parent's DS is of another key */
+	ldns_rr_free(rig_zone(r, "nokey.test.",
+		"www.nokey.test. IN A 192.0.2.12\n",
+		rig_key_w("nokey.test.", LDNS_SIGN_ECDSAP256SHA256, -1, 30), -1));
+	other = rig_key_w("nokey.test.", LDNS_SIGN_ECDSAP256SHA256, -1, 30);
+	odk = ldns_key2rr(other);
+	ds[n++] = rig_ds_text(ldns_key_rr2ds(odk, LDNS_SHA256));
+	ldns_rr_free(odk);
+	ldns_key_deep_free(other);
+	ds[n++] = rig_ds_text(rig_zone(r, "many.test.",
+		"www.many.test. IN A 192.0.2.13\n",
+		rig_key_w("many.test.", LDNS_SIGN_ECDSAP256SHA256, -1, 30), 200));
+	rig_zone(r, "insecure.test.", "www.insecure.test. IN A 192.0.2.5\n",
+		 NULL, -1);
+	rig_zone(r, "unsup.test.", "www.unsup.test. IN A 192.0.2.6\n", NULL, -1);
+	snprintf(test, sizeof(test),
+		 "lab.test. IN NS ns.lab.test.\nn3.test. IN NS ns.n3.test.\n"
+		 "rsa.test. IN NS ns.rsa.test.\nexpired.test. IN NS ns.expired.test.\n"
+		 "future.test. IN NS ns.future.test.\nnokey.test. IN NS ns.nokey.test.\n"
+		 "many.test. IN NS ns.many.test.\n"
+		 "insecure.test. IN NS ns.insecure.test.\n"
+		 "unsup.test. IN NS ns.unsup.test.\n"
+		 "unsup.test. IN DS 4242 253 2 "
+		 "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\n");
+	for (i = 0; i < n; i++) {
+		strcat(test, ds[i]);
+		free(ds[i]);
+	}
+	ds[0] = rig_ds_text(rig_zone(r, "test.", test,
+		rig_key_w("test.", LDNS_SIGN_ED25519, -1, 30), -1));
+	snprintf(root, sizeof(root), "test. IN NS ns.test.\n%s", ds[0]);
+	free(ds[0]);
+	ldns_rr_free(rig_zone(r, ".", root,
+		rig_key_w(".", LDNS_SIGN_ECDSAP256SHA256, -1, 30), -1));
+}
+
+/* The root's DNSKEY as an anchor file (DNSKEY or DS form); the path. */
+static const char *rig_anchor(struct rig *r, int as_ds, char *path, size_t len)
+{
+	ldns_rr *k = NULL, *ds = NULL;
+	FILE *f;
+	char *t;
+	int i, fd;
+
+	for (i = 0; i < r->nz; i++)
+		if (ldns_dname_label_count(r->z[i].apex) == 0)
+			k = r->z[i].dnskey;
+	snprintf(path, len, "/tmp/test_dnssec-anchor.XXXXXX");
+	fd = mkstemp(path);
+	f = fd >= 0 ? fdopen(fd, "w") : NULL;
+	if (f == NULL || k == NULL)
+		exit(1);
+	if (as_ds)
+		ds = ldns_key_rr2ds(k, LDNS_SHA256);
+	t = ldns_rr2str(as_ds ? ds : k);
+	fprintf(f, "; the test root\n%s", t);
+	free(t);
+	ldns_rr_free(ds);
+	fclose(f);
+	return path;
+}
+
+static void rig_free(struct rig *r)
+{
+	int i;
+
+	for (i = 0; i < r->nz; i++) {
+		ldns_rdf_deep_free(r->z[i].apex);
+		ldns_rr_free(r->z[i].dnskey);
+		ldns_rr_list_deep_free(r->z[i].rrs);
+		if (r->z[i].keys != NULL)
+			ldns_key_list_free(r->z[i].keys);
+	}
+	for (i = 0; i < r->nst; i++)
+		free(r->st[i].blob);
+	memset(r, 0, sizeof(*r));
+}
+
+#endif
