@@ -60,6 +60,8 @@ struct dc_ctx {
 	struct dc_secinfo secinfo;
 	struct dc_sec_result secres;
 	char secname[DC_NAME_MAX + 1];
+	uintptr_t stack_lo;                 /* this thread's stack, low end */
+	int stack_lo_known;
 	time_t config_checked;
 	struct timespec config_mtime;
 	struct dc_ctx *next;               /* registry of all contexts */

@@ -9,7 +9,9 @@
 # NSS module; res_query, res_search and res_send through the preload
 # library.  Configurations: one server (certificate fetched over UDP), the
 # certificate cache and the debug log on (a cold then a warm cache), two
-# servers (the state file), tcp-only.  Then every call in one process,
+# servers (the state file), tcp-only, "dnssec validate" against the signed
+# lab (the validation runs in a helper thread when less than 64 KiB of
+# stack is left: common/dc_secval.c).  Then every call in one process,
 # one thread after the other.  A stack overflow kills the process
 # (SIGSEGV on the guard page).  glibc's own nss_dns in the same threads is
 # the control.  With -m, stack16 reports the bytes each call used (glibc's
@@ -26,6 +28,8 @@ printf 'server %s\ncert-cache none\n' "$STAMP_ES2" >"$T/udp.conf"
 printf 'server %s\ncert-cache %s\nlog %s\n' "$STAMP_ES2" "$T/cache" "$T/log" >"$T/full.conf"
 printf 'server a %s\nserver b %s\ncert-cache %s\n' "$STAMP_ES2" "$STAMP_ES1" "$T/cache" >"$T/two.conf"
 printf 'server %s\ncert-cache none\ntcp-only yes\n' "$STAMP_ES1" >"$T/tcp.conf"
+printf 'server %s\ncert-cache none\ndnssec validate\ntrust-anchor %s\n' "$STAMP_SEC" "$SEC_ANCHOR" \
+    >"$T/sec.conf"
 NSS_CALLS=(gai gai4 gai6 ghbn ghbn2 ghbnr ghba gni)
 RES_CALLS=(resq ress ressend)
 
@@ -53,7 +57,7 @@ out=$(with_nss "$LAB/nsswitch.conf.dns" "$LAB/resolv.conf.plain" "$S" gai ghbn g
 check "control: glibc's nss_dns resolves in 16 KiB threads (gai ghbn gni)" "$out" $?
 
 # ---- every entry point, first lookup of a new process --------------------------
-for conf in udp full full two tcp; do
+for conf in udp full full two tcp sec; do
     for c in "${NSS_CALLS[@]}"; do
         out=$(nss "$T/$conf.conf" "$c")
         check "$conf.conf: $c in a 16 KiB thread, first lookup of the process" "$out" $?
@@ -72,18 +76,22 @@ out=$(nss "$T/udp.conf" "${NSS_CALLS[@]}")
 check "udp.conf: every NSS entry point, one 16 KiB thread after the other" "$out" $?
 out=$(pre "$T/udp.conf" "${RES_CALLS[@]}" gai ghba)
 check "udp.conf: preload res_* then getaddrinfo, gethostbyaddr, one 16 KiB thread after the other" "$out" $?
+out=$(nss "$T/sec.conf" "${NSS_CALLS[@]}")
+check "sec.conf: every NSS entry point validated, one 16 KiB thread after the other" "$out" $?
 
 # ---- what each call used --------------------------------------------------------
 m=$("$S" -m none | sed -n 's/.*(stack \([0-9]*\) bytes)/\1/p')
 t_diag "stack used (bytes from the top of a 256 KiB thread stack; an idle thread: ${m:-?}):"
-for how in nss pre; do
-    if [ $how = nss ]; then calls=("${NSS_CALLS[@]}"); else calls=("${RES_CALLS[@]}"); fi
-    line=
-    for c in "${calls[@]}"; do
-        u=$($how "$T/udp.conf" -m "$c" | sed -n 's/^PASS.*(stack \([0-9]*\) bytes)/\1/p')
-        line="$line $c=${u:-FAIL}"
+for conf in udp sec; do
+    for how in nss pre; do
+        if [ $how = nss ]; then calls=("${NSS_CALLS[@]}"); else calls=("${RES_CALLS[@]}"); fi
+        line=
+        for c in "${calls[@]}"; do
+            u=$($how "$T/$conf.conf" -m "$c" | sed -n 's/^PASS.*(stack \([0-9]*\) bytes)/\1/p')
+            line="$line $c=${u:-FAIL}"
+        done
+        t_diag " $conf.conf $how:$line"
     done
-    t_diag " $how:$line"
 done
 line=
 for c in gai ghbn gni; do
