@@ -46,9 +46,10 @@ else
 fi
 
 files() { dpkg-deb -c "$1" | awk '$1 !~ /^d/ { print $1, $2, $6 }' | sed 's| \./| /|' | sort -k3; }
-t_eq "libnss-dnscrypt: the module, the configuration, the enable helper, section 5 and 8 pages" \
+t_eq "libnss-dnscrypt: the module, the DNSSEC validator, the configuration, the enable helper, section 5 and 8 pages" \
     "$(files "$NSS")" "-rw-r--r-- root/root /etc/nss-dnscrypt.conf
 -rw-r--r-- root/root /lib/$MA/libnss_dnscrypt.so.2
+-rw-r--r-- root/root /lib/$MA/nss-dnscrypt/dnssec.so
 -rwxr-xr-x root/root /usr/sbin/nss-dnscrypt-enable
 -rw-r--r-- root/root /usr/share/doc/libnss-dnscrypt/README.Debian
 -rw-r--r-- root/root /usr/share/doc/libnss-dnscrypt/README.md.gz
@@ -75,6 +76,10 @@ t_eq "the configuration is a conffile" "$(cat "$T/ctl/conffiles")" "/etc/nss-dns
 t_ok "no postinst: installing never edits nsswitch.conf" test ! -e "$T/ctl/postinst"
 t_match "prerm takes dnscrypt off nsswitch.conf on remove" "$(cat "$T/ctl/prerm")" \
     'remove\).*nss-dnscrypt-enable --disable'
+t_match "libnss-dnscrypt depends on libldns3 (the DNSSEC validator's library)" \
+    "$(dpkg-deb -f "$NSS" Depends)" 'libldns3'
+t_match "... and recommends dns-root-data (the default trust anchor)" \
+    "$(dpkg-deb -f "$NSS" Recommends)" 'dns-root-data'
 t_match "Built-Using names the statically linked libsodium and c-ares" \
     "$(dpkg-deb -f "$NSS" Built-Using)" '^c-ares \(= [^)]+\), libsodium \(= [^)]+\)$'
 t_eq "dnscrypt-run points at the packaged preload library" \
