@@ -14,7 +14,8 @@
 # failure for a program that crashes, times out (900 s: a hang, not a slow
 # machine: at load 8 on 2 cores t70 takes several minutes), exits non-zero
 # without a "not ok", prints no result at all, or prints a plan ("1..N")
-# that its results do not match.
+# that its results do not match.  A program that prints only the TAP plan
+# "1..0 # SKIP REASON" is skipped as a whole (listed at the end, not counted).
 #
 # Environment: B (build dir, default build), VALGRIND=1 (unit tests under
 # valgrind; exported for the integration scripts), KEEP_LAB=1 (keep the
@@ -40,6 +41,7 @@ PATTERNS=("$@")
 PASSED=0
 FAILED=0
 SKIPPED=0
+SKIPPED_WHOLE=()
 TCPDUMP_PID=
 LAB=$(mktemp -d "${TMPDIR:-/tmp}/dnscrypt-test.XXXXXX") || exit 1
 export LAB
@@ -119,7 +121,13 @@ run_one() {
     elif [ "$rc" -ne 0 ] && [ "$n_fail" -eq 0 ]; then
         why="exited with status $rc"
     elif [ "$rc" -eq 0 ] && [ $((n_ok + n_fail)) -eq 0 ]; then
-        why="printed no test result"
+        local skip
+        skip=$(sed -n 's/^1\.\.0[[:space:]]*#[[:space:]]*[Ss][Kk][Ii][Pp][[:space:]]*//p' "$log" | head -n 1)
+        if grep -Eqi '^1\.\.0[[:space:]]*#[[:space:]]*skip' "$log"; then
+            SKIPPED_WHOLE+=("$name (${skip:-no reason given})")
+        else
+            why="printed no test result"
+        fi
     else
         # A TAP plan ("1..N"), if printed, must match the results.
         local plan
@@ -201,6 +209,7 @@ if [ "$ran_integration" = 1 ] || selected zz_capture.sh; then
 fi
 
 [ "$SKIPPED" -eq 0 ] || echo "# $SKIPPED of the passed tests were skipped"
+for s in "${SKIPPED_WHOLE[@]}"; do echo "# skipped as a whole: $s"; done
 echo "$PASSED passed, $FAILED failed"
 [ "$FAILED" -eq 0 ] && exit 0
 exit 1

@@ -114,6 +114,7 @@ EOF
     } >"$SD/lab.test.zone"
     { sec_head n3.test; cat <<'EOF'
 a IN A 127.20.3.1
+a IN AAAA 2001:db8::3:1
 both IN A 127.20.3.2
 both IN AAAA 2001:db8::3:2
 nodata IN TXT "no address here"
