@@ -17,6 +17,7 @@
 #include "dc_channel.h"
 #include "dc_config.h"
 #include "dc_search.h"
+#include "dc_secmemo.h"
 #include "dc_secval.h"
 #include "dc_servers.h"
 #include "dc_transport.h"
@@ -60,6 +61,7 @@ struct dc_ctx {
 	struct dc_secinfo secinfo;
 	struct dc_sec_result secres;
 	char secname[DC_NAME_MAX + 1];
+	struct dc_secmemo secmemo;          /* verdicts on answers seen */
 	uintptr_t stack_lo;                 /* this thread's stack, low end */
 	int stack_lo_known;
 	time_t config_checked;

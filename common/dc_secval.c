@@ -33,6 +33,7 @@
 #include "dc_dns.h"
 #include "dc_engine.h"
 #include "dc_secload.h"
+#include "dc_secmemo.h"
 #include "dc_secval.h"
 #include "dc_wire.h"
 
@@ -178,6 +179,24 @@ static int answer_question(const uint8_t *a, size_t alen, char *out, size_t cap,
 	return 0;
 }
 
+/* One answer through the validator, or its verdict remembered
+ * (dc_secmemo.h) from an identical answer. */
+static void validate_one(struct dc_ctx *c, const struct dc_question *q, int type,
+			 const struct dc_sec_io *io, time_t now)
+{
+	struct dc_sec_result *res = &c->secres;
+	uint8_t key[DC_SECMEMO_KEY];
+	int known = dc_secmemo_key(q->ans, q->alen, key) == 0;
+
+	memset(res, 0, sizeof *res);
+	if (known && (res->state = dc_secmemo_get(&c->secmemo, key, now)) != 0)
+		return;
+	c->secops->validate(c->secv, c->secname, type, q->ans, q->alen, io, now, res);
+	if (known && (res->state == DC_SEC_SECURE || res->state == DC_SEC_INSECURE))
+		dc_secmemo_put(&c->secmemo, key, res->state, now,
+			       dc_secmemo_lifetime(q->ans, q->alen, now));
+}
+
 static void check_answers(struct dc_lookup *lk, struct dc_question *q, int n)
 {
 	struct dc_ctx *c = lk->ctx;
@@ -204,9 +223,7 @@ static void check_answers(struct dc_lookup *lk, struct dc_question *q, int n)
 			 * nothing to vouch for (no AD). */
 			res->state = DC_SEC_INSECURE;
 		} else {
-			memset(res, 0, sizeof *res);
-			c->secops->validate(c->secv, c->secname, type, q[i].ans, q[i].alen,
-					    &io, now, res);
+			validate_one(c, &q[i], type, &io, now);
 		}
 		if (res->state < DC_SEC_SECURE || res->state > DC_SEC_INDETERMINATE)
 			res->state = DC_SEC_BOGUS;

@@ -741,6 +741,143 @@ static int cmd_coldparts(int argc, char **argv)
 	return 0;
 }
 
+/* ---- row 7: DNSSEC validation on vs off ------------------------------- */
+/* bench secchild N NAME: in this process (its NSS_DNSCRYPT_CONF), 20
+ * warm-up lookups of NAME, then N timed ones; the times (us, doubles) to
+ * fd 3, then the error count as one more double. */
+static int cmd_secchild(int argc, char **argv)
+{
+	long n = argc > 2 ? atol(argv[2]) : 100;
+	const char *name = argc > 3 ? argv[3] : "a4.lab.test";
+	double *t = alloc_samples(n), errs = 0;
+	size_t len = (size_t)n * sizeof(double);
+
+	use_source(src_dc);
+	for (int i = 0; i < 20; i++)
+		lookup_name(name, 1);
+	for (long i = 0; i < n; i++) {
+		double t0 = bench_now_us();
+		errs += lookup_name(name, 1) != 0;
+		t[i] = bench_now_us() - t0;
+	}
+	if (write(3, t, len) != (ssize_t)len || write(3, &errs, sizeof errs) != sizeof errs)
+		return 1;
+	free(t);
+	return 0;
+}
+
+/* Run "bench ARGS..." with NSS_DNSCRYPT_CONF=conf, its fd 3 read into buf
+ * (at most cap bytes); the bytes read. */
+static ssize_t run_child(const char *conf, char *const args[], void *buf, size_t cap)
+{
+	int pfd[2], st;
+	ssize_t got = 0, r;
+	pid_t pid;
+
+	if (pipe(pfd) != 0)
+		return -1;
+	setenv("NSS_DNSCRYPT_CONF", conf, 1);
+	pid = fork();
+	if (pid == 0) {
+		dup2(pfd[1], 3);
+		execv("/proc/self/exe", args);
+		_exit(127);
+	}
+	close(pfd[1]);
+	while ((size_t)got < cap && (r = read(pfd[0], (char *)buf + got, cap - (size_t)got)) > 0)
+		got += r;
+	close(pfd[0]);
+	waitpid(pid, &st, 0);
+	return got;
+}
+
+/* bench sec N ROUNDS NEWN CONF_OFF CONF_ON NAME NAME2: the same secure
+ * NAME with "dnssec no" (CONF_OFF) and "dnssec validate" (CONF_ON), both
+ * "cache no" (every lookup asks and, on, validates) and the same
+ * cert-cache directory:
+ *  - warm: ROUNDS x (a process of N/ROUNDS lookups after 20 warm-up ones),
+ *    off and on alternating, the rounds interleaved;
+ *  - new process: NEWN x (a fresh process's dlopen of the module and first
+ *    getaddrinfo of NAME; coldchild), off and on alternating, with the
+ *    certificate and (on) the DNSKEY/DS sets on disk from the warm-up. */
+static int cmd_sec(int argc, char **argv)
+{
+	static const char *mode[2] = { "off", "on" };
+	long n, rounds, newn, per;
+	const char *conf[2], *name, *name2;
+	double *warm[2], *newp[2], errs[2] = { 0, 0 };
+	long got[2] = { 0, 0 };
+
+	if (argc < 9) {
+		fprintf(stderr, "usage: bench sec N ROUNDS NEWN CONF_OFF CONF_ON NAME NAME2\n");
+		return 2;
+	}
+	n = atol(argv[2]);
+	rounds = atol(argv[3]);
+	newn = atol(argv[4]);
+	conf[0] = argv[5];
+	conf[1] = argv[6];
+	name = argv[7];
+	name2 = argv[8];
+	per = n / (rounds > 0 ? rounds : 1);
+	for (int m = 0; m < 2; m++) {
+		warm[m] = alloc_samples(n);
+		newp[m] = alloc_samples(newn);
+	}
+	for (long r = 0; r < rounds; r++)
+		for (int k = 0; k < 2; k++) {
+			int m = (int)((r + k) & 1);
+			char cnt[32];
+			char *args[] = { "bench", "secchild", cnt, (char *)name, NULL };
+			size_t cap = (size_t)per * sizeof(double) + sizeof(double);
+			double *buf = alloc_samples(per + 1);
+			ssize_t b;
+
+			snprintf(cnt, sizeof cnt, "%ld", per);
+			b = run_child(conf[m], args, buf, cap);
+			if (b != (ssize_t)cap) {
+				errs[m] += per;
+			} else {
+				memcpy(warm[m] + got[m], buf, (size_t)per * sizeof(double));
+				got[m] += per;
+				errs[m] += buf[per];
+			}
+			free(buf);
+		}
+	for (int m = 0; m < 2; m++) {
+		char p[32];
+		snprintf(p, sizeof p, "sec.warm.%s", mode[m]);
+		bench_summary(p, warm[m], (size_t)got[m]);
+		bench_kv(p, "err", errs[m]);
+		errs[m] = 0;
+	}
+	for (long i = -3; i < newn; i++)
+		for (int k = 0; k < 2; k++) {
+			int m = (int)((i + 3 + k) & 1), e = 1;
+			char buf[128] = "";
+			char *args[] = { "bench", "coldchild", "dnscrypt", (char *)name,
+					 (char *)name2, NULL };
+			double a = 0, b = 0, c = 0;
+			ssize_t r = run_child(conf[m], args, buf, sizeof buf - 1);
+
+			if (r > 0)
+				buf[r] = 0;
+			if (sscanf(buf, "%lf %lf %lf %d", &a, &b, &c, &e) != 4 || e)
+				errs[m]++;
+			if (i >= 0)   /* before: page cache, certificate and key files */
+				newp[m][i] = a + b;
+		}
+	for (int m = 0; m < 2; m++) {
+		char p[32];
+		snprintf(p, sizeof p, "sec.new.%s", mode[m]);
+		bench_summary(p, newp[m], (size_t)newn);
+		bench_kv(p, "err", errs[m]);
+		free(warm[m]);
+		free(newp[m]);
+	}
+	return 0;
+}
+
 /* ---- report ------------------------------------------------------------ */
 struct kv {
 	char key[64];
@@ -960,6 +1097,17 @@ static int cmd_report(int argc, char **argv)
 		       "6 instructions per warm lookup", get("cg.dc.ir"),
 		       get("cg.dns.ir"), get("cg.dc.ir") / get("cg.dns.ir"),
 		       get("cg.n"));
+	/* row 7 */
+	if (has("sec.warm.on.med")) {
+		printf("\nrow 7: DNSSEC, \"dc\" = dnssec validate, \"pl\" = dnssec no, the same secure name"
+		       " and DNSCrypt listener, cache no:\n");
+		met = get("sec.warm.on.med") / get("sec.warm.off.med") <= 1.15;
+		lat_row("7 dnssec warm getaddrinfo", "sec.warm.on", "sec.warm.off",
+			"med <= 1.15", &met, &r1, &r2);
+		met = get("sec.new.on.med") / get("sec.new.off.med") <= 1.25;
+		lat_row("7 dnssec new process, warm cache", "sec.new.on", "sec.new.off",
+			"med <= 1.25", &met, &r1, &r2);
+	}
 	/* diagnostics */
 	printf("\nWhere the time goes (diagnostics, not targets):\n");
 	if (has("coldp.dcwarm.first"))
@@ -1017,7 +1165,8 @@ static int cmd_report(int argc, char **argv)
 		"floor.dc.lost", "floor.plain.lost", "warm.dc.err", "warm.dns.err",
 		"pre.dc.err", "pre.dns.err", "cold.dcwarm.err", "cold.dccold.err",
 		"cold.dns.err", "thr.dc.err", "thr.dns.err", "tcp.dc.err",
-		"tcp.dns.err", "mem.dc.err", "mem.dns.err" };
+		"tcp.dns.err", "mem.dc.err", "mem.dns.err", "sec.warm.on.err",
+		"sec.warm.off.err", "sec.new.on.err", "sec.new.off.err" };
 	printf("\nerrors/losses:");
 	for (size_t i = 0; i < sizeof(errkeys) / sizeof(*errkeys); i++)
 		if (has(errkeys[i]))
@@ -1049,6 +1198,10 @@ int main(int argc, char **argv)
 		return cmd_coldchild(argc, argv);
 	if (!strcmp(cmd, "coldparts"))
 		return cmd_coldparts(argc, argv);
+	if (!strcmp(cmd, "sec"))
+		return cmd_sec(argc, argv);
+	if (!strcmp(cmd, "secchild"))
+		return cmd_secchild(argc, argv);
 	if (!strcmp(cmd, "report"))
 		return cmd_report(argc, argv);
 	fprintf(stderr, "usage: bench warm|threads|tcp|cold|mem|cg|report ...\n");

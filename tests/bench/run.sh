@@ -17,6 +17,9 @@
 #   4 tcp     many.lab.test (TC over UDP, answered over TCP)
 #   5 memory  RSS added by the module and growth over many lookups
 #   6 CPU     user+sys per warm lookup; instructions under callgrind
+#   7 dnssec  the signed lab's listener, a secure name: warm lookups and a
+#             new process with a warm cache, "dnssec validate" vs "dnssec
+#             no" (not against nss_dns)
 # and prints one table.  Raw figures: $B/bench/last.kv, table:
 # $B/bench/last.txt, callgrind profile: $B/bench/callgrind-*.txt.
 #
@@ -29,6 +32,7 @@
 #   BENCH_CG_N=200          lookups under callgrind, row 6 (0: skip)
 #   BENCH_COLDP_N=200       new processes per mode for the cold-start split
 #   BENCH_COSTS_N=31        runs of bench-floor costs (sodium_init, keys...)
+#   BENCH_SEC_N=2000 BENCH_SEC_ROUNDS=10 BENCH_SEC_NEW_N=200   row 7
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -47,6 +51,10 @@ BENCH_MEM_N=${BENCH_MEM_N:-100000}
 BENCH_CG_N=${BENCH_CG_N:-200}
 BENCH_COLDP_N=${BENCH_COLDP_N:-200}
 BENCH_COSTS_N=${BENCH_COSTS_N:-31}
+BENCH_SEC_N=${BENCH_SEC_N:-2000}
+BENCH_SEC_ROUNDS=${BENCH_SEC_ROUNDS:-10}
+BENCH_SEC_NEW_N=${BENCH_SEC_NEW_N:-200}
+export BENCH_SEC_N BENCH_SEC_ROUNDS BENCH_SEC_NEW_N
 export BENCH_COLDP_N BENCH_COSTS_N
 export BENCH_N BENCH_COLD_N BENCH_THREADS BENCH_THREAD_SECS \
        BENCH_THREAD_ROUNDS BENCH_TCP_N BENCH_MEM_N BENCH_CG_N
@@ -139,6 +147,15 @@ LD_LIBRARY_PATH=$B "$BENCH" mem dns "$BENCH_MEM_N" >>"$KV"
 LD_LIBRARY_PATH=$B NSS_DNSCRYPT_CONF=$LAB/es2.conf "$BENCH" mem dnscrypt 0 |
     sed -n 's/^K mem\.dc\./K mem.dcdefault./p' >>"$KV"
 
+step "row 7: dnssec validate vs no, $BENCH_SEC_N warm lookups and $BENCH_SEC_NEW_N new processes per mode"
+mkdir -p "$W/seccache"
+for m in no validate; do
+    printf 'server %s\ncert-cache %s\ncache no\ndnssec %s\ntrust-anchor %s\n' \
+        "$STAMP_SEC" "$W/seccache" "$m" "$SEC_ANCHOR" >"$W/sec-$m.conf"
+done
+LD_LIBRARY_PATH=$B "$BENCH" sec "$BENCH_SEC_N" "$BENCH_SEC_ROUNDS" "$BENCH_SEC_NEW_N" \
+    "$W/sec-no.conf" "$W/sec-validate.conf" a4.lab.test both.lab.test >>"$KV"
+
 if [ "$BENCH_CG_N" -gt 0 ] && command -v valgrind >/dev/null; then
     step "row 6: callgrind, $BENCH_CG_N lookups per mode"
     for m in dnscrypt dns; do
@@ -172,5 +189,6 @@ cp "$KV" "$B/bench/last.kv"
     echo "command: make bench   (B=${B#"$REPO"/} tests/bench/run.sh; BENCH_N=$BENCH_N BENCH_COLD_N=$BENCH_COLD_N" \
          "BENCH_THREADS=$BENCH_THREADS BENCH_THREAD_SECS=$BENCH_THREAD_SECS BENCH_THREAD_ROUNDS=$BENCH_THREAD_ROUNDS" \
          "BENCH_TCP_N=$BENCH_TCP_N BENCH_MEM_N=$BENCH_MEM_N BENCH_CG_N=$BENCH_CG_N" \
-         "BENCH_COLDP_N=$BENCH_COLDP_N BENCH_COSTS_N=$BENCH_COSTS_N)"
+         "BENCH_COLDP_N=$BENCH_COLDP_N BENCH_COSTS_N=$BENCH_COSTS_N" \
+         "BENCH_SEC_N=$BENCH_SEC_N BENCH_SEC_ROUNDS=$BENCH_SEC_ROUNDS BENCH_SEC_NEW_N=$BENCH_SEC_NEW_N)"
 } | tee "$B/bench/last.txt"

@@ -2,13 +2,16 @@
 /* fuzz_strip.c - libFuzzer target for what the DNSSEC wiring does to the
  * bytes of an answer and a query: dc_wire_strip_dnssec (RRSIG, NSEC and
  * NSEC3 taken out, pointers moved), dc_wire_query_dnssec (DO and CD, an
- * OPT record added) and dc_wire_answer_flags.  Whatever comes out must be
+ * OPT record added), dc_wire_answer_flags, and the key and lifetime of a
+ * remembered verdict (dc_secmemo_key, dc_secmemo_lifetime).  Whatever comes out must be
  * no longer than what went in (strip), idempotent, and parse again as far
  * as the original did (the OPT record found again when it was last).
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sodium.h>
+#include "dc_secmemo.h"
 #include "dc_wire.h"
 #include "dc_wire_strip.h"
 
@@ -16,11 +19,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	uint8_t *m;
+	uint8_t *m, key[DC_SECMEMO_KEY];
+	static int init;
 	size_t n, n2;
 
 	if (size > 65535)
 		return 0;
+	if (!init && sodium_init() < 0)
+		abort();
+	init = 1;
+	if (dc_secmemo_key(data, size, key) != 0 && dc_secmemo_lifetime(data, size, 1800000000) != 0)
+		abort();  /* a message without a key is never kept */
 	m = malloc(size + 11 + 1);
 	if (!m)
 		return 0;
