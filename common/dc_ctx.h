@@ -62,6 +62,7 @@ struct dc_ctx {
 	struct dc_sec_result secres;
 	char secname[DC_NAME_MAX + 1];
 	struct dc_secmemo secmemo;          /* verdicts on answers seen */
+	int sec_ready;                      /* object and anchor there, memo read */
 	uintptr_t stack_lo;                 /* this thread's stack, low end */
 	int stack_lo_known;
 	time_t config_checked;

@@ -332,8 +332,8 @@ static dc_status validate_answers(struct dc_lookup *lk, struct dc_question *q,
 	lk->server = tls_last_server = server;
 	tls_last_ctx = lk->ctx;
 	for (int i = 0; i < n; i++)
-		if (q[i].st == DC_EBOGUS)
-			return DC_EBOGUS;
+		if (q[i].st == DC_EBOGUS || q[i].st == DC_EDNSSEC)
+			return q[i].st;
 	return rc;
 }
 

@@ -70,7 +70,8 @@ dc_status dc_lookup_begin(struct dc_lookup *lk);
  * gets its own outcome (q->st).  DC_OK when every question got an answer
  * accepted (whatever its rcode), else the reason the first unanswered one
  * got none; with "dnssec validate", DC_EBOGUS when any answer failed
- * validation (its q->st too; the others keep theirs).  The answers given
+ * validation, DC_EDNSSEC when the validator was needed and could not be
+ * loaded (its q->st too; the others keep theirs).  The answers given
  * have AD set iff they validated secure here, CD as in the caller's
  * message (never the resolver's AD: RFC 6840 5.8, and glibc without
  * trust-ad clears it too). */

@@ -70,10 +70,10 @@ static dc_status ask_name(struct dc_lookup *lk, const char *name, int family,
 		q[i].dnsclass = C_IN;
 	}
 	w = dc_lookup_ask(lk, q, n);
-	if (w == DC_EBOGUS) {
+	if (w == DC_EBOGUS || w == DC_EDNSSEC) {
 		/* One bogus answer of the two fails the name: an attacker
 		 * must not be able to pick which addresses we use. */
-		st = DC_EBOGUS;
+		st = w;
 	} else if (n == 1) {
 		st = q[0].st == DC_OK ? dc_dns_parse_addrs(q[0].ans, q[0].alen,
 							   q[0].type, out) : q[0].st;

@@ -16,7 +16,9 @@
 #include <link.h>
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "dc_secload.h"
@@ -139,4 +141,39 @@ dc_status dc_secload_ops(const struct dc_sec_ops **ops, char *err, size_t errlen
 		return DC_OK;
 	dc_set_err(err, errlen, "%s", g_err);
 	return DC_EDNSSEC;
+}
+
+/* Is there a regular file where dir's object would be?  path gets it. */
+static int exists_in(const char *dir, char *path, size_t cap)
+{
+	struct stat st;
+
+	return object_path(dir, path, cap) == 0 && stat(path, &st) == 0 &&
+	       S_ISREG(st.st_mode);
+}
+
+dc_status dc_secload_present(char *err, size_t errlen)
+{
+	char *dir, *path;
+	int main = 0, e = errno, ok = 0;
+
+	if (g_ops)
+		return DC_OK;
+	dir = malloc(2 * PATH_CAP);
+	if (!dir) {
+		dc_set_err(err, errlen, "out of memory");
+		return DC_EDNSSEC;
+	}
+	path = dir + PATH_CAP;
+	if (own_dir(dir, PATH_CAP, &main) != 0)
+		dc_set_err(err, errlen,
+			   "the DNSSEC validator cannot be found: no path for our own library");
+	else if (!(ok = exists_in(dir, path, PATH_CAP) ||
+			(main && exists_in(DC_LIBDIR "/", path, PATH_CAP))))
+		dc_set_err(err, errlen, "%s: cannot load the DNSSEC validator: no such file%s",
+			   object_path(dir, path, PATH_CAP) == 0 ? path : DC_SEC_OBJECT,
+			   main ? "; nor in " DC_LIBDIR "/" : "");
+	free(dir);
+	errno = e;
+	return ok ? DC_OK : DC_EDNSSEC;
 }

@@ -19,4 +19,11 @@
  * 1").  errno is preserved. */
 dc_status dc_secload_ops(const struct dc_sec_ops **ops, char *err, size_t errlen);
 
+/* Without loading it: DC_OK when the validator is loaded or its object is
+ * where dc_secload_ops would look (a regular file), else DC_EDNSSEC with
+ * the reason in err.  errno is preserved.  The object is loaded only when
+ * an answer must be validated (dc_secval.c), so that a new process whose
+ * answers' verdicts are on disk does not pay for ldns and libcrypto. */
+dc_status dc_secload_present(char *err, size_t errlen);
+
 #endif

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sodium.h>
 
+#include "dc_dnssec.h"
 #include "dc_secmemo.h"
 #include "dc_wire.h"
 
@@ -142,4 +143,42 @@ void dc_secmemo_put(struct dc_secmemo *m, const uint8_t key[DC_SECMEMO_KEY],
 	memcpy(e->key, key, DC_SECMEMO_KEY);
 	e->state = state;
 	e->until = now + (time_t)life;
+}
+
+size_t dc_secmemo_pack(const struct dc_secmemo *m, time_t now,
+		       uint8_t out[DC_SECMEMO_FILE_MAX])
+{
+	size_t o = 5;
+
+	memcpy(out, "DCSM1", 5);
+	for (int i = 0; i < DC_SECMEMO_ENTRIES; i++) {
+		const struct dc_secmemo_entry *e = &m->e[i];
+		uint64_t u = (uint64_t)e->until;
+		if (e->until <= now)
+			continue;
+		memcpy(out + o, e->key, DC_SECMEMO_KEY);
+		for (int b = 0; b < 8; b++)
+			out[o + DC_SECMEMO_KEY + (size_t)b] = (uint8_t)(u >> (56 - 8 * b));
+		out[o + DC_SECMEMO_KEY + 8] = (uint8_t)e->state;
+		o += DC_SECMEMO_REC;
+	}
+	return o;
+}
+
+void dc_secmemo_unpack(struct dc_secmemo *m, const uint8_t *in, size_t len,
+		       time_t now)
+{
+	if (len < 5 || memcmp(in, "DCSM1", 5) != 0 || (len - 5) % DC_SECMEMO_REC != 0)
+		return;
+	for (size_t o = 5; o + DC_SECMEMO_REC <= len; o += DC_SECMEMO_REC) {
+		uint64_t u = 0;
+		int state = in[o + DC_SECMEMO_KEY + 8];
+		for (int b = 0; b < 8; b++)
+			u = u << 8 | in[o + DC_SECMEMO_KEY + (size_t)b];
+		if ((state != DC_SEC_SECURE && state != DC_SEC_INSECURE) || u <= (uint64_t)now ||
+		    u - (uint64_t)now > DC_SECMEMO_MAX_TTL)
+			continue;
+		if (dc_secmemo_get(m, in + o, now) == 0)
+			dc_secmemo_put(m, in + o, state, now, (uint32_t)(u - (uint64_t)now));
+	}
 }

@@ -45,4 +45,18 @@ int dc_secmemo_get(const struct dc_secmemo *m, const uint8_t key[DC_SECMEMO_KEY]
 void dc_secmemo_put(struct dc_secmemo *m, const uint8_t key[DC_SECMEMO_KEY],
 		    int state, time_t now, uint32_t life);
 
+/* The live entries of m as a file's bytes: "DCSM1" then, per entry, the
+ * key, the expiry (64-bit big-endian seconds) and the state (one byte).
+ * Returns the length (at most DC_SECMEMO_FILE_MAX). */
+#define DC_SECMEMO_REC (DC_SECMEMO_KEY + 9)
+#define DC_SECMEMO_FILE_MAX (5 + DC_SECMEMO_ENTRIES * DC_SECMEMO_REC)
+size_t dc_secmemo_pack(const struct dc_secmemo *m, time_t now,
+		       uint8_t out[DC_SECMEMO_FILE_MAX]);
+
+/* Add the entries of such a file to m: only secure and insecure ones
+ * that are live at now and expire within DC_SECMEMO_MAX_TTL; anything
+ * else, or a file that is not one, is ignored. */
+void dc_secmemo_unpack(struct dc_secmemo *m, const uint8_t *in, size_t len,
+		       time_t now);
+
 #endif

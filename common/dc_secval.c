@@ -24,6 +24,8 @@
 #include <signal.h>
 #include <stdint.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -40,17 +42,70 @@
 #define C_IN 1
 #define BLOB_MAX 65536         /* a cached DNSKEY or DS set, at most */
 #define KEY_PREFIX "dnssec-"
+#define DC_SECMEMO_FILE "secmemo.v1"  /* no "dnssec-" key can name it */
 #define DC_SEC_STACK_MIN (64 * 1024) /* validate in place with this much left */
 #define DC_SEC_STACK (256 * 1024)    /* else in a helper thread with this */
 
 _Static_assert(DC_SECINFO_MAX == DC_LOOKUP_MAXQ, "one secinfo per question");
 
+/* The verdicts kept in the cache directories (system, then this user's),
+ * added to the context's once. */
+static void memo_load(struct dc_ctx *c, time_t now)
+{
+	uint8_t *buf = malloc(DC_SECMEMO_FILE_MAX);
+	ssize_t n;
+
+	if (!buf)
+		return;
+	for (int user = 0; user <= 1; user++) {
+		n = dc_cachefile_read(&c->cfg, user, DC_SECMEMO_FILE, buf, DC_SECMEMO_FILE_MAX);
+		if (n > 0)
+			dc_secmemo_unpack(&c->secmemo, buf, (size_t)n, now);
+	}
+	free(buf);
+}
+
+static void memo_save(struct dc_ctx *c, time_t now)
+{
+	uint8_t *buf = malloc(DC_SECMEMO_FILE_MAX);
+
+	if (!buf)
+		return;
+	dc_cachefile_write(&c->cfg, DC_SECMEMO_FILE, buf, dc_secmemo_pack(&c->secmemo, now, buf));
+	free(buf);
+}
+
 dc_status dc_secval_prepare(struct dc_ctx *c)
+{
+	int fd, e;
+
+	if (c->cfg.dnssec != DC_DNSSEC_VALIDATE || c->sec_ready)
+		return DC_OK;
+	if (dc_secload_present(c->secinfo.why, sizeof c->secinfo.why) != DC_OK)
+		return DC_EDNSSEC;
+	e = errno;
+	fd = open(c->cfg.trust_anchor, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0) {
+		dc_set_err(c->secinfo.why, sizeof c->secinfo.why, "trust anchor %s: %s",
+			   c->cfg.trust_anchor, strerror(errno));
+		errno = e;
+		return DC_EDNSSEC;
+	}
+	close(fd);
+	errno = e;
+	memo_load(c, time(NULL));
+	c->sec_ready = 1;
+	return DC_OK;
+}
+
+/* The validator itself, loaded and opened (trust anchor read) when an
+ * answer first needs it; DC_EDNSSEC with the reason in c->secinfo.why. */
+static dc_status open_validator(struct dc_ctx *c)
 {
 	const struct dc_sec_ops *ops;
 	char err[DC_SEC_WHY_MAX];
 
-	if (c->cfg.dnssec != DC_DNSSEC_VALIDATE || c->secv)
+	if (c->secv)
 		return DC_OK;
 	if (dc_secload_ops(&ops, c->secinfo.why, sizeof c->secinfo.why) != DC_OK)
 		return DC_EDNSSEC;
@@ -180,21 +235,28 @@ static int answer_question(const uint8_t *a, size_t alen, char *out, size_t cap,
 }
 
 /* One answer through the validator, or its verdict remembered
- * (dc_secmemo.h) from an identical answer. */
-static void validate_one(struct dc_ctx *c, const struct dc_question *q, int type,
-			 const struct dc_sec_io *io, time_t now)
+ * (dc_secmemo.h) from an identical answer, in memory or on disk.
+ * DC_EDNSSEC when the validator is needed and cannot be had. */
+static dc_status validate_one(struct dc_ctx *c, const struct dc_question *q, int type,
+			      const struct dc_sec_io *io, time_t now)
 {
 	struct dc_sec_result *res = &c->secres;
 	uint8_t key[DC_SECMEMO_KEY];
 	int known = dc_secmemo_key(q->ans, q->alen, key) == 0;
+	uint32_t life;
 
 	memset(res, 0, sizeof *res);
 	if (known && (res->state = dc_secmemo_get(&c->secmemo, key, now)) != 0)
-		return;
+		return DC_OK;
+	if (open_validator(c) != DC_OK)
+		return DC_EDNSSEC;
 	c->secops->validate(c->secv, c->secname, type, q->ans, q->alen, io, now, res);
-	if (known && (res->state == DC_SEC_SECURE || res->state == DC_SEC_INSECURE))
-		dc_secmemo_put(&c->secmemo, key, res->state, now,
-			       dc_secmemo_lifetime(q->ans, q->alen, now));
+	life = dc_secmemo_lifetime(q->ans, q->alen, now);
+	if (known && life && (res->state == DC_SEC_SECURE || res->state == DC_SEC_INSECURE)) {
+		dc_secmemo_put(&c->secmemo, key, res->state, now, life);
+		memo_save(c, now);
+	}
+	return DC_OK;
 }
 
 static void check_answers(struct dc_lookup *lk, struct dc_question *q, int n)
@@ -222,8 +284,12 @@ static void check_answers(struct dc_lookup *lk, struct dc_question *q, int n)
 			/* DNSSEC signs class IN only: nothing to check, and
 			 * nothing to vouch for (no AD). */
 			res->state = DC_SEC_INSECURE;
-		} else {
-			validate_one(c, &q[i], type, &io, now);
+		} else if (validate_one(c, &q[i], type, &io, now) != DC_OK) {
+			free(q[i].ans);
+			q[i].ans = NULL;
+			q[i].alen = 0;
+			q[i].st = DC_EDNSSEC;
+			continue;
 		}
 		if (res->state < DC_SEC_SECURE || res->state > DC_SEC_INDETERMINATE)
 			res->state = DC_SEC_BOGUS;

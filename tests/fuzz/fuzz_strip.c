@@ -3,7 +3,8 @@
  * bytes of an answer and a query: dc_wire_strip_dnssec (RRSIG, NSEC and
  * NSEC3 taken out, pointers moved), dc_wire_query_dnssec (DO and CD, an
  * OPT record added), dc_wire_answer_flags, and the key and lifetime of a
- * remembered verdict (dc_secmemo_key, dc_secmemo_lifetime).  Whatever comes out must be
+ * remembered verdict (dc_secmemo_key, dc_secmemo_lifetime) and the memo
+ * file read back (dc_secmemo_unpack).  Whatever comes out must be
  * no longer than what went in (strip), idempotent, and parse again as far
  * as the original did (the OPT record found again when it was last).
  */
@@ -30,6 +31,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	init = 1;
 	if (dc_secmemo_key(data, size, key) != 0 && dc_secmemo_lifetime(data, size, 1800000000) != 0)
 		abort();  /* a message without a key is never kept */
+	{
+		static struct dc_secmemo memo;
+		dc_secmemo_unpack(&memo, data, size, 1800000000);
+	}
 	m = malloc(size + 11 + 1);
 	if (!m)
 		return 0;

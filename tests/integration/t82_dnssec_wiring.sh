@@ -20,7 +20,9 @@
 #   - the AD bit through the preload library's res_* family (every
 #     function): set for a secure answer, clear for an insecure one and
 #     with "dnssec no"; CD never shown to a caller that did not set it;
-#   - validated key sets go to the certificate cache directory.
+#   - validated key sets, and the verdicts on validated answers, go to the
+#     certificate cache directory; a new process whose answers' verdicts
+#     are kept there does not load the validator.
 set -u
 # shellcheck source=SCRIPTDIR/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -110,6 +112,14 @@ t_ok "the validated DNSKEY set is kept in the cache directory (owned by root, 06
     test -s "$T/cache/dnssec-stub-lab.test." -a "$(stat -c %U:%a "$T/cache/dnssec-stub-lab.test." 2>&1)" = root:644
 out=$(resolve "$TREE" "$C_CACHE" a4.lab.test); rc=$?
 t_eq "a new process with the kept set: secure" "$rc" 0
+t_ok "the verdicts on validated answers are kept there too (secmemo.v1, root, 0644)" \
+    test -s "$T/cache/secmemo.v1" -a "$(stat -c %U:%a "$T/cache/secmemo.v1" 2>&1)" = root:644
+out=$(maps "$TREE" "$C_CACHE" a4.lab.test)
+t_match "a new process whose answers' verdicts are kept: the answer without loading the validator" \
+    "$out" '^gai=0 .*first=127\.20\.0\.1 validator=0 ldns=0$'
+out=$(maps "$TREE" "$C_CACHE" bogus.lab.test)
+t_match "... and a bogus answer, never kept, still loads it and fails" "$out" \
+    '^gai=EAI_AGAIN .* validator=1'
 
 # ---- the AD bit through the res_* family ----------------------------------
 rq() { # CONF CASE

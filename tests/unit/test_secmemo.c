@@ -95,6 +95,43 @@ int main(void)
 	T_EQ_INT(dc_secmemo_get(&memo, k1, now), 0, "full: the oldest entries are replaced");
 	dc_secmemo_put(&memo, k1, DC_SEC_SECURE, now, 100);
 	T_EQ_INT(dc_secmemo_get(&memo, k1, now), DC_SEC_SECURE, "and new ones kept");
+
+	/* The file of a memo: live entries only, read back; bad ones ignored. */
+	{
+		static struct dc_secmemo a, b;
+		static uint8_t f[DC_SECMEMO_FILE_MAX], g[DC_SECMEMO_FILE_MAX];
+		uint8_t k[DC_SECMEMO_KEY];
+		size_t n;
+
+		memset(k, 7, sizeof k);
+		dc_secmemo_put(&a, k1, DC_SEC_SECURE, now, 100);
+		dc_secmemo_put(&a, k, DC_SEC_INSECURE, now, 10);
+		n = dc_secmemo_pack(&a, now, f);
+		T_EQ_INT(n, 5 + 2 * DC_SECMEMO_REC, "two live entries packed");
+		dc_secmemo_unpack(&b, f, n, now + 5);
+		T_OK(dc_secmemo_get(&b, k1, now + 99) == DC_SEC_SECURE &&
+		     dc_secmemo_get(&b, k, now + 9) == DC_SEC_INSECURE &&
+		     dc_secmemo_get(&b, k, now + 10) == 0,
+		     "read back: states and expiries kept");
+		T_EQ_INT(dc_secmemo_pack(&a, now + 10, g), 5 + DC_SECMEMO_REC,
+			 "an expired entry is not packed");
+		memset(&b, 0, sizeof b);
+		dc_secmemo_unpack(&b, f, n, now + 100);
+		T_EQ_INT(dc_secmemo_get(&b, k1, now + 100), 0, "expired entries are not read");
+		memcpy(g, f, n);
+		g[5 + DC_SECMEMO_KEY + 8] = DC_SEC_BOGUS;
+		g[5 + DC_SECMEMO_REC + DC_SECMEMO_KEY + 2] = 0x7f;   /* far future */
+		memset(&b, 0, sizeof b);
+		dc_secmemo_unpack(&b, g, n, now);
+		T_OK(dc_secmemo_get(&b, k1, now) == 0 && dc_secmemo_get(&b, k, now) == 0,
+		     "a bogus state, an expiry past the cap: ignored");
+		memset(&b, 0, sizeof b);
+		dc_secmemo_unpack(&b, f, n - 1, now);
+		T_EQ_INT(dc_secmemo_get(&b, k1, now), 0, "a cut file: ignored");
+		f[0] = 'X';
+		dc_secmemo_unpack(&b, f, n, now);
+		T_EQ_INT(dc_secmemo_get(&b, k1, now), 0, "another magic: ignored");
+	}
 	printf("1..%d\n", t_n);
 	return t_failed ? 1 : 0;
 }
