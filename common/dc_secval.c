@@ -20,15 +20,15 @@
  * validated: a thread unwound in the middle of the validator would leave
  * its state half made.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
-#include <errno.h>
-#include <fcntl.h>
-#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "dc_certcache.h"
 #include "dc_channel.h"

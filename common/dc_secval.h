@@ -27,16 +27,19 @@ struct dc_ctx;
 struct dc_lookup;
 struct dc_question;
 
-/* With "dnssec validate": this thread's validator, opened (trust anchor
- * read) on first use and again after a failure.  DC_OK (also with
- * "dnssec no", when nothing is loaded), or DC_EDNSSEC with the reason in
- * c->secinfo.why. */
+/* With "dnssec validate", once per context (again after a failure): the
+ * validator object is where it is looked for and the trust anchor can be
+ * opened (neither is loaded here: the object is loaded, and the anchor
+ * read, when an answer first needs them), and the verdicts kept on disk
+ * are read.  DC_OK (also with "dnssec no", when nothing is done), or
+ * DC_EDNSSEC with the reason in c->secinfo.why. */
 dc_status dc_secval_prepare(struct dc_ctx *c);
 
 /* Validate each answered question of q (st == DC_OK) at time now: secure
  * and insecure answers stay, with AD set in the answer's header iff
  * secure and CD as in the caller's query; bogus and indeterminate ones
- * are dropped and get st DC_EBOGUS.  Records the outcome in
+ * are dropped and get st DC_EBOGUS (DC_EDNSSEC when the validator could
+ * not be loaded).  Records the outcome in
  * lk->ctx->secinfo.  Runs after the lookup's questions are answered (not
  * inside c-ares), its fetches as nested lookups of lk (same context, same
  * deadline). */

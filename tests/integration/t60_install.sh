@@ -38,6 +38,7 @@ out=$(mk install DESTDIR="$D" PREFIX=/usr 2>&1)
 t_eq "make install DESTDIR PREFIX=/usr: exit 0" "$?" 0
 want="644 /etc/nss-dnscrypt.conf
 644 /lib/$MA/libnss_dnscrypt.so.2
+644 /lib/$MA/nss-dnscrypt/dnssec.so
 644 /lib/$MA/nss-dnscrypt/libdnscrypt-preload.so
 644 /usr/share/man/man1/dnscrypt-lists.1
 644 /usr/share/man/man1/dnscrypt-resolve.1
@@ -49,7 +50,7 @@ want="644 /etc/nss-dnscrypt.conf
 755 /usr/bin/dnscrypt-resolve
 755 /usr/bin/dnscrypt-run
 755 /usr/sbin/nss-dnscrypt-enable"
-t_eq "PREFIX=/usr: the module in /lib/$MA, the tools, the man pages, the configuration" \
+t_eq "PREFIX=/usr: the module in /lib/$MA (the DNSSEC validator in its private directory), the tools, the man pages, the configuration" \
     "$(list "$D")" "$want"
 t_ok "the installed configuration is the shipped, commented one" cmp "$REPO/nss-dnscrypt.conf" "$D/etc/nss-dnscrypt.conf"
 t_match "dnscrypt-run looks for the preload library in /lib/$MA/nss-dnscrypt" \
@@ -65,6 +66,7 @@ D=$T/destdir-local
 mk install DESTDIR="$D" >/dev/null 2>&1
 want="644 /etc/nss-dnscrypt.conf
 644 /usr/local/lib/libnss_dnscrypt.so.2
+644 /usr/local/lib/nss-dnscrypt/dnssec.so
 644 /usr/local/lib/nss-dnscrypt/libdnscrypt-preload.so
 644 /usr/local/share/man/man1/dnscrypt-lists.1
 644 /usr/local/share/man/man1/dnscrypt-resolve.1
