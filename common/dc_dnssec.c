@@ -75,9 +75,9 @@ bad:
 
 /* One RRset of the answer section: signed and chained, and when expanded
  * from a wildcard, the expansion proven. */
-static enum dc_sec_state check_link(struct dc_sec_walk *w, const ldns_pkt *pkt,
-			      const ldns_rdf *owner, ldns_rr_type type,
-			      ldns_rr_list **rrset)
+static enum dc_sec_state check_link(struct dc_sec_walk *w,
+				    const ldns_pkt *pkt, const ldns_rdf *owner,
+				    ldns_rr_type type, ldns_rr_list **rrset)
 {
 	ldns_rr_list *keys = NULL;
 	ldns_rdf *zone = NULL;
@@ -134,24 +134,24 @@ static enum dc_sec_state walk(struct dc_sec_walk *w, const ldns_pkt *pkt,
 		}
 		ldns_rr_list_deep_free(set);
 		set = dc_sec_rrset(ldns_pkt_answer(pkt), cur, LDNS_RR_TYPE_CNAME);
-		if (set != NULL && ldns_rr_list_rr_count(set) > 0 &&
-		    qtype != LDNS_RR_TYPE_CNAME) {
+		if ((dn = find_dname(pkt, cur)) != NULL) {
+			ldns_rr_list_deep_free(set);
+			set = NULL;
+			/* the CNAME synthesized from it is unsigned: skipped
+			 * (RFC 6672 5.3.1) */
+			st = check_link(w, pkt, ldns_rr_owner(dn),
+					LDNS_RR_TYPE_DNAME, &set);
+			if (set != NULL)
+				next = dname_subst(cur, ldns_rr_owner(dn),
+						   ldns_rr_rdf(dn, 0));
+		} else if (set != NULL && ldns_rr_list_rr_count(set) > 0 &&
+			   qtype != LDNS_RR_TYPE_CNAME) {
 			ldns_rr_list_deep_free(set);
 			set = NULL;
 			st = check_link(w, pkt, cur, LDNS_RR_TYPE_CNAME, &set);
 			if (set != NULL)
 				next = ldns_rdf_clone(ldns_rr_rdf(
 					ldns_rr_list_rr(set, 0), 0));
-		} else if ((dn = find_dname(pkt, cur)) != NULL) {
-			ldns_rr_list_deep_free(set);
-			set = NULL;
-			/* the CNAME synthesized from it is unsigned: skipped
-			 * (RFC 6672 5.3.1) */
-			st = check_link(w, pkt, ldns_rr_owner(dn), LDNS_RR_TYPE_DNAME,
-				  &set);
-			if (set != NULL)
-				next = dname_subst(cur, ldns_rr_owner(dn),
-						   ldns_rr_rdf(dn, 0));
 		} else {
 			st = dc_sec_denial_signed(w, pkt, cur, qtype,
 						  ldns_pkt_get_rcode(pkt) ==

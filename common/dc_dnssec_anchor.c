@@ -3,7 +3,7 @@
  * zone file form, one per line or spread over lines in parentheses, ";"
  * comments, "$" directives ignored (as /usr/share/dns/root.key of
  * dns-root-data, or an unbound-anchor/BIND trust-anchor export).  Owners
- * must be absolute.  DNSKEY anchors are turned into SHA-256 DS records,
+ * are absolute ("test" is "test.": there is no $ORIGIN).  DNSKEY anchors are turned into SHA-256 DS records,
  * so the chain code has one kind of anchor; revoked keys (RFC 5011 REVOKE
  * bit) are left out. */
 #include <errno.h>

@@ -106,7 +106,8 @@ static enum dc_sec_state keys_from_ds(struct dc_sec_walk *w, const ldns_rdf *zon
 		if (!dc_sec_is_zone_key(k))
 			continue;
 		for (j = 0; j < ldns_rr_list_rr_count(use); j++)
-			if (ldns_rr_compare_ds(ldns_rr_list_rr(use, j), k)) {
+			if (DC_SEC_CRYPTO_OK(ldns_rr_compare_ds(
+				    ldns_rr_list_rr(use, j), k))) {
 				ldns_rr_list_push_rr(match, ldns_rr_clone(k));
 				break;
 			}
@@ -211,10 +212,12 @@ static enum dc_sec_state start(struct dc_sec_walk *w, const ldns_rdf *target,
 
 /* One step down: is child (one label below zone) a cut?  SECURE with
  * *keys replaced by child's when it is a secure cut, SECURE with *keys
- * unchanged and *is_cut 0 when it is no cut, else INSECURE/BOGUS/... */
+ * unchanged and *is_cut 0 when it is no cut, else INSECURE/BOGUS/...
+ * last_unsigned: child is the owner of unsigned data, which is bogus
+ * whether child exists or not (the caller says why). */
 static enum dc_sec_state step(struct dc_sec_walk *w, const ldns_rdf *zone,
-			      const ldns_rdf *child, ldns_rr_list **keys,
-			      int *is_cut)
+			      const ldns_rdf *child, int last_unsigned,
+			      ldns_rr_list **keys, int *is_cut)
 {
 	char c[LDNS_MAX_DOMAINLEN + 8], z[LDNS_MAX_DOMAINLEN + 8];
 	ldns_rr_list *ds = NULL, *sigs = NULL, *nk = NULL;
@@ -259,10 +262,12 @@ static enum dc_sec_state step(struct dc_sec_walk *w, const ldns_rdf *zone,
 				dc_sec_cache_put(w, child, DC_SEC_C_INSECURE,
 						 NULL, exp);
 				st = DC_SEC_INSECURE;
-			} else if (st == DC_SEC_SECURE && what == DC_SEC_D_NXDOMAIN) {
+			} else if (st == DC_SEC_SECURE && what == DC_SEC_D_NXDOMAIN &&
+				   !last_unsigned) {
 				st = dc_sec_fail(w, DC_SEC_BOGUS, "%s does not exist "
 						 "(proven by %s) but has data", c, z);
-			} else if (st == DC_SEC_SECURE && what != DC_SEC_D_NODATA) {
+			} else if (st == DC_SEC_SECURE && what != DC_SEC_D_NODATA &&
+				   what != DC_SEC_D_NXDOMAIN) {
 				st = dc_sec_fail(w, DC_SEC_BOGUS, "%s DS: no DS and "
 						 "no NSEC/NSEC3 proof from %s", c, z);
 			}
@@ -317,7 +322,7 @@ static enum dc_sec_state descend(struct dc_sec_walk *w, const ldns_rdf *target,
 		child = ancestor(target, n);
 		if (child == NULL)
 			return dc_sec_fail(w, DC_SEC_INDETERMINATE, "out of memory");
-		st = step(w, *zone, child, keys, &is_cut);
+		st = step(w, *zone, child, !want_zone && n == end, keys, &is_cut);
 		if (st != DC_SEC_SECURE) {
 			ldns_rdf_deep_free(child);
 			return st;

@@ -51,10 +51,13 @@ int dc_sec_bitmap_has(const ldns_rdf *bitmap, ldns_rr_type type)
 	return 0;
 }
 
+/* An empty bitmap (an empty non-terminal's NSEC3) has no field. */
 static int has(const ldns_rr *rr, ldns_rr_type t)
 {
-	return dc_sec_bitmap_has(ldns_rr_rdf(rr, ldns_rr_get_type(rr) ==
-						 LDNS_RR_TYPE_NSEC ? 1 : 5), t);
+	const ldns_rdf *b = ldns_rr_rdf(rr, ldns_rr_get_type(rr) ==
+					LDNS_RR_TYPE_NSEC ? 1 : 5);
+
+	return b != NULL && dc_sec_bitmap_has(b, t);
 }
 
 /* A parent-side delegation record: NS without SOA (RFC 6840 4.1). */

@@ -70,8 +70,8 @@ enum dc_sec_state dc_sec_fetch(struct dc_sec_walk *w, const ldns_rdf *name,
  * its accessors assert()). */
 int dc_sec_rr_sane(const ldns_rr *rr)
 {
-	size_t want;
-	size_t i;
+	size_t want, opt = 0; /* the last field may be empty: a type bitmap */
+	size_t i, n = ldns_rr_rd_count(rr);
 
 	if (ldns_rr_get_class(rr) != LDNS_RR_CLASS_IN)
 		return 0;
@@ -79,15 +79,15 @@ int dc_sec_rr_sane(const ldns_rr *rr)
 	case LDNS_RR_TYPE_RRSIG:  want = 9; break;
 	case LDNS_RR_TYPE_DNSKEY: want = 4; break;
 	case LDNS_RR_TYPE_DS:     want = 4; break;
-	case LDNS_RR_TYPE_NSEC:   want = 2; break;
-	case LDNS_RR_TYPE_NSEC3:  want = 6; break;
+	case LDNS_RR_TYPE_NSEC:   want = 2; opt = 1; break;
+	case LDNS_RR_TYPE_NSEC3:  want = 6; opt = 1; break;
 	case LDNS_RR_TYPE_CNAME:  want = 1; break;
 	case LDNS_RR_TYPE_DNAME:  want = 1; break;
 	default:                  return 1;
 	}
-	if (ldns_rr_rd_count(rr) != want)
+	if (n != want && n + opt != want)
 		return 0;
-	for (i = 0; i < want; i++)
+	for (i = 0; i < n; i++)
 		if (ldns_rr_rdf(rr, i) == NULL)
 			return 0;
 	return 1;
@@ -200,7 +200,7 @@ enum dc_sec_state dc_sec_verify(struct dc_sec_walk *w, const ldns_rr_list *rrset
 			continue;
 		}
 		s = ldns_verify_rrsig_keylist_time(rrset, sig, keys, w->now, NULL);
-		if (s == LDNS_STATUS_OK) {
+		if (DC_SEC_CRYPTO_OK(s == LDNS_STATUS_OK)) {
 			uint32_t e = ldns_rdf2native_int32(
 				ldns_rr_rrsig_expiration(sig));
 			*expires = w->now + (int32_t)(e - (uint32_t)w->now);

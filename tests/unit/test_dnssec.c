@@ -4,7 +4,8 @@
  *   .             ECDSA P-256, NSEC: the anchor
  *   test.         Ed25519, NSEC: DS of the signed children, NS only for
  *                 insecure.test., a DS of algorithm 253 only for unsup.test.
- *   lab.test.     ECDSA P-256, NSEC: www, mail, *.wild, alias CNAME www.n3.test.
+ *   lab.test.     ECDSA P-256, NSEC: www, mail, *.wild, alias CNAME www.n3.test.,
+ *                 dn DNAME n3.test.
  *   n3.test.      Ed25519, NSEC3 (0 iterations): www, *.wc
  *   rsa.test.     RSA/SHA-256
  *   expired.test. / future.test.  signatures valid 20..10 days before now /
@@ -19,8 +20,8 @@
 
 #include "t.h"
 #include "dnssec_rig.h"
+#include "dc_dnssec_int.h"
 
-extern const struct dc_sec_ops dc_sec_ops_v1;
 static const struct dc_sec_ops *ops = &dc_sec_ops_v1;
 static struct rig R;
 static char anchor[64];
@@ -85,6 +86,9 @@ static void test_secure(void)
 	EXPECT("host.wild.lab.test.", LDNS_RR_TYPE_A, DC_SEC_SECURE, "secure wildcard (NSEC)");
 	EXPECT("host.wc.n3.test.", LDNS_RR_TYPE_A, DC_SEC_SECURE, "secure wildcard (NSEC3)");
 	EXPECT("alias.lab.test.", LDNS_RR_TYPE_A, DC_SEC_SECURE, "CNAME into another signed zone");
+	EXPECT("www.dn.lab.test.", LDNS_RR_TYPE_A, DC_SEC_SECURE, "DNAME into another signed zone");
+	EXPECT("host.wild.lab.test.", LDNS_RR_TYPE_AAAA, DC_SEC_SECURE, "secure wildcard NODATA (NSEC)");
+	EXPECT("host.wc.n3.test.", LDNS_RR_TYPE_AAAA, DC_SEC_SECURE, "secure wildcard NODATA (NSEC3)");
 	EXPECT("www.rsa.test.", LDNS_RR_TYPE_A, DC_SEC_SECURE, "secure A (RSA/SHA-256)");
 }
 
@@ -108,6 +112,11 @@ static void test_bogus(void)
 	EXPECT_WHY("www.lab.test.", LDNS_RR_TYPE_A, DC_SEC_BOGUS, "www.lab.test. A: missing RRSIG (zone lab.test. is signed)", "RRSIG missing from the answer");
 	EXPECT_WHY("alias.lab.test.", LDNS_RR_TYPE_A, DC_SEC_BOGUS, "alias.lab.test. CNAME: missing RRSIG", "RRSIGs missing from a CNAME chain");
 	R.strip_sigs = 0;
+	R.strip_auth = 1;
+	EXPECT_WHY("nope.lab.test.", LDNS_RR_TYPE_A, DC_SEC_BOGUS, "nope.lab.test. A: NXDOMAIN without a signed NSEC/NSEC3 proof (zone lab.test. is signed)", "NXDOMAIN proof missing");
+	EXPECT_WHY("www.n3.test.", LDNS_RR_TYPE_AAAA, DC_SEC_BOGUS, "NODATA without", "NODATA proof missing (NSEC3)");
+	EXPECT_WHY("host.wild.lab.test.", LDNS_RR_TYPE_A, DC_SEC_BOGUS, "wildcard answer without", "wildcard expansion proof missing");
+	R.strip_auth = 0;
 	R.strip_dnssec = 1;
 	EXPECT_WHY("www.lab.test.", LDNS_RR_TYPE_A, DC_SEC_BOGUS, ". DNSKEY: none", "resolver stripping DNSSEC records");
 	EXPECT("nope.lab.test.", LDNS_RR_TYPE_A, DC_SEC_BOGUS, "stripped NXDOMAIN proof");
