@@ -11,6 +11,20 @@
  *   dc_dnssec_rrset.c  fetches, RRsets and RRSIG checks
  *   dc_dnssec_denial.c NSEC and NSEC3 proofs
  *   dc_dnssec_why.c    states and reasons in words
+ *
+ * ldns (1.8.3, Debian's libldns3) is used for parsing, RRSIG checks
+ * (ldns_verify_rrsig_keylist_time, with the caller's now), DS digests
+ * (ldns_rr_compare_ds, ldns_key_rr2ds) and NSEC3 hashing
+ * (ldns_nsec3_hash_name).  Read in its sources for output, exit and
+ * assert: the library prints only where STDERR_MSGS is defined (Debian's
+ * build does not: libldns.so.3 has no stderr reference) and in its
+ * *_print functions and ldns_nsec_covers_name() (printf on stdout for a
+ * too-long NSEC3 name), which are not called (dc_dnssec_denial.c says
+ * why its proofs are its own); it never exits; its abort() is in
+ * ldns_rbtree code not reached here; its assert()s are in field accessors
+ * (ldns_rdf_data/ldns_rdf_size of NULL, ...), which is why every record
+ * read field by field passes dc_sec_rr_sane() first.  tests/fuzz/
+ * fuzz_dnssec.c runs all of it on arbitrary input.
  */
 #ifndef DC_DNSSEC_INT_H
 #define DC_DNSSEC_INT_H
