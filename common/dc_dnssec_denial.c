@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: ISC */
-/* dc_dnssec_denial.c - NSEC (RFC 4035 5.4, RFC 6840 4.1, 4.3) and NSEC3
- * (RFC 5155 8) proofs of non-existence, of wildcard expansion and of
- * insecure delegations.
+/* dc_dnssec_denial.c - proofs of non-existence, of wildcard expansion and
+ * of insecure delegations: the records (NSEC here, RFC 4035 5.4, RFC 6840
+ * 4.1, 4.3; NSEC3 in dc_dnssec_nsec3.c, RFC 5155 8).
  *
  * The records are ldns's and their signatures are checked with ldns; the
  * proofs are written here rather than with ldns_dnssec_verify_denial*()
@@ -18,19 +18,6 @@
 #include <string.h>
 
 #include "dc_dnssec_int.h"
-
-#define H_MAX 64 /* hash bytes (SHA-1: 20) */
-
-struct proof {
-	ldns_rr *nsec[DC_SEC_MAX_NSEC];
-	size_t nnsec;
-	ldns_rr *nsec3[DC_SEC_MAX_NSEC];
-	size_t nnsec3;
-	uint8_t h3[DC_SEC_MAX_NSEC][H_MAX]; /* owner hash of nsec3[i] */
-	size_t h3len;
-	time_t expires;
-	int over_cap; /* NSEC3 of unknown hash or too many iterations */
-};
 
 /* RFC 4034 4.1.2: window blocks of up to 32 bytes. */
 int dc_sec_bitmap_has(const ldns_rdf *bitmap, ldns_rr_type type)
@@ -52,7 +39,7 @@ int dc_sec_bitmap_has(const ldns_rdf *bitmap, ldns_rr_type type)
 }
 
 /* An empty bitmap (an empty non-terminal's NSEC3) has no field. */
-static int has(const ldns_rr *rr, ldns_rr_type t)
+int dc_sec_has(const ldns_rr *rr, ldns_rr_type t)
 {
 	const ldns_rdf *b = ldns_rr_rdf(rr, ldns_rr_get_type(rr) ==
 					LDNS_RR_TYPE_NSEC ? 1 : 5);
@@ -61,54 +48,15 @@ static int has(const ldns_rr *rr, ldns_rr_type t)
 }
 
 /* A parent-side delegation record: NS without SOA (RFC 6840 4.1). */
-static int delegation(const ldns_rr *rr)
+int dc_sec_delegation(const ldns_rr *rr)
 {
-	return has(rr, LDNS_RR_TYPE_NS) && !has(rr, LDNS_RR_TYPE_SOA);
-}
-
-/* The first label of name, base32hex-decoded (an NSEC3 owner). */
-static size_t b32_label(const ldns_rdf *name, uint8_t *out)
-{
-	const uint8_t *d = ldns_rdf_data(name);
-	int n;
-
-	if (ldns_rdf_size(name) < 2 || d[0] == 0 || d[0] > 63)
-		return 0;
-	n = ldns_b32_pton_extended_hex((const char *)d + 1, d[0], out, H_MAX);
-	return n > 0 ? (size_t)n : 0;
-}
-
-static size_t nsec3_hash(const ldns_rr *p, const ldns_rdf *name, uint8_t *out)
-{
-	const ldns_rdf *salt = ldns_rr_rdf(p, 3);
-	ldns_rdf *h;
-	size_t n;
-
-	if (ldns_rdf_size(salt) < 1 ||
-	    ldns_rdf_data(salt)[0] != ldns_rdf_size(salt) - 1)
-		return 0;
-	h = ldns_nsec3_hash_name(name, ldns_rdf2native_int8(ldns_rr_rdf(p, 0)),
-				 ldns_rdf2native_int16(ldns_rr_rdf(p, 2)),
-				 ldns_rdf_data(salt)[0], ldns_rdf_data(salt) + 1);
-	if (h == NULL)
-		return 0;
-	n = b32_label(h, out);
-	ldns_rdf_deep_free(h);
-	return n;
-}
-
-/* Same hash parameters (algorithm, iterations, salt). */
-static int same_params(const ldns_rr *a, const ldns_rr *b)
-{
-	return ldns_rdf_compare(ldns_rr_rdf(a, 0), ldns_rr_rdf(b, 0)) == 0 &&
-	       ldns_rdf_compare(ldns_rr_rdf(a, 2), ldns_rr_rdf(b, 2)) == 0 &&
-	       ldns_rdf_compare(ldns_rr_rdf(a, 3), ldns_rr_rdf(b, 3)) == 0;
+	return dc_sec_has(rr, LDNS_RR_TYPE_NS) && !dc_sec_has(rr, LDNS_RR_TYPE_SOA);
 }
 
 /* Collects the checked NSEC and NSEC3 records of pkt's authority section. */
 static enum dc_sec_state collect(struct dc_sec_walk *w, const ldns_pkt *pkt,
 				 const ldns_rdf *zone, const ldns_rr_list *keys,
-				 struct proof *p)
+				 struct dc_sec_proof *p)
 {
 	const ldns_rr_list *auth = ldns_pkt_authority(pkt);
 	size_t i, looked = 0;
@@ -159,17 +107,7 @@ static enum dc_sec_state collect(struct dc_sec_walk *w, const ldns_pkt *pkt,
 			p->nsec[p->nnsec++] = rr;
 			continue;
 		}
-		if (ldns_rdf2native_int8(ldns_rr_rdf(rr, 0)) != LDNS_SHA1 ||
-		    ldns_rdf2native_int16(ldns_rr_rdf(rr, 2)) > DC_SEC_MAX_NSEC3_ITER) {
-			p->over_cap = 1; /* RFC 5155 8.1, RFC 9276 3.2 */
-			continue;
-		}
-		if (p->nnsec3 > 0 && !same_params(p->nsec3[0], rr))
-			continue;
-		if (b32_label(ldns_rr_owner(rr), p->h3[p->nnsec3]) != 20 ||
-		    ldns_rdf_size(ldns_rr_rdf(rr, 4)) != 21)
-			continue;
-		p->nsec3[p->nnsec3++] = rr;
+		dc_sec_nsec3_add(p, rr);
 	}
 	return DC_SEC_SECURE;
 }
@@ -186,7 +124,7 @@ static int nsec_covers(const ldns_rr *rr, const ldns_rdf *name)
 	       ldns_dname_compare(name, nx) < 0;
 }
 
-static const ldns_rr *nsec_match(const struct proof *p, const ldns_rdf *name)
+static const ldns_rr *nsec_match(const struct dc_sec_proof *p, const ldns_rdf *name)
 {
 	size_t i;
 
@@ -198,7 +136,7 @@ static const ldns_rr *nsec_match(const struct proof *p, const ldns_rdf *name)
 
 /* A covering NSEC that may speak for name: not the parent side of a
  * delegation above name (RFC 6840 4.1). */
-static const ldns_rr *nsec_cover(const struct proof *p, const ldns_rdf *name)
+static const ldns_rr *nsec_cover(const struct dc_sec_proof *p, const ldns_rdf *name)
 {
 	size_t i;
 
@@ -207,7 +145,7 @@ static const ldns_rr *nsec_cover(const struct proof *p, const ldns_rdf *name)
 
 		if (!nsec_covers(rr, name))
 			continue;
-		if ((delegation(rr) || has(rr, LDNS_RR_TYPE_DNAME)) &&
+		if ((dc_sec_delegation(rr) || dc_sec_has(rr, LDNS_RR_TYPE_DNAME)) &&
 		    ldns_dname_is_subdomain(name, ldns_rr_owner(rr)))
 			continue;
 		return rr;
@@ -234,7 +172,7 @@ static ldns_rdf *common(const ldns_rdf *name, const ldns_rdf *other)
 	return ldns_dname_new_frm_str(".");
 }
 
-static ldns_rdf *wildcard_of(const ldns_rdf *ce)
+ldns_rdf *dc_sec_wildcard_of(const ldns_rdf *ce)
 {
 	ldns_rdf *w = ldns_dname_new_frm_str("*");
 
@@ -245,7 +183,7 @@ static ldns_rdf *wildcard_of(const ldns_rdf *ce)
 	return w;
 }
 
-static enum dc_sec_denial nsec_proof(const struct proof *p,
+static enum dc_sec_denial nsec_proof(const struct dc_sec_proof *p,
 				     const ldns_rdf *name, ldns_rr_type type)
 {
 	const ldns_rr *m = nsec_match(p, name), *c;
@@ -254,9 +192,9 @@ static enum dc_sec_denial nsec_proof(const struct proof *p,
 
 	if (m != NULL) {
 		if (type == LDNS_RR_TYPE_DS)
-			return has(m, LDNS_RR_TYPE_DS) ? DC_SEC_D_BOGUS :
-			       delegation(m) ? DC_SEC_D_INSECURE_CUT : DC_SEC_D_NODATA;
-		if (has(m, type) || has(m, LDNS_RR_TYPE_CNAME) || delegation(m))
+			return dc_sec_has(m, LDNS_RR_TYPE_DS) ? DC_SEC_D_BOGUS :
+			       dc_sec_delegation(m) ? DC_SEC_D_INSECURE_CUT : DC_SEC_D_NODATA;
+		if (dc_sec_has(m, type) || dc_sec_has(m, LDNS_RR_TYPE_CNAME) || dc_sec_delegation(m))
 			return DC_SEC_D_BOGUS;
 		return DC_SEC_D_NODATA;
 	}
@@ -274,12 +212,12 @@ static enum dc_sec_denial nsec_proof(const struct proof *p,
 		ce = ce2;
 		ce2 = NULL;
 	}
-	wc = ce != NULL ? wildcard_of(ce) : NULL;
+	wc = ce != NULL ? dc_sec_wildcard_of(ce) : NULL;
 	if (wc != NULL) {
 		const ldns_rr *wm = nsec_match(p, wc);
 
 		if (wm != NULL) /* the wildcard exists: 4035 5.4 */
-			d = has(wm, type) || has(wm, LDNS_RR_TYPE_CNAME) ?
+			d = dc_sec_has(wm, type) || dc_sec_has(wm, LDNS_RR_TYPE_CNAME) ?
 			    DC_SEC_D_BOGUS : DC_SEC_D_NODATA;
 		else if (nsec_cover(p, wc) != NULL)
 			d = DC_SEC_D_NXDOMAIN;
@@ -290,101 +228,12 @@ static enum dc_sec_denial nsec_proof(const struct proof *p,
 	return d;
 }
 
-/* NSEC3 i matches (hash == owner hash) or covers (owner < hash < next). */
-static int n3_match(const struct proof *p, size_t i, const uint8_t *h)
-{
-	return memcmp(p->h3[i], h, 20) == 0;
-}
-
-static int n3_covers(const struct proof *p, size_t i, const uint8_t *h)
-{
-	const uint8_t *o = p->h3[i];
-	const uint8_t *nx = ldns_rdf_data(ldns_rr_rdf(p->nsec3[i], 4)) + 1;
-
-	if (memcmp(o, h, 20) >= 0)
-		return memcmp(o, nx, 20) >= 0 && memcmp(h, nx, 20) < 0;
-	return memcmp(o, nx, 20) >= 0 || memcmp(h, nx, 20) < 0;
-}
-
-static const ldns_rr *n3_find(const struct proof *p, const ldns_rdf *name,
-			      int cover)
-{
-	uint8_t h[H_MAX];
-	size_t i;
-
-	if (p->nnsec3 == 0 || nsec3_hash(p->nsec3[0], name, h) != 20)
-		return NULL;
-	for (i = 0; i < p->nnsec3; i++)
-		if (cover ? n3_covers(p, i, h) : n3_match(p, i, h))
-			return p->nsec3[i];
-	return NULL;
-}
-
-static enum dc_sec_denial nsec3_proof(const struct proof *p,
-				      const ldns_rdf *name, ldns_rr_type type,
-				      const ldns_rdf *zone)
-{
-	const ldns_rr *m = n3_find(p, name, 0), *c = NULL, *cm = NULL;
-	int n = ldns_dname_label_count(name), k, zl = ldns_dname_label_count(zone);
-	enum dc_sec_denial d = DC_SEC_D_NONE;
-	ldns_rdf *ce = NULL, *nc = NULL, *wc;
-
-	if (m != NULL) { /* RFC 5155 8.5, 8.6 */
-		if (type == LDNS_RR_TYPE_DS)
-			return has(m, LDNS_RR_TYPE_DS) ? DC_SEC_D_BOGUS :
-			       delegation(m) ? DC_SEC_D_INSECURE_CUT : DC_SEC_D_NODATA;
-		if (has(m, type) || has(m, LDNS_RR_TYPE_CNAME) || delegation(m))
-			return DC_SEC_D_BOGUS;
-		return DC_SEC_D_NODATA;
-	}
-	/* closest encloser proof (8.3) */
-	for (k = n - 1; k >= zl && c == NULL; k--) {
-		ldns_rdf_deep_free(ce);
-		ldns_rdf_deep_free(nc);
-		ce = ldns_dname_clone_from(name, (uint16_t)(n - k));
-		nc = ldns_dname_clone_from(name, (uint16_t)(n - k - 1));
-		if (ce == NULL || nc == NULL)
-			goto done;
-		cm = n3_find(p, ce, 0);
-		if (cm == NULL)
-			continue;
-		if (delegation(cm) || has(cm, LDNS_RR_TYPE_DNAME)) {
-			d = DC_SEC_D_BOGUS;
-			goto done;
-		}
-		c = n3_find(p, nc, 1);
-		if (c == NULL)
-			goto done;
-	}
-	if (c == NULL)
-		goto done;
-	if (type == LDNS_RR_TYPE_DS && (ldns_rdf2native_int8(ldns_rr_rdf(c, 1)) & 1)) {
-		d = DC_SEC_D_INSECURE_CUT; /* opt-out span (8.6) */
-		goto done;
-	}
-	wc = wildcard_of(ce);
-	if (wc != NULL) {
-		const ldns_rr *wm = n3_find(p, wc, 0);
-
-		if (wm != NULL) /* wildcard NODATA (8.7) */
-			d = has(wm, type) || has(wm, LDNS_RR_TYPE_CNAME) ?
-			    DC_SEC_D_BOGUS : DC_SEC_D_NODATA;
-		else if (n3_find(p, wc, 1) != NULL)
-			d = DC_SEC_D_NXDOMAIN; /* 8.4 */
-	}
-	ldns_rdf_deep_free(wc);
-done:
-	ldns_rdf_deep_free(ce);
-	ldns_rdf_deep_free(nc);
-	return d;
-}
-
 enum dc_sec_state dc_sec_denial(struct dc_sec_walk *w, const ldns_pkt *pkt,
 				const ldns_rdf *name, ldns_rr_type type,
 				const ldns_rdf *zone, const ldns_rr_list *keys,
 				enum dc_sec_denial *what, time_t *expires)
 {
-	struct proof *p = calloc(1, sizeof(*p));
+	struct dc_sec_proof *p = calloc(1, sizeof(*p));
 	enum dc_sec_state st;
 
 	*what = DC_SEC_D_NONE;
@@ -395,7 +244,7 @@ enum dc_sec_state dc_sec_denial(struct dc_sec_walk *w, const ldns_pkt *pkt,
 		if (p->nnsec > 0)
 			*what = nsec_proof(p, name, type);
 		if (*what == DC_SEC_D_NONE && p->nnsec3 > 0)
-			*what = nsec3_proof(p, name, type, zone);
+			*what = dc_sec_nsec3_proof(p, name, type, zone);
 		if (*what == DC_SEC_D_NONE && p->over_cap)
 			st = DC_SEC_INSECURE;
 		*expires = p->expires;
@@ -465,7 +314,7 @@ enum dc_sec_state dc_sec_wildcard_proof(struct dc_sec_walk *w,
 					const ldns_rr_list *keys)
 {
 	char n[LDNS_MAX_DOMAINLEN + 8];
-	struct proof *p = calloc(1, sizeof(*p));
+	struct dc_sec_proof *p = calloc(1, sizeof(*p));
 	int have = ldns_dname_label_count(qname), ok = 0;
 	ldns_rdf *nc;
 
@@ -476,7 +325,7 @@ enum dc_sec_state dc_sec_wildcard_proof(struct dc_sec_walk *w,
 		ok = 1;
 	if (!ok && labels < have) {
 		nc = ldns_dname_clone_from(qname, (uint16_t)(have - labels - 1));
-		ok = nc != NULL && n3_find(p, nc, 1) != NULL;
+		ok = nc != NULL && dc_sec_nsec3_find(p, nc, 1) != NULL;
 		ldns_rdf_deep_free(nc);
 	}
 	if (!ok && p->over_cap) {

@@ -9,7 +9,8 @@
  *                      in memory and through io->load/io->store
  *   dc_dnssec_chain.c  the chain of trust, from an anchor down to a zone
  *   dc_dnssec_rrset.c  fetches, RRsets and RRSIG checks
- *   dc_dnssec_denial.c NSEC and NSEC3 proofs
+ *   dc_dnssec_denial.c proofs of non-existence: NSEC, and the records
+ *   dc_dnssec_nsec3.c  NSEC3 proofs
  *   dc_dnssec_why.c    states and reasons in words
  *
  * ldns (1.8.3, Debian's libldns3) is used for parsing, RRSIG checks
@@ -140,7 +141,20 @@ enum dc_sec_state dc_sec_signed_rrset(struct dc_sec_walk *w,
 				      ldns_rr_list **rrset_out, int *labels,
 				      ldns_rdf **zone_out);
 
-/* dc_dnssec_denial.c */
+/* dc_dnssec_denial.c and dc_dnssec_nsec3.c */
+#define DC_SEC_H_MAX 64 /* NSEC3 hash bytes (SHA-1: 20) */
+
+/* The checked NSEC and NSEC3 records of one response. */
+struct dc_sec_proof {
+	ldns_rr *nsec[DC_SEC_MAX_NSEC];
+	size_t nnsec;
+	ldns_rr *nsec3[DC_SEC_MAX_NSEC];
+	size_t nnsec3;
+	uint8_t h3[DC_SEC_MAX_NSEC][DC_SEC_H_MAX]; /* owner hash of nsec3[i] */
+	time_t expires;
+	int over_cap; /* NSEC3 of unknown hash or too many iterations */
+};
+
 enum dc_sec_denial {
 	DC_SEC_D_NONE = 0,     /* no (checked) proof */
 	DC_SEC_D_NXDOMAIN,     /* the name does not exist */
@@ -167,6 +181,15 @@ enum dc_sec_state dc_sec_wildcard_proof(struct dc_sec_walk *w,
 					const ldns_rdf *zone,
 					const ldns_rr_list *keys);
 int dc_sec_bitmap_has(const ldns_rdf *bitmap, ldns_rr_type type);
+int dc_sec_has(const ldns_rr *nsec_or_nsec3, ldns_rr_type type);
+int dc_sec_delegation(const ldns_rr *nsec_or_nsec3);
+ldns_rdf *dc_sec_wildcard_of(const ldns_rdf *ce);
+void dc_sec_nsec3_add(struct dc_sec_proof *p, ldns_rr *rr);
+const ldns_rr *dc_sec_nsec3_find(const struct dc_sec_proof *p,
+				 const ldns_rdf *name, int cover);
+enum dc_sec_denial dc_sec_nsec3_proof(const struct dc_sec_proof *p,
+				      const ldns_rdf *name, ldns_rr_type type,
+				      const ldns_rdf *zone);
 
 /* dc_dnssec_why.c */
 __attribute__((format(printf, 3, 4)))

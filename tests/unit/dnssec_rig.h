@@ -124,7 +124,9 @@ static void rig_sign_sets(ldns_rr_list *out, const ldns_rr_list *rrs,
 }
 
 /* NSEC3 (RFC 5155 7.1, no salt, no opt-out) by hand: ldns 1.8.3's
- * ldns_dnssec_zone_sign_nsec3 gives one NSEC3 for the whole zone. */
+ * ldns_dnssec_zone_sign_nsec3 on a zone built with ldns_dnssec_zone_add_rr
+ * (and ldns_zone_sign_nsec3) gives one NSEC3 for the whole zone
+ * (ldns-signzone -n, which reads its zone file otherwise, is right). */
 static void rig_nsec3(ldns_rr_list *out, const ldns_rdf *apex, int iter)
 {
 	ldns_rdf *names[64], *hashes[64];
