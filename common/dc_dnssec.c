@@ -21,8 +21,9 @@ static struct dc_sec_validator *sec_open(const char *anchor_file, char *err,
 		errno = saved;
 		return NULL;
 	}
-	v->anchors = dc_sec_anchor_read(anchor_file != NULL ? anchor_file :
-					DC_SEC_DEFAULT_ANCHOR, err, errlen);
+	v->anchors = dc_sec_anchor_read(
+		anchor_file != NULL ? anchor_file : DC_SEC_DEFAULT_ANCHOR, err,
+		errlen);
 	if (v->anchors == NULL) {
 		free(v);
 		v = NULL;
@@ -75,9 +76,9 @@ bad:
 
 /* One RRset of the answer section: signed and chained, and when expanded
  * from a wildcard, the expansion proven. */
-static enum dc_sec_state check_link(struct dc_sec_walk *w,
-				    const ldns_pkt *pkt, const ldns_rdf *owner,
-				    ldns_rr_type type, ldns_rr_list **rrset)
+static enum dc_sec_state check_link(struct dc_sec_walk *w, const ldns_pkt *pkt,
+				    const ldns_rdf *owner, ldns_rr_type type,
+				    ldns_rr_list **rrset)
 {
 	ldns_rr_list *keys = NULL;
 	ldns_rdf *zone = NULL;
@@ -86,10 +87,12 @@ static enum dc_sec_state check_link(struct dc_sec_walk *w,
 
 	st = dc_sec_signed_rrset(w, ldns_pkt_answer(pkt), owner, type, rrset,
 				 &labels, &zone);
-	if (st == DC_SEC_SECURE && labels >= 0 && labels < dc_sec_labels(owner)) {
+	if (st == DC_SEC_SECURE && labels >= 0 &&
+	    labels < dc_sec_labels(owner)) {
 		st = dc_sec_zone_keys(w, zone, &keys);
 		if (st == DC_SEC_SECURE)
-			st = dc_sec_wildcard_proof(w, pkt, owner, labels, zone, keys);
+			st = dc_sec_wildcard_proof(w, pkt, owner, labels, zone,
+						   keys);
 	}
 	ldns_rr_list_deep_free(keys);
 	ldns_rdf_deep_free(zone);
@@ -129,11 +132,13 @@ static enum dc_sec_state walk(struct dc_sec_walk *w, const ldns_pkt *pkt,
 		if (set != NULL && ldns_rr_list_rr_count(set) > 0) {
 			ldns_rr_list_deep_free(set);
 			set = NULL;
-			state = dc_sec_worse(state, check_link(w, pkt, cur, qtype, &set));
+			state = dc_sec_worse(
+				state, check_link(w, pkt, cur, qtype, &set));
 			goto done;
 		}
 		ldns_rr_list_deep_free(set);
-		set = dc_sec_rrset(ldns_pkt_answer(pkt), cur, LDNS_RR_TYPE_CNAME);
+		set = dc_sec_rrset(ldns_pkt_answer(pkt), cur,
+				   LDNS_RR_TYPE_CNAME);
 		if ((dn = find_dname(pkt, cur)) != NULL) {
 			ldns_rr_list_deep_free(set);
 			set = NULL;
@@ -155,7 +160,7 @@ static enum dc_sec_state walk(struct dc_sec_walk *w, const ldns_pkt *pkt,
 		} else {
 			st = dc_sec_denial_signed(w, pkt, cur, qtype,
 						  ldns_pkt_get_rcode(pkt) ==
-						  LDNS_RCODE_NXDOMAIN);
+							  LDNS_RCODE_NXDOMAIN);
 			state = dc_sec_worse(state, st);
 			goto done;
 		}
@@ -170,9 +175,11 @@ static enum dc_sec_state walk(struct dc_sec_walk *w, const ldns_pkt *pkt,
 		cur = next;
 	}
 	state = cur == NULL ?
-		dc_sec_fail(w, DC_SEC_BOGUS, "cannot follow the CNAME/DNAME chain") :
-		dc_sec_fail(w, DC_SEC_BOGUS, "CNAME/DNAME chain longer than %d",
-			    DC_SEC_MAX_LINKS);
+			dc_sec_fail(w, DC_SEC_BOGUS,
+				    "cannot follow the CNAME/DNAME chain") :
+			dc_sec_fail(w, DC_SEC_BOGUS,
+				    "CNAME/DNAME chain longer than %d",
+				    DC_SEC_MAX_LINKS);
 done:
 	ldns_rr_list_deep_free(set);
 	ldns_rdf_deep_free(cur);
@@ -185,7 +192,7 @@ static void sec_validate(struct dc_sec_validator *v, const char *qname,
 			 struct dc_sec_result *res)
 {
 	int saved = errno;
-	struct dc_sec_walk w = { v, io, now, 0, res };
+	struct dc_sec_walk w = {v, io, now, 0, res};
 	ldns_rdf *q = NULL;
 	ldns_pkt *pkt = NULL;
 	const ldns_rr *qr;
@@ -204,7 +211,8 @@ static void sec_validate(struct dc_sec_validator *v, const char *qname,
 	}
 	q = ldns_dname_new_frm_str(qname);
 	qr = ldns_rr_list_rr(ldns_pkt_question(pkt), 0);
-	if (q == NULL || qr == NULL || ldns_rr_get_type(qr) != (ldns_rr_type)qtype ||
+	if (q == NULL || qr == NULL ||
+	    ldns_rr_get_type(qr) != (ldns_rr_type)qtype ||
 	    ldns_dname_compare(ldns_rr_owner(qr), q) != 0) {
 		res->state = dc_sec_fail(&w, DC_SEC_BOGUS,
 					 "the answer is to another question");
@@ -227,8 +235,7 @@ done:
 	errno = saved;
 }
 
-__attribute__((visibility("default")))
-const struct dc_sec_ops dc_sec_ops_v1 = {
+__attribute__((visibility("default"))) const struct dc_sec_ops dc_sec_ops_v1 = {
 	.abi = DC_SEC_ABI,
 	.open = sec_open,
 	.close = sec_close,

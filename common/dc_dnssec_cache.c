@@ -40,10 +40,12 @@ static int store_key(const ldns_rdf *owner, enum dc_sec_kind k, char *buf,
 
 	for (i = 0; ok && s[i] != '\0'; i++) {
 		s[i] = (char)tolower((unsigned char)s[i]);
-		ok = (s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') ||
-		     s[i] == '.' || s[i] == '-' || s[i] == '_';
+		ok = (s[i] >= 'a' && s[i] <= 'z') ||
+		     (s[i] >= '0' && s[i] <= '9') || s[i] == '.' ||
+		     s[i] == '-' || s[i] == '_';
 	}
-	if (ok && (size_t)snprintf(buf, len, "dnssec-%s-%s", kind_name(k), s) >= len)
+	if (ok &&
+	    (size_t)snprintf(buf, len, "dnssec-%s-%s", kind_name(k), s) >= len)
 		ok = 0;
 	free(s);
 	return ok;
@@ -147,7 +149,7 @@ void dc_sec_cache_put(struct dc_sec_walk *w, const ldns_rdf *owner,
 		      enum dc_sec_kind kind, const ldns_rr_list *rrs,
 		      time_t expires)
 {
-	struct dc_sec_centry e = { 0 };
+	struct dc_sec_centry e = {0};
 	unsigned char *blob = NULL;
 	char key[300];
 	size_t len;
@@ -201,11 +203,12 @@ size_t dc_sec_blob_pack(const struct dc_sec_centry *e, unsigned char **out)
 
 		ldns_buffer_write_u16(b, 0);
 		if (ldns_rr2buffer_wire(b, ldns_rr_list_rr(e->rrs, i),
-					LDNS_SECTION_ANSWER) != LDNS_STATUS_OK ||
+					LDNS_SECTION_ANSWER) !=
+			    LDNS_STATUS_OK ||
 		    ldns_buffer_position(b) - at - 2 > 0xffff)
 			goto done;
-		ldns_buffer_write_u16_at(b, at,
-					 (uint16_t)(ldns_buffer_position(b) - at - 2));
+		ldns_buffer_write_u16_at(
+			b, at, (uint16_t)(ldns_buffer_position(b) - at - 2));
 	}
 	if (!ldns_buffer_status_ok(b))
 		goto done;
@@ -219,8 +222,8 @@ done:
 /* 0 and *e filled when blob is a well-formed, unexpired entry of that
  * owner and kind; -1 otherwise. */
 int dc_sec_blob_unpack(const unsigned char *blob, size_t len,
-		       const ldns_rdf *owner, enum dc_sec_kind kind,
-		       time_t now, struct dc_sec_centry *e)
+		       const ldns_rdf *owner, enum dc_sec_kind kind, time_t now,
+		       struct dc_sec_centry *e)
 {
 	size_t pos = BLOB_HEAD, n, i;
 	uint64_t x = 0;
@@ -252,8 +255,9 @@ int dc_sec_blob_unpack(const unsigned char *blob, size_t len,
 		if (rl > len - pos)
 			goto bad;
 		p2 = 0;
-		if (ldns_wire2rr(&rr, blob + pos, rl, &p2, LDNS_SECTION_ANSWER) !=
-		    LDNS_STATUS_OK || p2 != rl || ldns_rr_get_type(rr) != kind_type(kind) ||
+		if (ldns_wire2rr(&rr, blob + pos, rl, &p2,
+				 LDNS_SECTION_ANSWER) != LDNS_STATUS_OK ||
+		    p2 != rl || ldns_rr_get_type(rr) != kind_type(kind) ||
 		    !dc_sec_rr_sane(rr) ||
 		    ldns_dname_compare(ldns_rr_owner(rr), owner) != 0 ||
 		    !ldns_rr_list_push_rr(e->rrs, rr)) {

@@ -32,7 +32,8 @@ int dc_sec_bitmap_has(const ldns_rdf *bitmap, ldns_rr_type type)
 		if (wl == 0 || wl > 32 || i + 2 + wl > len)
 			return 0;
 		if (d[i] == win)
-			return byte < wl && (d[i + 2 + byte] & (0x80 >> (type & 7)));
+			return byte < wl &&
+			       (d[i + 2 + byte] & (0x80 >> (type & 7)));
 		i += 2 + wl;
 	}
 	return 0;
@@ -41,8 +42,8 @@ int dc_sec_bitmap_has(const ldns_rdf *bitmap, ldns_rr_type type)
 /* An empty bitmap (an empty non-terminal's NSEC3) has no field. */
 int dc_sec_has(const ldns_rr *rr, ldns_rr_type t)
 {
-	const ldns_rdf *b = ldns_rr_rdf(rr, ldns_rr_get_type(rr) ==
-					LDNS_RR_TYPE_NSEC ? 1 : 5);
+	const ldns_rdf *b = ldns_rr_rdf(
+		rr, ldns_rr_get_type(rr) == LDNS_RR_TYPE_NSEC ? 1 : 5);
 
 	return b != NULL && dc_sec_bitmap_has(b, t);
 }
@@ -50,7 +51,8 @@ int dc_sec_has(const ldns_rr *rr, ldns_rr_type t)
 /* A parent-side delegation record: NS without SOA (RFC 6840 4.1). */
 int dc_sec_delegation(const ldns_rr *rr)
 {
-	return dc_sec_has(rr, LDNS_RR_TYPE_NS) && !dc_sec_has(rr, LDNS_RR_TYPE_SOA);
+	return dc_sec_has(rr, LDNS_RR_TYPE_NS) &&
+	       !dc_sec_has(rr, LDNS_RR_TYPE_SOA);
 }
 
 /* Collects the checked NSEC and NSEC3 records of pkt's authority section. */
@@ -63,7 +65,8 @@ static enum dc_sec_state collect(struct dc_sec_walk *w, const ldns_pkt *pkt,
 
 	memset(p, 0, sizeof(*p));
 	p->expires = w->now + DC_SEC_MAX_TTL;
-	for (i = 0; i < ldns_rr_list_rr_count(auth) && looked < 2 * DC_SEC_MAX_NSEC;
+	for (i = 0;
+	     i < ldns_rr_list_rr_count(auth) && looked < 2 * DC_SEC_MAX_NSEC;
 	     i++) {
 		ldns_rr *rr = ldns_rr_list_rr(auth, i);
 		ldns_rr_type t = ldns_rr_get_type(rr);
@@ -76,11 +79,12 @@ static enum dc_sec_state collect(struct dc_sec_walk *w, const ldns_pkt *pkt,
 		    !dc_sec_rr_sane(rr))
 			continue;
 		if (t == LDNS_RR_TYPE_NSEC ? p->nnsec >= DC_SEC_MAX_NSEC :
-		    p->nnsec3 >= DC_SEC_MAX_NSEC)
+					     p->nnsec3 >= DC_SEC_MAX_NSEC)
 			continue;
 		if (t == LDNS_RR_TYPE_NSEC3) {
 			parent = ldns_dname_left_chop(ldns_rr_owner(rr));
-			ok = parent != NULL && ldns_dname_compare(parent, zone) == 0;
+			ok = parent != NULL &&
+			     ldns_dname_compare(parent, zone) == 0;
 			ldns_rdf_deep_free(parent);
 		} else {
 			ok = ldns_dname_compare(ldns_rr_owner(rr), zone) == 0 ||
@@ -91,9 +95,11 @@ static enum dc_sec_state collect(struct dc_sec_walk *w, const ldns_pkt *pkt,
 		looked++;
 		set = dc_sec_rrset(auth, ldns_rr_owner(rr), t);
 		sigs = dc_sec_sigs(auth, ldns_rr_owner(rr), t);
-		ok = set != NULL && sigs != NULL && ldns_rr_list_rr_count(set) == 1 &&
+		ok = set != NULL && sigs != NULL &&
+		     ldns_rr_list_rr_count(set) == 1 &&
 		     dc_sec_verify(w, set, sigs, zone, keys, &exp, &lab) ==
-		     DC_SEC_SECURE && lab == dc_sec_labels(ldns_rr_owner(rr));
+			     DC_SEC_SECURE &&
+		     lab == dc_sec_labels(ldns_rr_owner(rr));
 		ldns_rr_list_deep_free(set);
 		ldns_rr_list_deep_free(sigs);
 		if (!ok)
@@ -120,11 +126,13 @@ static int nsec_covers(const ldns_rr *rr, const ldns_rdf *name)
 
 	if (ldns_dname_compare(o, name) >= 0)
 		return 0;
-	return ldns_dname_compare(o, nx) >= 0 ? 1 :
-	       ldns_dname_compare(name, nx) < 0;
+	return ldns_dname_compare(o, nx) >= 0 ?
+		       1 :
+		       ldns_dname_compare(name, nx) < 0;
 }
 
-static const ldns_rr *nsec_match(const struct dc_sec_proof *p, const ldns_rdf *name)
+static const ldns_rr *nsec_match(const struct dc_sec_proof *p,
+				 const ldns_rdf *name)
 {
 	size_t i;
 
@@ -136,7 +144,8 @@ static const ldns_rr *nsec_match(const struct dc_sec_proof *p, const ldns_rdf *n
 
 /* A covering NSEC that may speak for name: not the parent side of a
  * delegation above name (RFC 6840 4.1). */
-static const ldns_rr *nsec_cover(const struct dc_sec_proof *p, const ldns_rdf *name)
+static const ldns_rr *nsec_cover(const struct dc_sec_proof *p,
+				 const ldns_rdf *name)
 {
 	size_t i;
 
@@ -145,7 +154,8 @@ static const ldns_rr *nsec_cover(const struct dc_sec_proof *p, const ldns_rdf *n
 
 		if (!nsec_covers(rr, name))
 			continue;
-		if ((dc_sec_delegation(rr) || dc_sec_has(rr, LDNS_RR_TYPE_DNAME)) &&
+		if ((dc_sec_delegation(rr) ||
+		     dc_sec_has(rr, LDNS_RR_TYPE_DNAME)) &&
 		    ldns_dname_is_subdomain(name, ldns_rr_owner(rr)))
 			continue;
 		return rr;
@@ -162,7 +172,8 @@ static ldns_rdf *common(const ldns_rdf *name, const ldns_rdf *other)
 	for (; k > 0; k--) {
 		ldns_rdf *a = ldns_dname_clone_from(name, (uint16_t)(n - k));
 		ldns_rdf *b = ldns_dname_clone_from(other, (uint16_t)(m - k));
-		int eq = a != NULL && b != NULL && ldns_dname_compare(a, b) == 0;
+		int eq =
+			a != NULL && b != NULL && ldns_dname_compare(a, b) == 0;
 
 		ldns_rdf_deep_free(b);
 		if (eq)
@@ -193,8 +204,10 @@ static enum dc_sec_denial nsec_proof(const struct dc_sec_proof *p,
 	if (m != NULL) {
 		if (type == LDNS_RR_TYPE_DS)
 			return dc_sec_has(m, LDNS_RR_TYPE_DS) ? DC_SEC_D_BOGUS :
-			       dc_sec_delegation(m) ? DC_SEC_D_INSECURE_CUT : DC_SEC_D_NODATA;
-		if (dc_sec_has(m, type) || dc_sec_has(m, LDNS_RR_TYPE_CNAME) || dc_sec_delegation(m))
+			       dc_sec_delegation(m) ? DC_SEC_D_INSECURE_CUT :
+						      DC_SEC_D_NODATA;
+		if (dc_sec_has(m, type) || dc_sec_has(m, LDNS_RR_TYPE_CNAME) ||
+		    dc_sec_delegation(m))
 			return DC_SEC_D_BOGUS;
 		return DC_SEC_D_NODATA;
 	}
@@ -217,8 +230,10 @@ static enum dc_sec_denial nsec_proof(const struct dc_sec_proof *p,
 		const ldns_rr *wm = nsec_match(p, wc);
 
 		if (wm != NULL) /* the wildcard exists: 4035 5.4 */
-			d = dc_sec_has(wm, type) || dc_sec_has(wm, LDNS_RR_TYPE_CNAME) ?
-			    DC_SEC_D_BOGUS : DC_SEC_D_NODATA;
+			d = dc_sec_has(wm, type) ||
+					    dc_sec_has(wm, LDNS_RR_TYPE_CNAME) ?
+				    DC_SEC_D_BOGUS :
+				    DC_SEC_D_NODATA;
 		else if (nsec_cover(p, wc) != NULL)
 			d = DC_SEC_D_NXDOMAIN;
 	}
@@ -274,7 +289,8 @@ enum dc_sec_state dc_sec_denial_signed(struct dc_sec_walk *w,
 		const ldns_rr *rr = ldns_rr_list_rr(auth, i);
 		ldns_rr_type c;
 
-		if (ldns_rr_get_type(rr) != LDNS_RR_TYPE_RRSIG || !dc_sec_rr_sane(rr))
+		if (ldns_rr_get_type(rr) != LDNS_RR_TYPE_RRSIG ||
+		    !dc_sec_rr_sane(rr))
 			continue;
 		c = ldns_rdf2rr_type(ldns_rr_rrsig_typecovered(rr));
 		if (c == LDNS_RR_TYPE_NSEC || c == LDNS_RR_TYPE_NSEC3)
@@ -283,25 +299,32 @@ enum dc_sec_state dc_sec_denial_signed(struct dc_sec_walk *w,
 	dc_sec_name(name, n, sizeof(n));
 	t = dc_sec_type(type, tb, sizeof(tb));
 	if (signer == NULL)
-		return dc_sec_unsigned(w, name, type, nxdomain ?
-				       "NXDOMAIN without a signed NSEC/NSEC3 proof" :
-				       "NODATA without a signed NSEC/NSEC3 proof");
+		return dc_sec_unsigned(
+			w, name, type,
+			nxdomain ?
+				"NXDOMAIN without a signed NSEC/NSEC3 proof" :
+				"NODATA without a signed NSEC/NSEC3 proof");
 	if (!ldns_dname_is_subdomain(name, signer) &&
 	    ldns_dname_compare(name, signer) != 0)
-		return dc_sec_fail(w, DC_SEC_BOGUS, "%s %s: denial signed by a "
-				   "zone not above it", n, t);
+		return dc_sec_fail(w, DC_SEC_BOGUS,
+				   "%s %s: denial signed by a "
+				   "zone not above it",
+				   n, t);
 	st = dc_sec_zone_keys(w, signer, &keys);
 	if (st == DC_SEC_SECURE)
-		st = dc_sec_denial(w, pkt, name, type, signer, keys, &what, &exp);
+		st = dc_sec_denial(w, pkt, name, type, signer, keys, &what,
+				   &exp);
 	ldns_rr_list_deep_free(keys);
 	if (st != DC_SEC_SECURE)
 		return st;
 	if (what == (nxdomain ? DC_SEC_D_NXDOMAIN : DC_SEC_D_NODATA))
 		return DC_SEC_SECURE;
-	if (!nxdomain && type == LDNS_RR_TYPE_DS && what == DC_SEC_D_INSECURE_CUT)
+	if (!nxdomain && type == LDNS_RR_TYPE_DS &&
+	    what == DC_SEC_D_INSECURE_CUT)
 		return DC_SEC_SECURE;
-	return dc_sec_fail(w, DC_SEC_BOGUS, "%s %s: %s not proven by NSEC/NSEC3",
-			   n, t, nxdomain ? "NXDOMAIN" : "NODATA");
+	return dc_sec_fail(w, DC_SEC_BOGUS,
+			   "%s %s: %s not proven by NSEC/NSEC3", n, t,
+			   nxdomain ? "NXDOMAIN" : "NODATA");
 }
 
 /* An answer expanded from a wildcard (RRSIG labels < owner labels): the
@@ -324,7 +347,8 @@ enum dc_sec_state dc_sec_wildcard_proof(struct dc_sec_walk *w,
 	if (nsec_match(p, qname) == NULL && nsec_cover(p, qname) != NULL)
 		ok = 1;
 	if (!ok && labels < have) {
-		nc = ldns_dname_clone_from(qname, (uint16_t)(have - labels - 1));
+		nc = ldns_dname_clone_from(qname,
+					   (uint16_t)(have - labels - 1));
 		ok = nc != NULL && dc_sec_nsec3_find(p, nc, 1) != NULL;
 		ldns_rdf_deep_free(nc);
 	}
@@ -335,7 +359,8 @@ enum dc_sec_state dc_sec_wildcard_proof(struct dc_sec_walk *w,
 	free(p);
 	if (ok)
 		return DC_SEC_SECURE;
-	return dc_sec_fail(w, DC_SEC_BOGUS, "%s: wildcard answer without an "
+	return dc_sec_fail(w, DC_SEC_BOGUS,
+			   "%s: wildcard answer without an "
 			   "NSEC/NSEC3 proof that the name does not exist",
 			   dc_sec_name(qname, n, sizeof(n)));
 }

@@ -128,7 +128,8 @@ ldns_rr_list *dc_sec_sigs(const ldns_rr_list *sect, const ldns_rdf *owner,
 			  ldns_rr_type type);
 int dc_sec_alg_supported(unsigned alg);
 int dc_sec_is_zone_key(const ldns_rr *dnskey);
-enum dc_sec_state dc_sec_verify(struct dc_sec_walk *w, const ldns_rr_list *rrset,
+enum dc_sec_state dc_sec_verify(struct dc_sec_walk *w,
+				const ldns_rr_list *rrset,
 				const ldns_rr_list *sigs, const ldns_rdf *zone,
 				const ldns_rr_list *keys, time_t *expires,
 				int *labels);

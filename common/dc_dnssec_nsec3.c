@@ -31,7 +31,8 @@ static size_t nsec3_hash(const ldns_rr *p, const ldns_rdf *name, uint8_t *out)
 		return 0;
 	h = ldns_nsec3_hash_name(name, ldns_rdf2native_int8(ldns_rr_rdf(p, 0)),
 				 ldns_rdf2native_int16(ldns_rr_rdf(p, 2)),
-				 ldns_rdf_data(salt)[0], ldns_rdf_data(salt) + 1);
+				 ldns_rdf_data(salt)[0],
+				 ldns_rdf_data(salt) + 1);
 	if (h == NULL)
 		return 0;
 	n = b32_label(h, out);
@@ -84,8 +85,8 @@ static int n3_covers(const struct dc_sec_proof *p, size_t i, const uint8_t *h)
 	return memcmp(o, nx, 20) >= 0 || memcmp(h, nx, 20) < 0;
 }
 
-const ldns_rr *dc_sec_nsec3_find(const struct dc_sec_proof *p, const ldns_rdf *name,
-			      int cover)
+const ldns_rr *dc_sec_nsec3_find(const struct dc_sec_proof *p,
+				 const ldns_rdf *name, int cover)
 {
 	uint8_t h[DC_SEC_H_MAX];
 	size_t i;
@@ -103,15 +104,18 @@ enum dc_sec_denial dc_sec_nsec3_proof(const struct dc_sec_proof *p,
 				      const ldns_rdf *zone)
 {
 	const ldns_rr *m = dc_sec_nsec3_find(p, name, 0), *c = NULL, *cm = NULL;
-	int n = ldns_dname_label_count(name), k, zl = ldns_dname_label_count(zone);
+	int n = ldns_dname_label_count(name), k,
+	    zl = ldns_dname_label_count(zone);
 	enum dc_sec_denial d = DC_SEC_D_NONE;
 	ldns_rdf *ce = NULL, *nc = NULL, *wc;
 
 	if (m != NULL) { /* RFC 5155 8.5, 8.6 */
 		if (type == LDNS_RR_TYPE_DS)
 			return dc_sec_has(m, LDNS_RR_TYPE_DS) ? DC_SEC_D_BOGUS :
-			       dc_sec_delegation(m) ? DC_SEC_D_INSECURE_CUT : DC_SEC_D_NODATA;
-		if (dc_sec_has(m, type) || dc_sec_has(m, LDNS_RR_TYPE_CNAME) || dc_sec_delegation(m))
+			       dc_sec_delegation(m) ? DC_SEC_D_INSECURE_CUT :
+						      DC_SEC_D_NODATA;
+		if (dc_sec_has(m, type) || dc_sec_has(m, LDNS_RR_TYPE_CNAME) ||
+		    dc_sec_delegation(m))
 			return DC_SEC_D_BOGUS;
 		return DC_SEC_D_NODATA;
 	}
@@ -126,7 +130,8 @@ enum dc_sec_denial dc_sec_nsec3_proof(const struct dc_sec_proof *p,
 		cm = dc_sec_nsec3_find(p, ce, 0);
 		if (cm == NULL)
 			continue;
-		if (dc_sec_delegation(cm) || dc_sec_has(cm, LDNS_RR_TYPE_DNAME)) {
+		if (dc_sec_delegation(cm) ||
+		    dc_sec_has(cm, LDNS_RR_TYPE_DNAME)) {
 			d = DC_SEC_D_BOGUS;
 			goto done;
 		}
@@ -136,7 +141,8 @@ enum dc_sec_denial dc_sec_nsec3_proof(const struct dc_sec_proof *p,
 	}
 	if (c == NULL)
 		goto done;
-	if (type == LDNS_RR_TYPE_DS && (ldns_rdf2native_int8(ldns_rr_rdf(c, 1)) & 1)) {
+	if (type == LDNS_RR_TYPE_DS &&
+	    (ldns_rdf2native_int8(ldns_rr_rdf(c, 1)) & 1)) {
 		d = DC_SEC_D_INSECURE_CUT; /* opt-out span (8.6) */
 		goto done;
 	}
@@ -145,8 +151,10 @@ enum dc_sec_denial dc_sec_nsec3_proof(const struct dc_sec_proof *p,
 		const ldns_rr *wm = dc_sec_nsec3_find(p, wc, 0);
 
 		if (wm != NULL) /* wildcard NODATA (8.7) */
-			d = dc_sec_has(wm, type) || dc_sec_has(wm, LDNS_RR_TYPE_CNAME) ?
-			    DC_SEC_D_BOGUS : DC_SEC_D_NODATA;
+			d = dc_sec_has(wm, type) ||
+					    dc_sec_has(wm, LDNS_RR_TYPE_CNAME) ?
+				    DC_SEC_D_BOGUS :
+				    DC_SEC_D_NODATA;
 		else if (dc_sec_nsec3_find(p, wc, 1) != NULL)
 			d = DC_SEC_D_NXDOMAIN; /* 8.4 */
 	}
@@ -156,4 +164,3 @@ done:
 	ldns_rdf_deep_free(nc);
 	return d;
 }
-

@@ -59,8 +59,10 @@ void dc_sec_time(uint32_t t, time_t now, char *buf, size_t len)
 enum dc_sec_state dc_sec_worse(enum dc_sec_state a, enum dc_sec_state b)
 {
 	static const int rank[] = {
-		[DC_SEC_SECURE] = 0, [DC_SEC_INSECURE] = 1,
-		[DC_SEC_INDETERMINATE] = 2, [DC_SEC_BOGUS] = 3,
+		[DC_SEC_SECURE] = 0,
+		[DC_SEC_INSECURE] = 1,
+		[DC_SEC_INDETERMINATE] = 2,
+		[DC_SEC_BOGUS] = 3,
 	};
 
 	return rank[b] > rank[a] ? b : a;
