@@ -38,6 +38,7 @@ static void sec_close(struct dc_sec_validator *v)
 
 	if (v != NULL) {
 		dc_sec_cache_free(v);
+		dc_sec_memo_free(v);
 		ldns_rr_list_deep_free(v->anchors);
 		free(v);
 	}

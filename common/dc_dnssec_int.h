@@ -9,6 +9,7 @@
  *                      in memory and through io->load/io->store
  *   dc_dnssec_chain.c  the chain of trust, from an anchor down to a zone
  *   dc_dnssec_rrset.c  fetches, RRsets and RRSIG checks
+ *   dc_dnssec_memo.c   signatures already checked
  *   dc_dnssec_denial.c proofs of non-existence: NSEC, and the records
  *   dc_dnssec_nsec3.c  NSEC3 proofs
  *   dc_dnssec_why.c    states and reasons in words
@@ -46,6 +47,7 @@
 #define DC_SEC_MAX_NSEC3_ITER 150
 #define DC_SEC_MAX_TTL    86400 /* a validated set is kept at most a day */
 #define DC_SEC_CACHE_MAX  256
+#define DC_SEC_MEMO_MAX   64 /* signatures already checked */
 
 /* Fuzzing builds (tests/fuzz/run.sh defines DC_FUZZING) make every check
  * but accept signatures and DS digests that do not match, so that the
@@ -69,10 +71,14 @@ struct dc_sec_centry {
 	time_t expires;
 };
 
+struct dc_sec_memo;
+
 struct dc_sec_validator {
 	ldns_rr_list *anchors; /* DS form (DNSKEY anchors are digested) */
 	struct dc_sec_centry *cache;
 	size_t ncache;
+	struct dc_sec_memo *memo;
+	size_t nmemo, memo_next;
 };
 
 /* One validate() call. */
@@ -141,6 +147,15 @@ enum dc_sec_state dc_sec_signed_rrset(struct dc_sec_walk *w,
 				      const ldns_rdf *owner, ldns_rr_type type,
 				      ldns_rr_list **rrset_out, int *labels,
 				      ldns_rdf **zone_out);
+
+/* dc_dnssec_memo.c: 1 (and *expires) when sig was checked over rrset with
+ * one of keys before and still holds at w->now. */
+int dc_sec_memo_hit(struct dc_sec_walk *w, const ldns_rr_list *rrset,
+		    const ldns_rr *sig, const ldns_rr_list *keys,
+		    time_t *expires);
+void dc_sec_memo_put(struct dc_sec_walk *w, const ldns_rr_list *rrset,
+		     const ldns_rr *sig, const ldns_rr *key, time_t expires);
+void dc_sec_memo_free(struct dc_sec_validator *v);
 
 /* dc_dnssec_denial.c and dc_dnssec_nsec3.c */
 #define DC_SEC_H_MAX 64 /* NSEC3 hash bytes (SHA-1: 20) */

@@ -186,6 +186,7 @@ enum dc_sec_state dc_sec_verify(struct dc_sec_walk *w,
 	char when[40], why[2 * LDNS_MAX_DOMAINLEN];
 	const ldns_rr *first = ldns_rr_list_rr(rrset, 0);
 	size_t i, tried = 0;
+	ldns_rr_list *good;
 	ldns_status s;
 
 	dc_sec_name(ldns_rr_owner(first), n, sizeof(n));
@@ -211,16 +212,29 @@ enum dc_sec_state dc_sec_verify(struct dc_sec_walk *w,
 				 lab);
 			continue;
 		}
+		if (dc_sec_memo_hit(w, rrset, sig, keys, expires)) {
+			if (labels != NULL)
+				*labels = lab;
+			return DC_SEC_SECURE;
+		}
+		good = ldns_rr_list_new();
 		s = ldns_verify_rrsig_keylist_time(rrset, sig, keys, w->now,
-						   NULL);
+						   good);
 		if (DC_SEC_CRYPTO_OK(s == LDNS_STATUS_OK)) {
 			uint32_t e = ldns_rdf2native_int32(
 				ldns_rr_rrsig_expiration(sig));
 			*expires = w->now + (int32_t)(e - (uint32_t)w->now);
 			if (labels != NULL)
 				*labels = lab;
+			if (ldns_rr_list_rr_count(good) > 0)
+				dc_sec_memo_put(w, rrset, sig,
+						ldns_rr_list_rr(good, 0),
+						dc_sec_set_expiry(w, rrset,
+								  *expires));
+			ldns_rr_list_free(good); /* keys' records */
 			return DC_SEC_SECURE;
 		}
+		ldns_rr_list_free(good);
 		if (s == LDNS_STATUS_CRYPTO_SIG_EXPIRED) {
 			dc_sec_time(ldns_rdf2native_int32(
 					    ldns_rr_rrsig_expiration(sig)),

@@ -168,6 +168,7 @@ static void validate(const uint8_t *data, size_t size)
 	dc_sec_ops_v1.validate(&v, qname != NULL ? qname : "www.lab.test.",
 			       qtype, f.p[0], f.len[0], &io, 1800000060, &res);
 	dc_sec_cache_free(&v);
+	dc_sec_memo_free(&v);
 	ldns_rr_list_deep_free(v.anchors);
 	free(qname);
 	free(f.blob);

@@ -162,6 +162,29 @@ static void test_cache(void)
 		      RIG_T0 + 2 * 3600, &res);
 	T_OK(res.state == DC_SEC_SECURE && R.fetches > before,
 	     "after the TTL: fetched again (%d)", R.fetches - before);
+	/* signatures already checked: not over another RRset, nor after
+	 * they expire */
+	R.tamper = 1;
+	free(ans);
+	ans = rig_wire(&R, "www.lab.test.", LDNS_RR_TYPE_A, &len);
+	R.tamper = 0;
+	ops->validate(v2, "www.lab.test.", LDNS_RR_TYPE_A, ans, len, &io,
+		      RIG_T0 + 2 * 3600, &res);
+	T_OK(res.state == DC_SEC_BOGUS, "warm, then altered rdata: bogus (%s)",
+	     res.why);
+	free(ans);
+	ans = rig_wire(&R, "www.lab.test.", LDNS_RR_TYPE_A, &len);
+	ops->validate(v2, "www.lab.test.", LDNS_RR_TYPE_A, ans, len, &io,
+		      RIG_T0 + 2 * 3600, &res);
+	T_EQ_INT(res.state, DC_SEC_SECURE, "  ... and the real one secure again");
+	ops->validate(v2, "www.lab.test.", LDNS_RR_TYPE_A, ans, len, &io,
+		      RIG_T0 - 2 * RIG_DAY, &res);
+	T_OK(res.state == DC_SEC_BOGUS && strstr(res.why, "not yet") != NULL,
+	     "warm, a clock two days earlier: bogus (%s)", res.why);
+	ops->validate(v2, "www.lab.test.", LDNS_RR_TYPE_A, ans, len, &io,
+		      RIG_T0 + 31 * RIG_DAY, &res);
+	T_OK(res.state == DC_SEC_BOGUS && strstr(res.why, "expired") != NULL,
+	     "warm, a month later: bogus (%s)", res.why);
 	free(ans);
 	ans = rig_wire(&R, "www.insecure.test.", LDNS_RR_TYPE_A, &len);
 	ops->validate(v2, "www.insecure.test.", LDNS_RR_TYPE_A, ans, len, &io,
