@@ -319,6 +319,8 @@ enum dc_sec_state dc_sec_denial_signed(struct dc_sec_walk *w,
 		return st;
 	if (what == (nxdomain ? DC_SEC_D_NXDOMAIN : DC_SEC_D_NODATA))
 		return DC_SEC_SECURE;
+	if (nxdomain && what == DC_SEC_D_INSECURE)
+		return DC_SEC_INSECURE;
 	if (!nxdomain && type == LDNS_RR_TYPE_DS &&
 	    what == DC_SEC_D_INSECURE_CUT)
 		return DC_SEC_SECURE;
@@ -339,6 +341,7 @@ enum dc_sec_state dc_sec_wildcard_proof(struct dc_sec_walk *w,
 	char n[LDNS_MAX_DOMAINLEN + 8];
 	struct dc_sec_proof *p = calloc(1, sizeof(*p));
 	int have = ldns_dname_label_count(qname), ok = 0;
+	const ldns_rr *c;
 	ldns_rdf *nc;
 
 	if (p == NULL)
@@ -349,8 +352,13 @@ enum dc_sec_state dc_sec_wildcard_proof(struct dc_sec_walk *w,
 	if (!ok && labels < have) {
 		nc = ldns_dname_clone_from(qname,
 					   (uint16_t)(have - labels - 1));
-		ok = nc != NULL && dc_sec_nsec3_find(p, nc, 1) != NULL;
+		c = nc != NULL ? dc_sec_nsec3_find(p, nc, 1) : NULL;
+		ok = c != NULL;
 		ldns_rdf_deep_free(nc);
+		if (c != NULL && (ldns_rdf2native_int8(ldns_rr_rdf(c, 1)) & 1)) {
+			free(p); /* opt-out: RFC 5155 8.8 */
+			return DC_SEC_INSECURE;
+		}
 	}
 	if (!ok && p->over_cap) {
 		free(p);

@@ -177,6 +177,7 @@ enum dc_sec_denial {
 	DC_SEC_D_NODATA,       /* the name exists, not the type */
 	DC_SEC_D_INSECURE_CUT, /* DS: an unsigned delegation (NS, no DS) or
 	                        * NSEC3 opt-out span, or NSEC3 over the cap */
+	DC_SEC_D_INSECURE,     /* NXDOMAIN over an NSEC3 opt-out span */
 	DC_SEC_D_BOGUS         /* a proof that contradicts the question */
 };
 /* The NSEC/NSEC3 records of pkt's authority section signed by zone

@@ -156,7 +156,11 @@ enum dc_sec_denial dc_sec_nsec3_proof(const struct dc_sec_proof *p,
 				    DC_SEC_D_BOGUS :
 				    DC_SEC_D_NODATA;
 		else if (dc_sec_nsec3_find(p, wc, 1) != NULL)
-			d = DC_SEC_D_NXDOMAIN; /* 8.4 */
+			/* 8.4; under opt-out, the name may be an unsigned
+			 * delegation left out of the chain (RFC 7129 5.1) */
+			d = ldns_rdf2native_int8(ldns_rr_rdf(c, 1)) & 1 ?
+				    DC_SEC_D_INSECURE :
+				    DC_SEC_D_NXDOMAIN;
 	}
 	ldns_rdf_deep_free(wc);
 done:

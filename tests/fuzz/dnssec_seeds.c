@@ -91,6 +91,9 @@ int main(int argc, char **argv)
 	one(argv[1], "unsupported", anchor, "www.unsup.test.", LDNS_RR_TYPE_A);
 	one(argv[1], "rsa", anchor, "www.rsa.test.", LDNS_RR_TYPE_A);
 	one(argv[1], "nsec3_many", anchor, "nope.many.test.", LDNS_RR_TYPE_A);
+	one(argv[1], "optout", anchor, "www.unsigned.oo.test.", LDNS_RR_TYPE_A);
+	one(argv[1], "optout_nx", anchor, "nope.oo.test.", LDNS_RR_TYPE_A);
+	one(argv[1], "dname", anchor, "www.dn.lab.test.", LDNS_RR_TYPE_A);
 	/* an anchor file */
 	f = fopen(anchor, "rb");
 	rlen = 0;

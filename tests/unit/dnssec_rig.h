@@ -123,21 +123,49 @@ static void rig_sign_sets(ldns_rr_list *out, const ldns_rr_list *rrs,
 	}
 }
 
-/* NSEC3 (RFC 5155 7.1, no salt, no opt-out) by hand: ldns 1.8.3's
+/* An owner with NS and no DS below the apex: an unsigned delegation. */
+static int rig_unsigned_cut(const ldns_rr_list *rrs, const ldns_rdf *o,
+			    const ldns_rdf *apex)
+{
+	size_t i;
+	int ns = 0, ds = 0;
+
+	for (i = 0; i < ldns_rr_list_rr_count(rrs); i++) {
+		const ldns_rr *rr = ldns_rr_list_rr(rrs, i);
+
+		if (ldns_dname_compare(ldns_rr_owner(rr), o) != 0)
+			continue;
+		ns |= ldns_rr_get_type(rr) == LDNS_RR_TYPE_NS;
+		ds |= ldns_rr_get_type(rr) == LDNS_RR_TYPE_DS;
+	}
+	return ns && !ds && ldns_dname_compare(o, apex) != 0;
+}
+
+/* RIG_OPTOUT in rig_zone's nsec3: NSEC3 opt-out (RFC 5155 6), unsigned
+ * delegations left out of the chain. */
+#define RIG_OPTOUT 0x10000
+
+/* NSEC3 (RFC 5155 7.1, no salt) by hand: ldns 1.8.3's
  * ldns_dnssec_zone_sign_nsec3 on a zone built with ldns_dnssec_zone_add_rr
  * (and ldns_zone_sign_nsec3) gives one NSEC3 for the whole zone
  * (ldns-signzone -n, which reads its zone file otherwise, is right). */
 static void rig_nsec3(ldns_rr_list *out, const ldns_rdf *apex, int iter)
 {
+	int optout = (iter & RIG_OPTOUT) != 0;
 	ldns_rdf *names[64], *hashes[64];
 	char text[2048], *h, *nh, *a = ldns_rdf2str(apex);
 	size_t n = 0, i, j, k;
 	ldns_rr *rr;
 
+	iter &= ~RIG_OPTOUT;
 	/* every owner and empty non-terminal */
 	for (i = 0; i < ldns_rr_list_rr_count(out); i++) {
 		ldns_rdf *o = ldns_rdf_clone(ldns_rr_owner(ldns_rr_list_rr(out, i)));
 
+		if (optout && rig_unsigned_cut(out, o, apex)) {
+			ldns_rdf_deep_free(o);
+			continue;
+		}
 		while (o != NULL) {
 			int have = 0;
 
@@ -168,8 +196,8 @@ static void rig_nsec3(ldns_rr_list *out, const ldns_rdf *apex, int iter)
 		h = ldns_rdf2str(hashes[i]);
 		nh = ldns_rdf2str(hashes[next]);
 		nh[strlen(nh) - 1] = '\0';
-		snprintf(text, sizeof(text), "%s%s 300 IN NSEC3 1 0 %d - %s", h, a,
-			 iter, nh);
+		snprintf(text, sizeof(text), "%s%s 300 IN NSEC3 1 %d %d - %s", h, a,
+			 optout, iter, nh);
 		for (k = 0; k < ldns_rr_list_rr_count(out); k++) {
 			ldns_rr *x = ldns_rr_list_rr(out, k);
 			char *t;
@@ -637,6 +665,11 @@ static void rig_world(struct rig *r)
 		"www.n3.test. IN A 192.0.2.3\n"
 		"*.wc.n3.test. IN A 192.0.2.9\n",
 		rig_key_w("n3.test.", LDNS_SIGN_ED25519, -1, 30), 0));
+	ds[n++] = rig_ds_text(rig_zone(r, "oo.test.",
+		"www.oo.test. IN A 192.0.2.15\n"
+		"unsigned.oo.test. IN NS ns.unsigned.oo.test.\n",
+		rig_key_w("oo.test.", LDNS_SIGN_ECDSAP256SHA256, -1, 30),
+		RIG_OPTOUT));
 	ds[n++] = rig_ds_text(rig_zone(r, "rsa.test.",
 		"www.rsa.test. IN A 192.0.2.8\n",
 		rig_key_w("rsa.test.", LDNS_SIGN_RSASHA256, -1, 30), -1));
@@ -661,11 +694,13 @@ static void rig_world(struct rig *r)
 	rig_zone(r, "insecure.test.", "www.insecure.test. IN A 192.0.2.5\n",
 		 NULL, -1);
 	rig_zone(r, "unsup.test.", "www.unsup.test. IN A 192.0.2.6\n", NULL, -1);
+	rig_zone(r, "unsigned.oo.test.", "www.unsigned.oo.test. IN A 192.0.2.14\n",
+		 NULL, -1);
 	snprintf(test, sizeof(test),
 		 "lab.test. IN NS ns.lab.test.\nn3.test. IN NS ns.n3.test.\n"
 		 "rsa.test. IN NS ns.rsa.test.\nexpired.test. IN NS ns.expired.test.\n"
 		 "future.test. IN NS ns.future.test.\nnokey.test. IN NS ns.nokey.test.\n"
-		 "many.test. IN NS ns.many.test.\n"
+		 "many.test. IN NS ns.many.test.\noo.test. IN NS ns.oo.test.\n"
 		 "insecure.test. IN NS ns.insecure.test.\n"
 		 "unsup.test. IN NS ns.unsup.test.\n"
 		 "unsup.test. IN DS 4242 253 2 "

@@ -7,6 +7,8 @@
  *   lab.test.     ECDSA P-256, NSEC: www, mail, *.wild, alias CNAME www.n3.test.,
  *                 dn DNAME n3.test.
  *   n3.test.      Ed25519, NSEC3 (0 iterations): www, *.wc
+ *   oo.test.      NSEC3 opt-out: www, and unsigned.oo.test. delegated
+ *                 without DS, left out of the chain
  *   rsa.test.     RSA/SHA-256
  *   expired.test. / future.test.  signatures valid 20..10 days before now /
  *                 10..20 days after
@@ -97,6 +99,9 @@ static void test_insecure(void)
 	EXPECT("www.insecure.test.", LDNS_RR_TYPE_A, DC_SEC_INSECURE, "insecure delegation (no DS, NSEC proof)");
 	EXPECT("nope.insecure.test.", LDNS_RR_TYPE_A, DC_SEC_INSECURE, "unsigned NXDOMAIN below it");
 	EXPECT("www.unsup.test.", LDNS_RR_TYPE_A, DC_SEC_INSECURE, "DS of an unsupported algorithm only: insecure");
+	EXPECT("www.unsigned.oo.test.", LDNS_RR_TYPE_A, DC_SEC_INSECURE, "NSEC3 opt-out span over a delegation: insecure");
+	EXPECT("www.oo.test.", LDNS_RR_TYPE_A, DC_SEC_SECURE, "  ... a signed name of that zone: secure");
+	EXPECT("nope.oo.test.", LDNS_RR_TYPE_A, DC_SEC_INSECURE, "  ... NXDOMAIN over an opt-out span: insecure (RFC 7129 5.1)");
 	EXPECT("nope.many.test.", LDNS_RR_TYPE_A, DC_SEC_INSECURE, "NSEC3 with 200 iterations: insecure (RFC 9276)");
 }
 
