@@ -89,14 +89,21 @@ static int make_room(struct dc_sec_validator *v, time_t now)
 	return 0;
 }
 
+static int same(const struct dc_sec_centry *c, const ldns_rdf *owner,
+		enum dc_sec_kind kind)
+{
+	return c->kind == kind &&
+	       ldns_rdf_size(c->owner) == ldns_rdf_size(owner) &&
+	       ldns_dname_compare(c->owner, owner) == 0;
+}
+
 static void insert(struct dc_sec_validator *v, time_t now,
 		   struct dc_sec_centry *e)
 {
 	size_t i;
 
 	for (i = 0; i < v->ncache; i++)
-		if (v->cache[i].kind == e->kind &&
-		    ldns_dname_compare(v->cache[i].owner, e->owner) == 0) {
+		if (same(&v->cache[i], e->owner, e->kind)) {
 			drop(v, i);
 			break;
 		}
@@ -107,22 +114,24 @@ static void insert(struct dc_sec_validator *v, time_t now,
 	v->cache[v->ncache++] = *e;
 }
 
+/* A miss in the store is remembered for DC_SEC_ABSENT_TTL seconds, so
+ * that a warm lookup asks io->load nothing (another process's store is
+ * seen after that). */
 const struct dc_sec_centry *dc_sec_cache_get(struct dc_sec_walk *w,
 					     const ldns_rdf *owner,
 					     enum dc_sec_kind kind)
 {
 	struct dc_sec_validator *v = w->v;
-	struct dc_sec_centry e;
-	unsigned char *blob;
+	struct dc_sec_centry e = {0};
+	unsigned char *blob = NULL;
 	char key[300];
 	size_t i, len = 0;
 
 	for (i = 0; i < v->ncache; i++) {
-		if (v->cache[i].kind != kind ||
-		    ldns_dname_compare(v->cache[i].owner, owner) != 0)
+		if (!same(&v->cache[i], owner, kind))
 			continue;
 		if (v->cache[i].expires > w->now)
-			return &v->cache[i];
+			return v->cache[i].absent ? NULL : &v->cache[i];
 		drop(v, i);
 		break;
 	}
@@ -130,17 +139,21 @@ const struct dc_sec_centry *dc_sec_cache_get(struct dc_sec_walk *w,
 	    !store_key(owner, kind, key, sizeof(key)))
 		return NULL;
 	blob = w->io->load(w->io->arg, key, &len);
-	if (blob == NULL)
-		return NULL;
-	if (dc_sec_blob_unpack(blob, len, owner, kind, w->now, &e) != 0) {
+	if (blob == NULL ||
+	    dc_sec_blob_unpack(blob, len, owner, kind, w->now, &e) != 0) {
+		e.owner = ldns_rdf_clone(owner);
+		e.kind = kind;
+		e.absent = 1;
+		e.expires = w->now + DC_SEC_ABSENT_TTL;
+		if (e.owner != NULL)
+			insert(v, w->now, &e);
 		free(blob);
 		return NULL;
 	}
 	free(blob);
 	insert(v, w->now, &e);
 	for (i = 0; i < v->ncache; i++)
-		if (v->cache[i].kind == kind &&
-		    ldns_dname_compare(v->cache[i].owner, owner) == 0)
+		if (same(&v->cache[i], owner, kind))
 			return &v->cache[i];
 	return NULL;
 }

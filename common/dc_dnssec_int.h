@@ -47,6 +47,7 @@
 #define DC_SEC_MAX_NSEC3_ITER 150
 #define DC_SEC_MAX_TTL    86400 /* a validated set is kept at most a day */
 #define DC_SEC_CACHE_MAX  256
+#define DC_SEC_ABSENT_TTL 60 /* a miss of io->load is asked again after */
 #define DC_SEC_MEMO_MAX   64 /* signatures already checked */
 
 /* Fuzzing builds (tests/fuzz/run.sh defines DC_FUZZING) make every check
@@ -69,6 +70,7 @@ struct dc_sec_centry {
 	enum dc_sec_kind kind;
 	ldns_rr_list *rrs; /* NULL for DC_SEC_C_INSECURE */
 	time_t expires;
+	int absent; /* not in the store either (for DC_SEC_ABSENT_TTL) */
 };
 
 struct dc_sec_memo;

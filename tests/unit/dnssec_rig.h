@@ -45,6 +45,7 @@ struct rig {
 	struct rig_zone z[RIG_MAXZ];
 	int nz;
 	int fetches;
+	int loads;
 	int fail_fetch;    /* fetches answer DC_ETIMEOUT */
 	int strip_sigs;    /* RRSIGs removed from answer sections */
 	int strip_dnssec;  /* RRSIG, NSEC, NSEC3, DNSKEY, DS removed everywhere */
@@ -598,6 +599,7 @@ static unsigned char *rig_load(void *arg, const char *key, size_t *len)
 	unsigned char *c;
 	int i;
 
+	r->loads++;
 	for (i = 0; i < r->nst; i++)
 		if (strcmp(r->st[i].key, key) == 0) {
 			c = malloc(r->st[i].len);

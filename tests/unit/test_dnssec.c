@@ -162,6 +162,11 @@ static void test_cache(void)
 	T_OK(res.state == DC_SEC_SECURE && R.fetches == before,
 	     "new validator, sets loaded from the store: no fetch (%d, %d blobs)",
 	     R.fetches - before, R.nst);
+	before = R.loads;
+	ops->validate(v2, "www.lab.test.", LDNS_RR_TYPE_A, ans, len, &io,
+		      RIG_T0 + 70, &res);
+	T_OK(res.state == DC_SEC_SECURE && R.loads == before,
+	     "  ... warm: nothing asked of the store (%d)", R.loads - before);
 	before = R.fetches;
 	ops->validate(v2, "www.lab.test.", LDNS_RR_TYPE_A, ans, len, &io,
 		      RIG_T0 + 2 * 3600, &res);
