@@ -124,7 +124,7 @@ const struct dc_sec_centry *dc_sec_cache_get(struct dc_sec_walk *w,
 	struct dc_sec_validator *v = w->v;
 	struct dc_sec_centry e = {0};
 	unsigned char *blob = NULL;
-	char key[300];
+	char key[256]; /* at most 255 bytes (dc_dnssec.h) */
 	size_t i, len = 0;
 
 	for (i = 0; i < v->ncache; i++) {
@@ -164,7 +164,7 @@ void dc_sec_cache_put(struct dc_sec_walk *w, const ldns_rdf *owner,
 {
 	struct dc_sec_centry e = {0};
 	unsigned char *blob = NULL;
-	char key[300];
+	char key[256]; /* at most 255 bytes (dc_dnssec.h) */
 	size_t len;
 
 	if (expires <= w->now)

@@ -70,7 +70,7 @@ static enum dc_sec_state keys_from_ds(struct dc_sec_walk *w,
 				      const ldns_rr_list *ds, time_t ds_expires,
 				      ldns_rr_list **keys)
 {
-	char z[LDNS_MAX_DOMAINLEN + 8];
+	char z[DC_SEC_NAME_MAX];
 	ldns_rr_list *use = usable_ds(ds), *set = NULL, *sigs = NULL;
 	ldns_rr_list *match = NULL;
 	enum dc_sec_state st;
@@ -231,7 +231,7 @@ static enum dc_sec_state step(struct dc_sec_walk *w, const ldns_rdf *zone,
 			      const ldns_rdf *child, int last_unsigned,
 			      ldns_rr_list **keys, int *is_cut)
 {
-	char c[LDNS_MAX_DOMAINLEN + 8], z[LDNS_MAX_DOMAINLEN + 8];
+	char c[DC_SEC_NAME_MAX], z[DC_SEC_NAME_MAX];
 	ldns_rr_list *ds = NULL, *sigs = NULL, *nk = NULL;
 	const struct dc_sec_centry *e;
 	enum dc_sec_denial what = DC_SEC_D_NONE;
@@ -329,7 +329,7 @@ static enum dc_sec_state descend(struct dc_sec_walk *w, const ldns_rdf *target,
 				 int want_zone, ldns_rr_list **keys,
 				 ldns_rdf **zone)
 {
-	char t[LDNS_MAX_DOMAINLEN + 8], z[LDNS_MAX_DOMAINLEN + 8];
+	char t[DC_SEC_NAME_MAX], z[DC_SEC_NAME_MAX];
 	int n, end = ldns_dname_label_count(target), cuts = 0, is_cut;
 	enum dc_sec_state st;
 	ldns_rdf *child;
@@ -390,7 +390,7 @@ enum dc_sec_state dc_sec_zone_keys(struct dc_sec_walk *w, const ldns_rdf *zone,
 enum dc_sec_state dc_sec_unsigned(struct dc_sec_walk *w, const ldns_rdf *name,
 				  ldns_rr_type type, const char *what)
 {
-	char n[LDNS_MAX_DOMAINLEN + 8], z[LDNS_MAX_DOMAINLEN + 8], t[16];
+	char n[DC_SEC_NAME_MAX], z[DC_SEC_NAME_MAX], t[16];
 	ldns_rr_list *keys = NULL;
 	ldns_rdf *zone = NULL;
 	enum dc_sec_state st;

@@ -275,7 +275,7 @@ enum dc_sec_state dc_sec_denial_signed(struct dc_sec_walk *w,
 				       const ldns_rdf *name, ldns_rr_type type,
 				       int nxdomain)
 {
-	char n[LDNS_MAX_DOMAINLEN + 8], tb[16];
+	char n[DC_SEC_NAME_MAX], tb[16];
 	const ldns_rr_list *auth = ldns_pkt_authority(pkt);
 	const char *t;
 	enum dc_sec_denial what = DC_SEC_D_NONE;
@@ -338,7 +338,7 @@ enum dc_sec_state dc_sec_wildcard_proof(struct dc_sec_walk *w,
 					const ldns_rdf *zone,
 					const ldns_rr_list *keys)
 {
-	char n[LDNS_MAX_DOMAINLEN + 8];
+	char n[DC_SEC_NAME_MAX];
 	struct dc_sec_proof *p = calloc(1, sizeof(*p));
 	int have = ldns_dname_label_count(qname), ok = 0;
 	const ldns_rr *c;

@@ -47,6 +47,9 @@
 #define DC_SEC_MAX_NSEC3_ITER 150
 #define DC_SEC_MAX_TTL    86400 /* a validated set is kept at most a day */
 #define DC_SEC_CACHE_MAX  256
+/* A name in a reason (res->why holds DC_SEC_WHY_MAX bytes in all): longer
+ * ones are cut, ending in "...", so that frames stay small. */
+#define DC_SEC_NAME_MAX   128
 #define DC_SEC_ABSENT_TTL 60 /* a miss of io->load is asked again after */
 #define DC_SEC_MEMO_MAX   64 /* signatures already checked */
 

@@ -182,8 +182,8 @@ enum dc_sec_state dc_sec_verify(struct dc_sec_walk *w,
 				const ldns_rr_list *keys, time_t *expires,
 				int *labels)
 {
-	char n[LDNS_MAX_DOMAINLEN + 8], z[LDNS_MAX_DOMAINLEN + 8], t[16];
-	char when[40], why[2 * LDNS_MAX_DOMAINLEN];
+	char n[DC_SEC_NAME_MAX], z[DC_SEC_NAME_MAX], t[16];
+	char when[40], why[DC_SEC_NAME_MAX + 80];
 	const ldns_rr *first = ldns_rr_list_rr(rrset, 0);
 	size_t i, tried = 0;
 	ldns_rr_list *good;
@@ -295,7 +295,7 @@ enum dc_sec_state dc_sec_signed_rrset(struct dc_sec_walk *w,
 				      ldns_rr_list **rrset_out, int *labels,
 				      ldns_rdf **zone_out)
 {
-	char n[LDNS_MAX_DOMAINLEN + 8], t[16];
+	char n[DC_SEC_NAME_MAX], t[16];
 	ldns_rr_list *rrset = dc_sec_rrset(sect, owner, type);
 	ldns_rr_list *sigs = dc_sec_sigs(sect, owner, type);
 	ldns_rr_list *keys = NULL;
