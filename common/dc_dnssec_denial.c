@@ -324,9 +324,12 @@ enum dc_sec_state dc_sec_denial_signed(struct dc_sec_walk *w,
 	if (!nxdomain && type == LDNS_RR_TYPE_DS &&
 	    what == DC_SEC_D_INSECURE_CUT)
 		return DC_SEC_SECURE;
-	return dc_sec_fail(w, DC_SEC_BOGUS,
-			   "%s %s: %s not proven by NSEC/NSEC3", n, t,
-			   nxdomain ? "NXDOMAIN" : "NODATA");
+	/* No proof from that zone: still insecure when the name lies below
+	 * an unsigned delegation (a referral to it, from an authoritative
+	 * server, carries the parent's NSEC), else bogus. */
+	return dc_sec_unsigned(w, name, type,
+			       nxdomain ? "NXDOMAIN not proven by NSEC/NSEC3" :
+					  "NODATA not proven by NSEC/NSEC3");
 }
 
 /* An answer expanded from a wildcard (RRSIG labels < owner labels): the

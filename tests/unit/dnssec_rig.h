@@ -52,6 +52,7 @@ struct rig {
 	int tamper;        /* A records get 203.0.113.66 after signing */
 	int forge_nx;      /* NXDOMAIN, with the zone's NSECs, for any A */
 	int strip_auth;    /* the answer's authority section removed */
+	int referral;      /* names of unsigned zones: the parent's referral */
 	struct rig_store st[64];
 	int nst;
 };
@@ -479,6 +480,16 @@ static ldns_pkt *rig_answer(struct rig *r, const ldns_rdf *qname,
 			rig_add_denial(auth, z);
 		rc = LDNS_RCODE_NXDOMAIN;
 		hops = 8;
+	}
+	if (r->referral && qtype != LDNS_RR_TYPE_DS) {
+		struct rig_zone *z = rig_find(r, cur, qtype), *p;
+
+		if (z != NULL && z->keys == NULL &&
+		    (p = rig_find(r, z->apex, LDNS_RR_TYPE_DS)) != NULL) {
+			rig_add(auth, p, z->apex, LDNS_RR_TYPE_NS, NULL);
+			rig_add(auth, p, z->apex, LDNS_RR_TYPE_NSEC, NULL);
+			hops = 8;
+		}
 	}
 	for (hops = hops == 8 ? 8 : 0; hops < 8; hops++) {
 		struct rig_zone *z = rig_find(r, cur, qtype);

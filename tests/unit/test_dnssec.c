@@ -103,6 +103,9 @@ static void test_insecure(void)
 	EXPECT("www.oo.test.", LDNS_RR_TYPE_A, DC_SEC_SECURE, "  ... a signed name of that zone: secure");
 	EXPECT("nope.oo.test.", LDNS_RR_TYPE_A, DC_SEC_INSECURE, "  ... NXDOMAIN over an opt-out span: insecure (RFC 7129 5.1)");
 	EXPECT("nope.many.test.", LDNS_RR_TYPE_A, DC_SEC_INSECURE, "NSEC3 with 200 iterations: insecure (RFC 9276)");
+	R.referral = 1;
+	EXPECT("www.insecure.test.", LDNS_RR_TYPE_A, DC_SEC_INSECURE, "a referral to the unsigned zone (NS, NSEC without DS): insecure");
+	R.referral = 0;
 }
 
 static void test_bogus(void)
