@@ -21,8 +21,9 @@ static struct dc_sec_validator *sec_open(const char *anchor_file, char *err,
 		errno = saved;
 		return NULL;
 	}
-	v->anchors = dc_sec_anchor_read(anchor_file != NULL ? anchor_file :
-					DC_SEC_DEFAULT_ANCHOR, err, errlen);
+	v->anchors = dc_sec_anchor_read(
+		anchor_file != NULL ? anchor_file : DC_SEC_DEFAULT_ANCHOR, err,
+		errlen);
 	if (v->anchors == NULL) {
 		free(v);
 		v = NULL;
@@ -37,6 +38,7 @@ static void sec_close(struct dc_sec_validator *v)
 
 	if (v != NULL) {
 		dc_sec_cache_free(v);
+		dc_sec_memo_free(v);
 		ldns_rr_list_deep_free(v->anchors);
 		free(v);
 	}
@@ -76,8 +78,8 @@ bad:
 /* One RRset of the answer section: signed and chained, and when expanded
  * from a wildcard, the expansion proven. */
 static enum dc_sec_state check_link(struct dc_sec_walk *w, const ldns_pkt *pkt,
-			      const ldns_rdf *owner, ldns_rr_type type,
-			      ldns_rr_list **rrset)
+				    const ldns_rdf *owner, ldns_rr_type type,
+				    ldns_rr_list **rrset)
 {
 	ldns_rr_list *keys = NULL;
 	ldns_rdf *zone = NULL;
@@ -86,10 +88,12 @@ static enum dc_sec_state check_link(struct dc_sec_walk *w, const ldns_pkt *pkt,
 
 	st = dc_sec_signed_rrset(w, ldns_pkt_answer(pkt), owner, type, rrset,
 				 &labels, &zone);
-	if (st == DC_SEC_SECURE && labels >= 0 && labels < dc_sec_labels(owner)) {
+	if (st == DC_SEC_SECURE && labels >= 0 &&
+	    labels < dc_sec_labels(owner)) {
 		st = dc_sec_zone_keys(w, zone, &keys);
 		if (st == DC_SEC_SECURE)
-			st = dc_sec_wildcard_proof(w, pkt, owner, labels, zone, keys);
+			st = dc_sec_wildcard_proof(w, pkt, owner, labels, zone,
+						   keys);
 	}
 	ldns_rr_list_deep_free(keys);
 	ldns_rdf_deep_free(zone);
@@ -129,33 +133,35 @@ static enum dc_sec_state walk(struct dc_sec_walk *w, const ldns_pkt *pkt,
 		if (set != NULL && ldns_rr_list_rr_count(set) > 0) {
 			ldns_rr_list_deep_free(set);
 			set = NULL;
-			state = dc_sec_worse(state, check_link(w, pkt, cur, qtype, &set));
+			state = dc_sec_worse(
+				state, check_link(w, pkt, cur, qtype, &set));
 			goto done;
 		}
 		ldns_rr_list_deep_free(set);
-		set = dc_sec_rrset(ldns_pkt_answer(pkt), cur, LDNS_RR_TYPE_CNAME);
-		if (set != NULL && ldns_rr_list_rr_count(set) > 0 &&
-		    qtype != LDNS_RR_TYPE_CNAME) {
+		set = dc_sec_rrset(ldns_pkt_answer(pkt), cur,
+				   LDNS_RR_TYPE_CNAME);
+		if ((dn = find_dname(pkt, cur)) != NULL) {
+			ldns_rr_list_deep_free(set);
+			set = NULL;
+			/* the CNAME synthesized from it is unsigned: skipped
+			 * (RFC 6672 5.3.1) */
+			st = check_link(w, pkt, ldns_rr_owner(dn),
+					LDNS_RR_TYPE_DNAME, &set);
+			if (set != NULL)
+				next = dname_subst(cur, ldns_rr_owner(dn),
+						   ldns_rr_rdf(dn, 0));
+		} else if (set != NULL && ldns_rr_list_rr_count(set) > 0 &&
+			   qtype != LDNS_RR_TYPE_CNAME) {
 			ldns_rr_list_deep_free(set);
 			set = NULL;
 			st = check_link(w, pkt, cur, LDNS_RR_TYPE_CNAME, &set);
 			if (set != NULL)
 				next = ldns_rdf_clone(ldns_rr_rdf(
 					ldns_rr_list_rr(set, 0), 0));
-		} else if ((dn = find_dname(pkt, cur)) != NULL) {
-			ldns_rr_list_deep_free(set);
-			set = NULL;
-			/* the CNAME synthesized from it is unsigned: skipped
-			 * (RFC 6672 5.3.1) */
-			st = check_link(w, pkt, ldns_rr_owner(dn), LDNS_RR_TYPE_DNAME,
-				  &set);
-			if (set != NULL)
-				next = dname_subst(cur, ldns_rr_owner(dn),
-						   ldns_rr_rdf(dn, 0));
 		} else {
 			st = dc_sec_denial_signed(w, pkt, cur, qtype,
 						  ldns_pkt_get_rcode(pkt) ==
-						  LDNS_RCODE_NXDOMAIN);
+							  LDNS_RCODE_NXDOMAIN);
 			state = dc_sec_worse(state, st);
 			goto done;
 		}
@@ -170,9 +176,11 @@ static enum dc_sec_state walk(struct dc_sec_walk *w, const ldns_pkt *pkt,
 		cur = next;
 	}
 	state = cur == NULL ?
-		dc_sec_fail(w, DC_SEC_BOGUS, "cannot follow the CNAME/DNAME chain") :
-		dc_sec_fail(w, DC_SEC_BOGUS, "CNAME/DNAME chain longer than %d",
-			    DC_SEC_MAX_LINKS);
+			dc_sec_fail(w, DC_SEC_BOGUS,
+				    "cannot follow the CNAME/DNAME chain") :
+			dc_sec_fail(w, DC_SEC_BOGUS,
+				    "CNAME/DNAME chain longer than %d",
+				    DC_SEC_MAX_LINKS);
 done:
 	ldns_rr_list_deep_free(set);
 	ldns_rdf_deep_free(cur);
@@ -185,7 +193,7 @@ static void sec_validate(struct dc_sec_validator *v, const char *qname,
 			 struct dc_sec_result *res)
 {
 	int saved = errno;
-	struct dc_sec_walk w = { v, io, now, 0, res };
+	struct dc_sec_walk w = {v, io, now, 0, res};
 	ldns_rdf *q = NULL;
 	ldns_pkt *pkt = NULL;
 	const ldns_rr *qr;
@@ -204,7 +212,8 @@ static void sec_validate(struct dc_sec_validator *v, const char *qname,
 	}
 	q = ldns_dname_new_frm_str(qname);
 	qr = ldns_rr_list_rr(ldns_pkt_question(pkt), 0);
-	if (q == NULL || qr == NULL || ldns_rr_get_type(qr) != (ldns_rr_type)qtype ||
+	if (q == NULL || qr == NULL ||
+	    ldns_rr_get_type(qr) != (ldns_rr_type)qtype ||
 	    ldns_dname_compare(ldns_rr_owner(qr), q) != 0) {
 		res->state = dc_sec_fail(&w, DC_SEC_BOGUS,
 					 "the answer is to another question");
@@ -227,8 +236,7 @@ done:
 	errno = saved;
 }
 
-__attribute__((visibility("default")))
-const struct dc_sec_ops dc_sec_ops_v1 = {
+__attribute__((visibility("default"))) const struct dc_sec_ops dc_sec_ops_v1 = {
 	.abi = DC_SEC_ABI,
 	.open = sec_open,
 	.close = sec_close,

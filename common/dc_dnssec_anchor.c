@@ -3,9 +3,9 @@
  * zone file form, one per line or spread over lines in parentheses, ";"
  * comments, "$" directives ignored (as /usr/share/dns/root.key of
  * dns-root-data, or an unbound-anchor/BIND trust-anchor export).  Owners
- * must be absolute.  DNSKEY anchors are turned into SHA-256 DS records,
- * so the chain code has one kind of anchor; revoked keys (RFC 5011 REVOKE
- * bit) are left out. */
+ * are absolute ("test" is "test.": there is no $ORIGIN).  DNSKEY anchors
+ * are turned into SHA-256 DS records, so the chain code has one kind of
+ * anchor; revoked keys (RFC 5011 REVOKE bit) are left out. */
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
@@ -26,8 +26,10 @@ static int add_anchor(ldns_rr_list *out, ldns_rr *rr, char *err, size_t errlen,
 	    !ldns_dname_absolute(ldns_rr_owner(rr)) || !dc_sec_rr_sane(rr) ||
 	    (ldns_rr_get_type(rr) != LDNS_RR_TYPE_DS &&
 	     ldns_rr_get_type(rr) != LDNS_RR_TYPE_DNSKEY)) {
-		dc_set_err(err, errlen, "line %u: not a DS or DNSKEY record of "
-			   "class IN with an absolute owner", line);
+		dc_set_err(err, errlen,
+			   "line %u: not a DS or DNSKEY record of "
+			   "class IN with an absolute owner",
+			   line);
 		ldns_rr_free(rr);
 		return -1;
 	}
@@ -39,8 +41,8 @@ static int add_anchor(ldns_rr_list *out, ldns_rr *rr, char *err, size_t errlen,
 		ds = ldns_key_rr2ds(rr, LDNS_SHA256);
 		ldns_rr_free(rr);
 		if (ds == NULL) {
-			dc_set_err(err, errlen, "line %u: DNSKEY cannot be digested",
-				   line);
+			dc_set_err(err, errlen,
+				   "line %u: DNSKEY cannot be digested", line);
 			return -1;
 		}
 	}
@@ -82,12 +84,13 @@ ldns_rr_list *dc_sec_anchor_parse(const char *text, size_t len, char *err,
 				c = ' ';
 			}
 			if (depth < 0 || depth > 1) {
-				dc_set_err(err, errlen, "line %u: parentheses", line);
+				dc_set_err(err, errlen, "line %u: parentheses",
+					   line);
 				goto bad;
 			}
 			if (rl + 1 >= ANCHOR_MAX_RR) {
-				dc_set_err(err, errlen, "line %u: record too long",
-					   line);
+				dc_set_err(err, errlen,
+					   "line %u: record too long", line);
 				goto bad;
 			}
 			if (rl == 0)
@@ -107,10 +110,13 @@ ldns_rr_list *dc_sec_anchor_parse(const char *text, size_t len, char *err,
 			ldns_rr *rr = NULL;
 
 			if (ldns_rr_new_frm_str(&rr, rec + rl, 0, NULL, NULL) !=
-			    LDNS_STATUS_OK || rr == NULL) {
+				    LDNS_STATUS_OK ||
+			    rr == NULL) {
 				ldns_rr_free(rr);
-				dc_set_err(err, errlen, "line %u: not a resource "
-					   "record", first);
+				dc_set_err(err, errlen,
+					   "line %u: not a resource "
+					   "record",
+					   first);
 				goto bad;
 			}
 			if (add_anchor(out, rr, err, errlen, first) < 0)
@@ -157,7 +163,8 @@ ldns_rr_list *dc_sec_anchor_read(const char *file, char *err, size_t errlen)
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0) {
-			dc_set_err(err, errlen, "%s: %s", file, strerror(errno));
+			dc_set_err(err, errlen, "%s: %s", file,
+				   strerror(errno));
 			goto done;
 		}
 		len += (size_t)r;

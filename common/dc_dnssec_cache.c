@@ -40,10 +40,12 @@ static int store_key(const ldns_rdf *owner, enum dc_sec_kind k, char *buf,
 
 	for (i = 0; ok && s[i] != '\0'; i++) {
 		s[i] = (char)tolower((unsigned char)s[i]);
-		ok = (s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') ||
-		     s[i] == '.' || s[i] == '-' || s[i] == '_';
+		ok = (s[i] >= 'a' && s[i] <= 'z') ||
+		     (s[i] >= '0' && s[i] <= '9') || s[i] == '.' ||
+		     s[i] == '-' || s[i] == '_';
 	}
-	if (ok && (size_t)snprintf(buf, len, "dnssec-%s-%s", kind_name(k), s) >= len)
+	if (ok &&
+	    (size_t)snprintf(buf, len, "dnssec-%s-%s", kind_name(k), s) >= len)
 		ok = 0;
 	free(s);
 	return ok;
@@ -87,14 +89,21 @@ static int make_room(struct dc_sec_validator *v, time_t now)
 	return 0;
 }
 
+static int same(const struct dc_sec_centry *c, const ldns_rdf *owner,
+		enum dc_sec_kind kind)
+{
+	return c->kind == kind &&
+	       ldns_rdf_size(c->owner) == ldns_rdf_size(owner) &&
+	       ldns_dname_compare(c->owner, owner) == 0;
+}
+
 static void insert(struct dc_sec_validator *v, time_t now,
 		   struct dc_sec_centry *e)
 {
 	size_t i;
 
 	for (i = 0; i < v->ncache; i++)
-		if (v->cache[i].kind == e->kind &&
-		    ldns_dname_compare(v->cache[i].owner, e->owner) == 0) {
+		if (same(&v->cache[i], e->owner, e->kind)) {
 			drop(v, i);
 			break;
 		}
@@ -105,22 +114,24 @@ static void insert(struct dc_sec_validator *v, time_t now,
 	v->cache[v->ncache++] = *e;
 }
 
+/* A miss in the store is remembered for DC_SEC_ABSENT_TTL seconds, so
+ * that a warm lookup asks io->load nothing (another process's store is
+ * seen after that). */
 const struct dc_sec_centry *dc_sec_cache_get(struct dc_sec_walk *w,
 					     const ldns_rdf *owner,
 					     enum dc_sec_kind kind)
 {
 	struct dc_sec_validator *v = w->v;
-	struct dc_sec_centry e;
-	unsigned char *blob;
-	char key[300];
+	struct dc_sec_centry e = {0};
+	unsigned char *blob = NULL;
+	char key[256]; /* at most 255 bytes (dc_dnssec.h) */
 	size_t i, len = 0;
 
 	for (i = 0; i < v->ncache; i++) {
-		if (v->cache[i].kind != kind ||
-		    ldns_dname_compare(v->cache[i].owner, owner) != 0)
+		if (!same(&v->cache[i], owner, kind))
 			continue;
 		if (v->cache[i].expires > w->now)
-			return &v->cache[i];
+			return v->cache[i].absent ? NULL : &v->cache[i];
 		drop(v, i);
 		break;
 	}
@@ -128,17 +139,21 @@ const struct dc_sec_centry *dc_sec_cache_get(struct dc_sec_walk *w,
 	    !store_key(owner, kind, key, sizeof(key)))
 		return NULL;
 	blob = w->io->load(w->io->arg, key, &len);
-	if (blob == NULL)
-		return NULL;
-	if (dc_sec_blob_unpack(blob, len, owner, kind, w->now, &e) != 0) {
+	if (blob == NULL ||
+	    dc_sec_blob_unpack(blob, len, owner, kind, w->now, &e) != 0) {
+		e.owner = ldns_rdf_clone(owner);
+		e.kind = kind;
+		e.absent = 1;
+		e.expires = w->now + DC_SEC_ABSENT_TTL;
+		if (e.owner != NULL)
+			insert(v, w->now, &e);
 		free(blob);
 		return NULL;
 	}
 	free(blob);
 	insert(v, w->now, &e);
 	for (i = 0; i < v->ncache; i++)
-		if (v->cache[i].kind == kind &&
-		    ldns_dname_compare(v->cache[i].owner, owner) == 0)
+		if (same(&v->cache[i], owner, kind))
 			return &v->cache[i];
 	return NULL;
 }
@@ -147,9 +162,9 @@ void dc_sec_cache_put(struct dc_sec_walk *w, const ldns_rdf *owner,
 		      enum dc_sec_kind kind, const ldns_rr_list *rrs,
 		      time_t expires)
 {
-	struct dc_sec_centry e = { 0 };
+	struct dc_sec_centry e = {0};
 	unsigned char *blob = NULL;
-	char key[300];
+	char key[256]; /* at most 255 bytes (dc_dnssec.h) */
 	size_t len;
 
 	if (expires <= w->now)
@@ -201,11 +216,12 @@ size_t dc_sec_blob_pack(const struct dc_sec_centry *e, unsigned char **out)
 
 		ldns_buffer_write_u16(b, 0);
 		if (ldns_rr2buffer_wire(b, ldns_rr_list_rr(e->rrs, i),
-					LDNS_SECTION_ANSWER) != LDNS_STATUS_OK ||
+					LDNS_SECTION_ANSWER) !=
+			    LDNS_STATUS_OK ||
 		    ldns_buffer_position(b) - at - 2 > 0xffff)
 			goto done;
-		ldns_buffer_write_u16_at(b, at,
-					 (uint16_t)(ldns_buffer_position(b) - at - 2));
+		ldns_buffer_write_u16_at(
+			b, at, (uint16_t)(ldns_buffer_position(b) - at - 2));
 	}
 	if (!ldns_buffer_status_ok(b))
 		goto done;
@@ -219,8 +235,8 @@ done:
 /* 0 and *e filled when blob is a well-formed, unexpired entry of that
  * owner and kind; -1 otherwise. */
 int dc_sec_blob_unpack(const unsigned char *blob, size_t len,
-		       const ldns_rdf *owner, enum dc_sec_kind kind,
-		       time_t now, struct dc_sec_centry *e)
+		       const ldns_rdf *owner, enum dc_sec_kind kind, time_t now,
+		       struct dc_sec_centry *e)
 {
 	size_t pos = BLOB_HEAD, n, i;
 	uint64_t x = 0;
@@ -252,8 +268,9 @@ int dc_sec_blob_unpack(const unsigned char *blob, size_t len,
 		if (rl > len - pos)
 			goto bad;
 		p2 = 0;
-		if (ldns_wire2rr(&rr, blob + pos, rl, &p2, LDNS_SECTION_ANSWER) !=
-		    LDNS_STATUS_OK || p2 != rl || ldns_rr_get_type(rr) != kind_type(kind) ||
+		if (ldns_wire2rr(&rr, blob + pos, rl, &p2,
+				 LDNS_SECTION_ANSWER) != LDNS_STATUS_OK ||
+		    p2 != rl || ldns_rr_get_type(rr) != kind_type(kind) ||
 		    !dc_sec_rr_sane(rr) ||
 		    ldns_dname_compare(ldns_rr_owner(rr), owner) != 0 ||
 		    !ldns_rr_list_push_rr(e->rrs, rr)) {

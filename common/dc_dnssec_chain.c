@@ -30,16 +30,20 @@ static ldns_rr_list *usable_ds(const ldns_rr_list *ds)
 	for (i = 0; i < ldns_rr_list_rr_count(ds); i++) {
 		const ldns_rr *r = ldns_rr_list_rr(ds, i);
 
-		if (dc_sec_alg_supported(ldns_rdf2native_int8(ldns_rr_rdf(r, 1))) &&
+		if (dc_sec_alg_supported(
+			    ldns_rdf2native_int8(ldns_rr_rdf(r, 1))) &&
 		    ldns_rdf2native_int8(ldns_rr_rdf(r, 2)) == LDNS_SHA256)
 			sha256 = 1;
 	}
 	for (i = 0; out != NULL && i < ldns_rr_list_rr_count(ds); i++) {
 		const ldns_rr *r = ldns_rr_list_rr(ds, i);
 
-		if (ldns_rr_get_type(r) == LDNS_RR_TYPE_DS && dc_sec_rr_sane(r) &&
-		    dc_sec_alg_supported(ldns_rdf2native_int8(ldns_rr_rdf(r, 1))) &&
-		    digest_supported(ldns_rdf2native_int8(ldns_rr_rdf(r, 2)), sha256))
+		if (ldns_rr_get_type(r) == LDNS_RR_TYPE_DS &&
+		    dc_sec_rr_sane(r) &&
+		    dc_sec_alg_supported(
+			    ldns_rdf2native_int8(ldns_rr_rdf(r, 1))) &&
+		    digest_supported(ldns_rdf2native_int8(ldns_rr_rdf(r, 2)),
+				     sha256))
 			ldns_rr_list_push_rr(out, ldns_rr_clone(r));
 	}
 	return out;
@@ -53,19 +57,20 @@ static ldns_rr_list *zone_keys_of(const ldns_rr_list *set)
 
 	for (i = 0; out != NULL && i < ldns_rr_list_rr_count(set); i++)
 		if (dc_sec_is_zone_key(ldns_rr_list_rr(set, i)))
-			ldns_rr_list_push_rr(out,
-					     ldns_rr_clone(ldns_rr_list_rr(set, i)));
+			ldns_rr_list_push_rr(
+				out, ldns_rr_clone(ldns_rr_list_rr(set, i)));
 	return out;
 }
 
 /* The DNSKEY set of zone, trusted through the validated DS set ds (or an
  * anchor): fetched, a key matching a usable DS must sign it.  INSECURE
  * when no DS is usable (RFC 4035 5.2). */
-static enum dc_sec_state keys_from_ds(struct dc_sec_walk *w, const ldns_rdf *zone,
+static enum dc_sec_state keys_from_ds(struct dc_sec_walk *w,
+				      const ldns_rdf *zone,
 				      const ldns_rr_list *ds, time_t ds_expires,
 				      ldns_rr_list **keys)
 {
-	char z[LDNS_MAX_DOMAINLEN + 8];
+	char z[DC_SEC_NAME_MAX];
 	ldns_rr_list *use = usable_ds(ds), *set = NULL, *sigs = NULL;
 	ldns_rr_list *match = NULL;
 	enum dc_sec_state st;
@@ -95,9 +100,11 @@ static enum dc_sec_state keys_from_ds(struct dc_sec_walk *w, const ldns_rdf *zon
 		goto done;
 	}
 	if (ldns_rr_list_rr_count(set) == 0) {
-		st = dc_sec_fail(w, DC_SEC_BOGUS, "%s DNSKEY: none in the "
+		st = dc_sec_fail(w, DC_SEC_BOGUS,
+				 "%s DNSKEY: none in the "
 				 "answer, but a DS or anchor says the zone is "
-				 "signed", z);
+				 "signed",
+				 z);
 		goto done;
 	}
 	for (i = 0; i < ldns_rr_list_rr_count(set); i++) {
@@ -106,7 +113,8 @@ static enum dc_sec_state keys_from_ds(struct dc_sec_walk *w, const ldns_rdf *zon
 		if (!dc_sec_is_zone_key(k))
 			continue;
 		for (j = 0; j < ldns_rr_list_rr_count(use); j++)
-			if (ldns_rr_compare_ds(ldns_rr_list_rr(use, j), k)) {
+			if (DC_SEC_CRYPTO_OK(ldns_rr_compare_ds(
+				    ldns_rr_list_rr(use, j), k))) {
 				ldns_rr_list_push_rr(match, ldns_rr_clone(k));
 				break;
 			}
@@ -117,7 +125,8 @@ static enum dc_sec_state keys_from_ds(struct dc_sec_walk *w, const ldns_rdf *zon
 		goto done;
 	}
 	if (ldns_rr_list_rr_count(sigs) == 0) {
-		st = dc_sec_fail(w, DC_SEC_BOGUS, "%s DNSKEY: missing RRSIG", z);
+		st = dc_sec_fail(w, DC_SEC_BOGUS, "%s DNSKEY: missing RRSIG",
+				 z);
 		goto done;
 	}
 	st = dc_sec_verify(w, set, sigs, zone, match, &exp, NULL);
@@ -163,7 +172,7 @@ static ldns_rdf *ancestor(const ldns_rdf *name, int n)
 	int have = ldns_dname_label_count(name);
 
 	return n >= have ? ldns_rdf_clone(name) :
-	       ldns_dname_clone_from(name, (uint16_t)(have - n));
+			   ldns_dname_clone_from(name, (uint16_t)(have - n));
 }
 
 /* The deepest trusted starting point at or above target: *zone and its
@@ -182,7 +191,8 @@ static enum dc_sec_state start(struct dc_sec_walk *w, const ldns_rdf *target,
 	for (; n >= 0; n--) {
 		a = ancestor(target, n);
 		if (a == NULL)
-			return dc_sec_fail(w, DC_SEC_INDETERMINATE, "out of memory");
+			return dc_sec_fail(w, DC_SEC_INDETERMINATE,
+					   "out of memory");
 		if (dc_sec_cache_get(w, a, DC_SEC_C_INSECURE) != NULL) {
 			ldns_rdf_deep_free(a);
 			return DC_SEC_INSECURE;
@@ -191,12 +201,15 @@ static enum dc_sec_state start(struct dc_sec_walk *w, const ldns_rdf *target,
 		if (e != NULL) {
 			*keys = ldns_rr_list_clone(e->rrs);
 			*zone = a;
-			return *keys != NULL ? DC_SEC_SECURE :
-			       dc_sec_fail(w, DC_SEC_INDETERMINATE, "out of memory");
+			return *keys != NULL ?
+				       DC_SEC_SECURE :
+				       dc_sec_fail(w, DC_SEC_INDETERMINATE,
+						   "out of memory");
 		}
 		anc = anchors_for(w, a);
 		if (anc != NULL) {
-			st = keys_from_ds(w, a, anc, w->now + DC_SEC_MAX_TTL, keys);
+			st = keys_from_ds(w, a, anc, w->now + DC_SEC_MAX_TTL,
+					  keys);
 			ldns_rr_list_deep_free(anc);
 			if (st == DC_SEC_SECURE)
 				*zone = a;
@@ -211,12 +224,14 @@ static enum dc_sec_state start(struct dc_sec_walk *w, const ldns_rdf *target,
 
 /* One step down: is child (one label below zone) a cut?  SECURE with
  * *keys replaced by child's when it is a secure cut, SECURE with *keys
- * unchanged and *is_cut 0 when it is no cut, else INSECURE/BOGUS/... */
+ * unchanged and *is_cut 0 when it is no cut, else INSECURE/BOGUS/...
+ * last_unsigned: child is the owner of unsigned data, which is bogus
+ * whether child exists or not (the caller says why). */
 static enum dc_sec_state step(struct dc_sec_walk *w, const ldns_rdf *zone,
-			      const ldns_rdf *child, ldns_rr_list **keys,
-			      int *is_cut)
+			      const ldns_rdf *child, int last_unsigned,
+			      ldns_rr_list **keys, int *is_cut)
 {
-	char c[LDNS_MAX_DOMAINLEN + 8], z[LDNS_MAX_DOMAINLEN + 8];
+	char c[DC_SEC_NAME_MAX], z[DC_SEC_NAME_MAX];
 	ldns_rr_list *ds = NULL, *sigs = NULL, *nk = NULL;
 	const struct dc_sec_centry *e;
 	enum dc_sec_denial what = DC_SEC_D_NONE;
@@ -255,16 +270,25 @@ static enum dc_sec_state step(struct dc_sec_walk *w, const ldns_rdf *zone,
 		} else {
 			st = dc_sec_denial(w, pkt, child, LDNS_RR_TYPE_DS, zone,
 					   *keys, &what, &exp);
-			if (st == DC_SEC_SECURE && what == DC_SEC_D_INSECURE_CUT) {
+			if (st == DC_SEC_SECURE &&
+			    what == DC_SEC_D_INSECURE_CUT) {
 				dc_sec_cache_put(w, child, DC_SEC_C_INSECURE,
 						 NULL, exp);
 				st = DC_SEC_INSECURE;
-			} else if (st == DC_SEC_SECURE && what == DC_SEC_D_NXDOMAIN) {
-				st = dc_sec_fail(w, DC_SEC_BOGUS, "%s does not exist "
-						 "(proven by %s) but has data", c, z);
-			} else if (st == DC_SEC_SECURE && what != DC_SEC_D_NODATA) {
-				st = dc_sec_fail(w, DC_SEC_BOGUS, "%s DS: no DS and "
-						 "no NSEC/NSEC3 proof from %s", c, z);
+			} else if (st == DC_SEC_SECURE &&
+				   what == DC_SEC_D_NXDOMAIN &&
+				   !last_unsigned) {
+				st = dc_sec_fail(w, DC_SEC_BOGUS,
+						 "%s does not exist "
+						 "(proven by %s) but has data",
+						 c, z);
+			} else if (st == DC_SEC_SECURE &&
+				   what != DC_SEC_D_NODATA &&
+				   what != DC_SEC_D_NXDOMAIN) {
+				st = dc_sec_fail(w, DC_SEC_BOGUS,
+						 "%s DS: no DS and "
+						 "no NSEC/NSEC3 proof from %s",
+						 c, z);
 			}
 		}
 		ldns_rr_list_deep_free(cn);
@@ -305,7 +329,7 @@ static enum dc_sec_state descend(struct dc_sec_walk *w, const ldns_rdf *target,
 				 int want_zone, ldns_rr_list **keys,
 				 ldns_rdf **zone)
 {
-	char t[LDNS_MAX_DOMAINLEN + 8], z[LDNS_MAX_DOMAINLEN + 8];
+	char t[DC_SEC_NAME_MAX], z[DC_SEC_NAME_MAX];
 	int n, end = ldns_dname_label_count(target), cuts = 0, is_cut;
 	enum dc_sec_state st;
 	ldns_rdf *child;
@@ -316,8 +340,10 @@ static enum dc_sec_state descend(struct dc_sec_walk *w, const ldns_rdf *target,
 	for (n = ldns_dname_label_count(*zone) + 1; n <= end; n++) {
 		child = ancestor(target, n);
 		if (child == NULL)
-			return dc_sec_fail(w, DC_SEC_INDETERMINATE, "out of memory");
-		st = step(w, *zone, child, keys, &is_cut);
+			return dc_sec_fail(w, DC_SEC_INDETERMINATE,
+					   "out of memory");
+		st = step(w, *zone, child, !want_zone && n == end, keys,
+			  &is_cut);
 		if (st != DC_SEC_SECURE) {
 			ldns_rdf_deep_free(child);
 			return st;
@@ -326,16 +352,19 @@ static enum dc_sec_state descend(struct dc_sec_walk *w, const ldns_rdf *target,
 			ldns_rdf_deep_free(*zone);
 			*zone = child;
 			if (++cuts > DC_SEC_MAX_DEPTH)
-				return dc_sec_fail(w, DC_SEC_BOGUS, "more than %d "
-						   "zone cuts above %s",
-						   DC_SEC_MAX_DEPTH,
-						   dc_sec_name(target, t, sizeof(t)));
+				return dc_sec_fail(
+					w, DC_SEC_BOGUS,
+					"more than %d "
+					"zone cuts above %s",
+					DC_SEC_MAX_DEPTH,
+					dc_sec_name(target, t, sizeof(t)));
 		} else {
 			ldns_rdf_deep_free(child);
 		}
 	}
 	if (want_zone && ldns_dname_compare(*zone, target) != 0)
-		return dc_sec_fail(w, DC_SEC_BOGUS, "signer %s is not a zone "
+		return dc_sec_fail(w, DC_SEC_BOGUS,
+				   "signer %s is not a zone "
 				   "(no DS for it in %s)",
 				   dc_sec_name(target, t, sizeof(t)),
 				   dc_sec_name(*zone, z, sizeof(z)));
@@ -361,14 +390,15 @@ enum dc_sec_state dc_sec_zone_keys(struct dc_sec_walk *w, const ldns_rdf *zone,
 enum dc_sec_state dc_sec_unsigned(struct dc_sec_walk *w, const ldns_rdf *name,
 				  ldns_rr_type type, const char *what)
 {
-	char n[LDNS_MAX_DOMAINLEN + 8], z[LDNS_MAX_DOMAINLEN + 8], t[16];
+	char n[DC_SEC_NAME_MAX], z[DC_SEC_NAME_MAX], t[16];
 	ldns_rr_list *keys = NULL;
 	ldns_rdf *zone = NULL;
 	enum dc_sec_state st;
 
 	st = descend(w, name, 0, &keys, &zone);
 	if (st == DC_SEC_SECURE)
-		st = dc_sec_fail(w, DC_SEC_BOGUS, "%s %s: %s (zone %s is signed)",
+		st = dc_sec_fail(w, DC_SEC_BOGUS,
+				 "%s %s: %s (zone %s is signed)",
 				 dc_sec_name(name, n, sizeof(n)),
 				 dc_sec_type(type, t, sizeof(t)), what,
 				 dc_sec_name(zone, z, sizeof(z)));

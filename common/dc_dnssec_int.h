@@ -9,8 +9,24 @@
  *                      in memory and through io->load/io->store
  *   dc_dnssec_chain.c  the chain of trust, from an anchor down to a zone
  *   dc_dnssec_rrset.c  fetches, RRsets and RRSIG checks
- *   dc_dnssec_denial.c NSEC and NSEC3 proofs
+ *   dc_dnssec_memo.c   signatures already checked
+ *   dc_dnssec_denial.c proofs of non-existence: NSEC, and the records
+ *   dc_dnssec_nsec3.c  NSEC3 proofs
  *   dc_dnssec_why.c    states and reasons in words
+ *
+ * ldns (1.8.3, Debian's libldns3) is used for parsing, RRSIG checks
+ * (ldns_verify_rrsig_keylist_time, with the caller's now), DS digests
+ * (ldns_rr_compare_ds, ldns_key_rr2ds) and NSEC3 hashing
+ * (ldns_nsec3_hash_name).  Read in its sources for output, exit and
+ * assert: the library prints only where STDERR_MSGS is defined (Debian's
+ * build does not: libldns.so.3 has no stderr reference) and in its
+ * *_print functions and ldns_nsec_covers_name() (printf on stdout for a
+ * too-long NSEC3 name), which are not called (dc_dnssec_denial.c says
+ * why its proofs are its own); it never exits; its abort() is in
+ * ldns_rbtree code not reached here; its assert()s are in field accessors
+ * (ldns_rdf_data/ldns_rdf_size of NULL, ...), which is why every record
+ * read field by field passes dc_sec_rr_sane() first.  tests/fuzz/
+ * fuzz_dnssec.c runs all of it on arbitrary input.
  */
 #ifndef DC_DNSSEC_INT_H
 #define DC_DNSSEC_INT_H
@@ -31,6 +47,20 @@
 #define DC_SEC_MAX_NSEC3_ITER 150
 #define DC_SEC_MAX_TTL    86400 /* a validated set is kept at most a day */
 #define DC_SEC_CACHE_MAX  256
+/* A name in a reason (res->why holds DC_SEC_WHY_MAX bytes in all): longer
+ * ones are cut, ending in "...", so that frames stay small. */
+#define DC_SEC_NAME_MAX   128
+#define DC_SEC_ABSENT_TTL 60 /* a miss of io->load is asked again after */
+#define DC_SEC_MEMO_MAX   64 /* signatures already checked */
+
+/* Fuzzing builds (tests/fuzz/run.sh defines DC_FUZZING) make every check
+ * but accept signatures and DS digests that do not match, so that the
+ * fuzzer reaches the proofs and the chain behind them. */
+#ifdef DC_FUZZING
+#define DC_SEC_CRYPTO_OK(x) ((void)(x), 1)
+#else
+#define DC_SEC_CRYPTO_OK(x) (x)
+#endif
 
 enum dc_sec_kind {
 	DC_SEC_C_KEYS = 1, /* validated DNSKEY set (zone keys) of owner */
@@ -43,12 +73,17 @@ struct dc_sec_centry {
 	enum dc_sec_kind kind;
 	ldns_rr_list *rrs; /* NULL for DC_SEC_C_INSECURE */
 	time_t expires;
+	int absent; /* not in the store either (for DC_SEC_ABSENT_TTL) */
 };
+
+struct dc_sec_memo;
 
 struct dc_sec_validator {
 	ldns_rr_list *anchors; /* DS form (DNSKEY anchors are digested) */
 	struct dc_sec_centry *cache;
 	size_t ncache;
+	struct dc_sec_memo *memo;
+	size_t nmemo, memo_next;
 };
 
 /* One validate() call. */
@@ -59,6 +94,9 @@ struct dc_sec_walk {
 	int fetches;
 	struct dc_sec_result *res;
 };
+
+/* dc_dnssec.c: the object's one exported symbol (DC_SEC_OPS_SYMBOL) */
+extern const struct dc_sec_ops dc_sec_ops_v1;
 
 /* dc_dnssec_anchor.c */
 ldns_rr_list *dc_sec_anchor_read(const char *file, char *err, size_t errlen);
@@ -101,7 +139,8 @@ ldns_rr_list *dc_sec_sigs(const ldns_rr_list *sect, const ldns_rdf *owner,
 			  ldns_rr_type type);
 int dc_sec_alg_supported(unsigned alg);
 int dc_sec_is_zone_key(const ldns_rr *dnskey);
-enum dc_sec_state dc_sec_verify(struct dc_sec_walk *w, const ldns_rr_list *rrset,
+enum dc_sec_state dc_sec_verify(struct dc_sec_walk *w,
+				const ldns_rr_list *rrset,
 				const ldns_rr_list *sigs, const ldns_rdf *zone,
 				const ldns_rr_list *keys, time_t *expires,
 				int *labels);
@@ -114,13 +153,36 @@ enum dc_sec_state dc_sec_signed_rrset(struct dc_sec_walk *w,
 				      ldns_rr_list **rrset_out, int *labels,
 				      ldns_rdf **zone_out);
 
-/* dc_dnssec_denial.c */
+/* dc_dnssec_memo.c: 1 (and *expires) when sig was checked over rrset with
+ * one of keys before and still holds at w->now. */
+int dc_sec_memo_hit(struct dc_sec_walk *w, const ldns_rr_list *rrset,
+		    const ldns_rr *sig, const ldns_rr_list *keys,
+		    time_t *expires);
+void dc_sec_memo_put(struct dc_sec_walk *w, const ldns_rr_list *rrset,
+		     const ldns_rr *sig, const ldns_rr *key, time_t expires);
+void dc_sec_memo_free(struct dc_sec_validator *v);
+
+/* dc_dnssec_denial.c and dc_dnssec_nsec3.c */
+#define DC_SEC_H_MAX 64 /* NSEC3 hash bytes (SHA-1: 20) */
+
+/* The checked NSEC and NSEC3 records of one response. */
+struct dc_sec_proof {
+	ldns_rr *nsec[DC_SEC_MAX_NSEC];
+	size_t nnsec;
+	ldns_rr *nsec3[DC_SEC_MAX_NSEC];
+	size_t nnsec3;
+	uint8_t h3[DC_SEC_MAX_NSEC][DC_SEC_H_MAX]; /* owner hash of nsec3[i] */
+	time_t expires;
+	int over_cap; /* NSEC3 of unknown hash or too many iterations */
+};
+
 enum dc_sec_denial {
 	DC_SEC_D_NONE = 0,     /* no (checked) proof */
 	DC_SEC_D_NXDOMAIN,     /* the name does not exist */
 	DC_SEC_D_NODATA,       /* the name exists, not the type */
 	DC_SEC_D_INSECURE_CUT, /* DS: an unsigned delegation (NS, no DS) or
 	                        * NSEC3 opt-out span, or NSEC3 over the cap */
+	DC_SEC_D_INSECURE,     /* NXDOMAIN over an NSEC3 opt-out span */
 	DC_SEC_D_BOGUS         /* a proof that contradicts the question */
 };
 /* The NSEC/NSEC3 records of pkt's authority section signed by zone
@@ -141,6 +203,15 @@ enum dc_sec_state dc_sec_wildcard_proof(struct dc_sec_walk *w,
 					const ldns_rdf *zone,
 					const ldns_rr_list *keys);
 int dc_sec_bitmap_has(const ldns_rdf *bitmap, ldns_rr_type type);
+int dc_sec_has(const ldns_rr *nsec_or_nsec3, ldns_rr_type type);
+int dc_sec_delegation(const ldns_rr *nsec_or_nsec3);
+ldns_rdf *dc_sec_wildcard_of(const ldns_rdf *ce);
+void dc_sec_nsec3_add(struct dc_sec_proof *p, ldns_rr *rr);
+const ldns_rr *dc_sec_nsec3_find(const struct dc_sec_proof *p,
+				 const ldns_rdf *name, int cover);
+enum dc_sec_denial dc_sec_nsec3_proof(const struct dc_sec_proof *p,
+				      const ldns_rdf *name, ldns_rr_type type,
+				      const ldns_rdf *zone);
 
 /* dc_dnssec_why.c */
 __attribute__((format(printf, 3, 4)))

@@ -34,11 +34,10 @@ enum dc_sec_state dc_sec_fetch(struct dc_sec_walk *w, const ldns_rdf *name,
 	st = w->io->fetch(w->io->arg, n, (int)type, &ans, &alen);
 	if (st != DC_OK || ans == NULL) {
 		free(ans);
-		return dc_sec_fail(w, DC_SEC_INDETERMINATE,
-				   "fetch of %s %s failed: %s", n,
-				   dc_sec_type(type, t, sizeof(t)),
-				   dc_strerror(st != DC_OK ? (dc_status)st :
-					       DC_EBADRESP));
+		return dc_sec_fail(
+			w, DC_SEC_INDETERMINATE, "fetch of %s %s failed: %s", n,
+			dc_sec_type(type, t, sizeof(t)),
+			dc_strerror(st != DC_OK ? (dc_status)st : DC_EBADRESP));
 	}
 	if (ldns_wire2pkt(&p, ans, alen) != LDNS_STATUS_OK) {
 		free(ans);
@@ -59,7 +58,8 @@ enum dc_sec_state dc_sec_fetch(struct dc_sec_walk *w, const ldns_rdf *name,
 		ldns_pkt_free(p);
 		return dc_sec_fail(w, DC_SEC_INDETERMINATE,
 				   "fetch of %s %s failed: rcode %u", n,
-				   dc_sec_type(type, t, sizeof(t)), (unsigned)rc);
+				   dc_sec_type(type, t, sizeof(t)),
+				   (unsigned)rc);
 	}
 	*pkt = p;
 	return DC_SEC_SECURE;
@@ -70,24 +70,30 @@ enum dc_sec_state dc_sec_fetch(struct dc_sec_walk *w, const ldns_rdf *name,
  * its accessors assert()). */
 int dc_sec_rr_sane(const ldns_rr *rr)
 {
-	size_t want;
-	size_t i;
+	size_t want, opt = 0; /* the last field may be empty: a type bitmap */
+	size_t i, n = ldns_rr_rd_count(rr);
 
 	if (ldns_rr_get_class(rr) != LDNS_RR_CLASS_IN)
 		return 0;
 	switch (ldns_rr_get_type(rr)) {
-	case LDNS_RR_TYPE_RRSIG:  want = 9; break;
+	case LDNS_RR_TYPE_RRSIG: want = 9; break;
 	case LDNS_RR_TYPE_DNSKEY: want = 4; break;
-	case LDNS_RR_TYPE_DS:     want = 4; break;
-	case LDNS_RR_TYPE_NSEC:   want = 2; break;
-	case LDNS_RR_TYPE_NSEC3:  want = 6; break;
-	case LDNS_RR_TYPE_CNAME:  want = 1; break;
-	case LDNS_RR_TYPE_DNAME:  want = 1; break;
-	default:                  return 1;
+	case LDNS_RR_TYPE_DS: want = 4; break;
+	case LDNS_RR_TYPE_NSEC:
+		want = 2;
+		opt = 1;
+		break;
+	case LDNS_RR_TYPE_NSEC3:
+		want = 6;
+		opt = 1;
+		break;
+	case LDNS_RR_TYPE_CNAME: want = 1; break;
+	case LDNS_RR_TYPE_DNAME: want = 1; break;
+	default: return 1;
 	}
-	if (ldns_rr_rd_count(rr) != want)
+	if (n != want && n + opt != want)
 		return 0;
-	for (i = 0; i < want; i++)
+	for (i = 0; i < n; i++)
 		if (ldns_rr_rdf(rr, i) == NULL)
 			return 0;
 	return 1;
@@ -125,8 +131,9 @@ ldns_rr_list *dc_sec_sigs(const ldns_rr_list *sect, const ldns_rdf *owner,
 	ldns_rr_list *out = ldns_rr_list_new();
 	size_t i;
 
-	for (i = 0; all != NULL && out != NULL &&
-		    i < ldns_rr_list_rr_count(all); i++) {
+	for (i = 0;
+	     all != NULL && out != NULL && i < ldns_rr_list_rr_count(all);
+	     i++) {
 		ldns_rr *rr = ldns_rr_list_rr(all, i);
 
 		if (ldns_rdf2rr_type(ldns_rr_rrsig_typecovered(rr)) == type) {
@@ -151,7 +158,8 @@ int dc_sec_alg_supported(unsigned alg)
  * 2.1.2: protocol is 3. */
 int dc_sec_is_zone_key(const ldns_rr *k)
 {
-	return ldns_rr_get_type(k) == LDNS_RR_TYPE_DNSKEY && dc_sec_rr_sane(k) &&
+	return ldns_rr_get_type(k) == LDNS_RR_TYPE_DNSKEY &&
+	       dc_sec_rr_sane(k) &&
 	       (ldns_rdf2native_int16(ldns_rr_dnskey_flags(k)) & 0x0100) &&
 	       ldns_rdf2native_int8(ldns_rr_dnskey_protocol(k)) == 3;
 }
@@ -168,15 +176,17 @@ int dc_sec_labels(const ldns_rdf *name)
 	return n;
 }
 
-enum dc_sec_state dc_sec_verify(struct dc_sec_walk *w, const ldns_rr_list *rrset,
+enum dc_sec_state dc_sec_verify(struct dc_sec_walk *w,
+				const ldns_rr_list *rrset,
 				const ldns_rr_list *sigs, const ldns_rdf *zone,
 				const ldns_rr_list *keys, time_t *expires,
 				int *labels)
 {
-	char n[LDNS_MAX_DOMAINLEN + 8], z[LDNS_MAX_DOMAINLEN + 8], t[16];
-	char when[40], why[2 * LDNS_MAX_DOMAINLEN];
+	char n[DC_SEC_NAME_MAX], z[DC_SEC_NAME_MAX], t[16];
+	char when[40], why[DC_SEC_NAME_MAX + 80];
 	const ldns_rr *first = ldns_rr_list_rr(rrset, 0);
 	size_t i, tried = 0;
+	ldns_rr_list *good;
 	ldns_status s;
 
 	dc_sec_name(ldns_rr_owner(first), n, sizeof(n));
@@ -185,47 +195,65 @@ enum dc_sec_state dc_sec_verify(struct dc_sec_walk *w, const ldns_rr_list *rrset
 	for (i = 0; i < ldns_rr_list_rr_count(sigs) && tried < DC_SEC_MAX_SIGS;
 	     i++) {
 		ldns_rr *sig = ldns_rr_list_rr(sigs, i);
-		unsigned alg = ldns_rdf2native_int8(ldns_rr_rrsig_algorithm(sig));
+		unsigned alg =
+			ldns_rdf2native_int8(ldns_rr_rrsig_algorithm(sig));
 		int lab = ldns_rdf2native_int8(ldns_rr_rrsig_labels(sig));
 
 		if (ldns_dname_compare(ldns_rr_rrsig_signame(sig), zone) != 0)
 			continue;
 		tried++;
 		if (!dc_sec_alg_supported(alg)) {
-			snprintf(why, sizeof(why), "unsupported algorithm %u", alg);
+			snprintf(why, sizeof(why), "unsupported algorithm %u",
+				 alg);
 			continue;
 		}
 		if (lab > dc_sec_labels(ldns_rr_owner(first))) {
-			snprintf(why, sizeof(why), "RRSIG labels %d > owner's", lab);
+			snprintf(why, sizeof(why), "RRSIG labels %d > owner's",
+				 lab);
 			continue;
 		}
-		s = ldns_verify_rrsig_keylist_time(rrset, sig, keys, w->now, NULL);
-		if (s == LDNS_STATUS_OK) {
+		if (dc_sec_memo_hit(w, rrset, sig, keys, expires)) {
+			if (labels != NULL)
+				*labels = lab;
+			return DC_SEC_SECURE;
+		}
+		good = ldns_rr_list_new();
+		s = ldns_verify_rrsig_keylist_time(rrset, sig, keys, w->now,
+						   good);
+		if (DC_SEC_CRYPTO_OK(s == LDNS_STATUS_OK)) {
 			uint32_t e = ldns_rdf2native_int32(
 				ldns_rr_rrsig_expiration(sig));
 			*expires = w->now + (int32_t)(e - (uint32_t)w->now);
 			if (labels != NULL)
 				*labels = lab;
+			if (ldns_rr_list_rr_count(good) > 0)
+				dc_sec_memo_put(w, rrset, sig,
+						ldns_rr_list_rr(good, 0),
+						dc_sec_set_expiry(w, rrset,
+								  *expires));
+			ldns_rr_list_free(good); /* keys' records */
 			return DC_SEC_SECURE;
 		}
+		ldns_rr_list_free(good);
 		if (s == LDNS_STATUS_CRYPTO_SIG_EXPIRED) {
 			dc_sec_time(ldns_rdf2native_int32(
-				ldns_rr_rrsig_expiration(sig)), w->now, when,
-				sizeof(when));
+					    ldns_rr_rrsig_expiration(sig)),
+				    w->now, when, sizeof(when));
 			snprintf(why, sizeof(why), "RRSIG expired %s", when);
 		} else if (s == LDNS_STATUS_CRYPTO_SIG_NOT_INCEPTED) {
 			dc_sec_time(ldns_rdf2native_int32(
-				ldns_rr_rrsig_inception(sig)), w->now, when,
-				sizeof(when));
-			snprintf(why, sizeof(why), "RRSIG not yet valid (from %s)",
-				 when);
+					    ldns_rr_rrsig_inception(sig)),
+				    w->now, when, sizeof(when));
+			snprintf(why, sizeof(why),
+				 "RRSIG not yet valid (from %s)", when);
 		} else if (s == LDNS_STATUS_CRYPTO_NO_MATCHING_KEYTAG_DNSKEY) {
 			snprintf(why, sizeof(why),
 				 "no DNSKEY of %s with key tag %u", z,
 				 (unsigned)ldns_rdf2native_int16(
 					 ldns_rr_rrsig_keytag(sig)));
 		} else {
-			snprintf(why, sizeof(why), "signature does not verify (%s)",
+			snprintf(why, sizeof(why),
+				 "signature does not verify (%s)",
 				 ldns_get_errorstr_by_id(s));
 		}
 	}
@@ -267,7 +295,7 @@ enum dc_sec_state dc_sec_signed_rrset(struct dc_sec_walk *w,
 				      ldns_rr_list **rrset_out, int *labels,
 				      ldns_rdf **zone_out)
 {
-	char n[LDNS_MAX_DOMAINLEN + 8], t[16];
+	char n[DC_SEC_NAME_MAX], t[16];
 	ldns_rr_list *rrset = dc_sec_rrset(sect, owner, type);
 	ldns_rr_list *sigs = dc_sec_sigs(sect, owner, type);
 	ldns_rr_list *keys = NULL;
@@ -276,7 +304,8 @@ enum dc_sec_state dc_sec_signed_rrset(struct dc_sec_walk *w,
 	time_t exp;
 
 	*rrset_out = NULL;
-	if (rrset == NULL || sigs == NULL || ldns_rr_list_rr_count(rrset) == 0) {
+	if (rrset == NULL || sigs == NULL ||
+	    ldns_rr_list_rr_count(rrset) == 0) {
 		st = dc_sec_fail(w, DC_SEC_BOGUS, "%s %s: no such RRset",
 				 dc_sec_name(owner, n, sizeof(n)),
 				 dc_sec_type(type, t, sizeof(t)));

@@ -22,12 +22,15 @@ enum dc_sec_state dc_sec_fail(struct dc_sec_walk *w, enum dc_sec_state st,
 	return st;
 }
 
-/* Presentation form, absolute, in buf (never NULL). */
+/* Presentation form, absolute, in buf (never NULL); cut with "..." when
+ * longer. */
 char *dc_sec_name(const ldns_rdf *name, char *buf, size_t len)
 {
 	char *s = name != NULL ? ldns_rdf2str(name) : NULL;
 
-	snprintf(buf, len, "%s", s != NULL ? s : "?");
+	if ((size_t)snprintf(buf, len, "%s", s != NULL ? s : "?") >= len &&
+	    len > 4)
+		memcpy(buf + len - 4, "...", 4);
 	free(s);
 	return buf;
 }
@@ -59,8 +62,10 @@ void dc_sec_time(uint32_t t, time_t now, char *buf, size_t len)
 enum dc_sec_state dc_sec_worse(enum dc_sec_state a, enum dc_sec_state b)
 {
 	static const int rank[] = {
-		[DC_SEC_SECURE] = 0, [DC_SEC_INSECURE] = 1,
-		[DC_SEC_INDETERMINATE] = 2, [DC_SEC_BOGUS] = 3,
+		[DC_SEC_SECURE] = 0,
+		[DC_SEC_INSECURE] = 1,
+		[DC_SEC_INDETERMINATE] = 2,
+		[DC_SEC_BOGUS] = 3,
 	};
 
 	return rank[b] > rank[a] ? b : a;

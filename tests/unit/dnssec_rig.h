@@ -45,11 +45,14 @@ struct rig {
 	struct rig_zone z[RIG_MAXZ];
 	int nz;
 	int fetches;
+	int loads;
 	int fail_fetch;    /* fetches answer DC_ETIMEOUT */
 	int strip_sigs;    /* RRSIGs removed from answer sections */
 	int strip_dnssec;  /* RRSIG, NSEC, NSEC3, DNSKEY, DS removed everywhere */
 	int tamper;        /* A records get 203.0.113.66 after signing */
 	int forge_nx;      /* NXDOMAIN, with the zone's NSECs, for any A */
+	int strip_auth;    /* the answer's authority section removed */
+	int referral;      /* names of unsigned zones: the parent's referral */
 	struct rig_store st[64];
 	int nst;
 };
@@ -86,6 +89,192 @@ static ldns_key *rig_key(const char *apex, ldns_signing_algorithm alg,
 	return k;
 }
 
+/* Signs every RRset of rrs owned by the zone (not the NS of a delegation)
+ * with kl, adding the RRSIGs to out. */
+static void rig_sign_sets(ldns_rr_list *out, const ldns_rr_list *rrs,
+			  const ldns_rdf *apex, ldns_key_list *kl)
+{
+	size_t i, j;
+
+	for (i = 0; i < ldns_rr_list_rr_count(rrs); i++) {
+		ldns_rr *rr = ldns_rr_list_rr(rrs, i);
+		ldns_rr_list *set, *sigs;
+		int seen = 0;
+
+		for (j = 0; j < i; j++)
+			if (ldns_rr_get_type(ldns_rr_list_rr(rrs, j)) ==
+			    ldns_rr_get_type(rr) && ldns_dname_compare(
+			    ldns_rr_owner(ldns_rr_list_rr(rrs, j)),
+			    ldns_rr_owner(rr)) == 0)
+				seen = 1;
+		if (seen || (ldns_rr_get_type(rr) == LDNS_RR_TYPE_NS &&
+		    ldns_dname_compare(ldns_rr_owner(rr), apex) != 0))
+			continue;
+		set = ldns_rr_list_new();
+		for (j = i; j < ldns_rr_list_rr_count(rrs); j++)
+			if (ldns_rr_get_type(ldns_rr_list_rr(rrs, j)) ==
+			    ldns_rr_get_type(rr) && ldns_dname_compare(
+			    ldns_rr_owner(ldns_rr_list_rr(rrs, j)),
+			    ldns_rr_owner(rr)) == 0)
+				ldns_rr_list_push_rr(set, ldns_rr_list_rr(rrs, j));
+		sigs = ldns_sign_public(set, kl);
+		for (j = 0; sigs != NULL && j < ldns_rr_list_rr_count(sigs); j++)
+			ldns_rr_list_push_rr(out, ldns_rr_list_rr(sigs, j));
+		ldns_rr_list_free(sigs);
+		ldns_rr_list_free(set);
+	}
+}
+
+/* An owner with NS and no DS below the apex: an unsigned delegation. */
+static int rig_unsigned_cut(const ldns_rr_list *rrs, const ldns_rdf *o,
+			    const ldns_rdf *apex)
+{
+	size_t i;
+	int ns = 0, ds = 0;
+
+	for (i = 0; i < ldns_rr_list_rr_count(rrs); i++) {
+		const ldns_rr *rr = ldns_rr_list_rr(rrs, i);
+
+		if (ldns_dname_compare(ldns_rr_owner(rr), o) != 0)
+			continue;
+		ns |= ldns_rr_get_type(rr) == LDNS_RR_TYPE_NS;
+		ds |= ldns_rr_get_type(rr) == LDNS_RR_TYPE_DS;
+	}
+	return ns && !ds && ldns_dname_compare(o, apex) != 0;
+}
+
+/* RIG_OPTOUT in rig_zone's nsec3: NSEC3 opt-out (RFC 5155 6), unsigned
+ * delegations left out of the chain. */
+#define RIG_OPTOUT 0x10000
+
+/* NSEC3 (RFC 5155 7.1, no salt) by hand: ldns 1.8.3's
+ * ldns_dnssec_zone_sign_nsec3 on a zone built with ldns_dnssec_zone_add_rr
+ * (and ldns_zone_sign_nsec3) gives one NSEC3 for the whole zone
+ * (ldns-signzone -n, which reads its zone file otherwise, is right). */
+static void rig_nsec3(ldns_rr_list *out, const ldns_rdf *apex, int iter)
+{
+	int optout = (iter & RIG_OPTOUT) != 0;
+	ldns_rdf *names[64], *hashes[64];
+	char text[2048], *h, *nh, *a = ldns_rdf2str(apex);
+	size_t n = 0, i, j, k;
+	ldns_rr *rr;
+
+	iter &= ~RIG_OPTOUT;
+	/* every owner and empty non-terminal */
+	for (i = 0; i < ldns_rr_list_rr_count(out); i++) {
+		ldns_rdf *o = ldns_rdf_clone(ldns_rr_owner(ldns_rr_list_rr(out, i)));
+
+		if (optout && rig_unsigned_cut(out, o, apex)) {
+			ldns_rdf_deep_free(o);
+			continue;
+		}
+		while (o != NULL) {
+			int have = 0;
+
+			for (j = 0; j < n; j++)
+				have |= ldns_dname_compare(names[j], o) == 0;
+			if (have || n == 64 || ldns_dname_label_count(o) <
+			    ldns_dname_label_count(apex)) {
+				ldns_rdf_deep_free(o);
+				break;
+			}
+			names[n++] = o;
+			o = ldns_dname_left_chop(o);
+		}
+	}
+	for (i = 0; i < n; i++)
+		hashes[i] = ldns_nsec3_hash_name(names[i], 1, (uint16_t)iter, 0, NULL);
+	for (i = 0; i < n; i++) {
+		size_t next = n;
+
+		for (j = 0; j < n; j++)   /* the next hash, or the smallest */
+			if (ldns_dname_compare(hashes[j], hashes[i]) > 0 &&
+			    (next == n || ldns_dname_compare(hashes[j], hashes[next]) < 0))
+				next = j;
+		if (next == n)
+			for (next = 0, j = 1; j < n; j++)
+				if (ldns_dname_compare(hashes[j], hashes[next]) < 0)
+					next = j;
+		h = ldns_rdf2str(hashes[i]);
+		nh = ldns_rdf2str(hashes[next]);
+		nh[strlen(nh) - 1] = '\0';
+		snprintf(text, sizeof(text), "%s%s 300 IN NSEC3 1 %d %d - %s", h, a,
+			 optout, iter, nh);
+		for (k = 0; k < ldns_rr_list_rr_count(out); k++) {
+			ldns_rr *x = ldns_rr_list_rr(out, k);
+			char *t;
+			int dup = 0;
+
+			if (ldns_dname_compare(ldns_rr_owner(x), names[i]) != 0)
+				continue;
+			for (j = 0; j < k; j++)
+				dup |= ldns_rr_get_type(ldns_rr_list_rr(out, j)) ==
+				       ldns_rr_get_type(x) && ldns_dname_compare(
+				       ldns_rr_owner(ldns_rr_list_rr(out, j)),
+				       names[i]) == 0;
+			if (dup)
+				continue;
+			t = ldns_rr_type2str(ldns_rr_get_type(x));
+			strcat(text, " ");
+			strcat(text, t);
+			free(t);
+		}
+		if (strcmp(text + strlen(text) - 4, " SOA") == 0 ||
+		    strstr(text, " A") != NULL)
+			strcat(text, " RRSIG");
+		rr = rig_rr(text);
+		ldns_rr_list_push_rr(out, rr);
+		free(h);
+		free(nh);
+	}
+	snprintf(text, sizeof(text), "%s 0 IN NSEC3PARAM 1 0 %d -", a, iter);
+	ldns_rr_list_push_rr(out, rig_rr(text));
+	for (i = 0; i < n; i++) {
+		ldns_rdf_deep_free(names[i]);
+		ldns_rdf_deep_free(hashes[i]);
+	}
+	free(a);
+}
+
+/* The records of zone signed with kl: NSEC through ldns's dnssec_zone
+ * signer, NSEC3 (nsec3 iterations) by rig_nsec3 and ldns_sign_public. */
+static ldns_rr_list *rig_sign(const ldns_zone *zone, ldns_key_list *kl,
+			      int nsec3)
+{
+	ldns_dnssec_zone *dz;
+	ldns_rr_list *added, *out = ldns_rr_list_new(), *sigs;
+	const ldns_rdf *apex = ldns_rr_owner(ldns_zone_soa(zone));
+	size_t i;
+
+	ldns_rr_list_push_rr(out, ldns_rr_clone(ldns_zone_soa(zone)));
+	for (i = 0; i < ldns_rr_list_rr_count(ldns_zone_rrs(zone)); i++)
+		ldns_rr_list_push_rr(out, ldns_rr_clone(
+			ldns_rr_list_rr(ldns_zone_rrs(zone), i)));
+	if (nsec3 >= 0) {
+		rig_nsec3(out, apex, nsec3);
+		sigs = ldns_rr_list_new();
+		rig_sign_sets(sigs, out, apex, kl);
+		ldns_rr_list_cat(out, sigs);
+		ldns_rr_list_free(sigs);
+		return out;
+	}
+	dz = ldns_dnssec_zone_new();
+	added = ldns_rr_list_new();
+	for (i = 0; i < ldns_rr_list_rr_count(out); i++)
+		ldns_dnssec_zone_add_rr(dz, ldns_rr_clone(ldns_rr_list_rr(out, i)));
+	if (ldns_dnssec_zone_sign(dz, added, kl,
+				  ldns_dnssec_default_replace_signatures,
+				  NULL) != LDNS_STATUS_OK) {
+		printf("# cannot sign\n");
+		exit(1);
+	}
+	for (i = 0; i < ldns_rr_list_rr_count(added); i++)
+		ldns_rr_list_push_rr(out, ldns_rr_clone(ldns_rr_list_rr(added, i)));
+	ldns_dnssec_zone_deep_free(dz);
+	ldns_rr_list_free(added); /* the zone's own records */
+	return out;
+}
+
 /* Adds a zone: text is its records, one per line (owner absolute); key
  * NULL for an unsigned zone; nsec3 < 0 NSEC, else NSEC3 with that many
  * iterations.  Its DS (SHA-256) is returned for the parent's text. */
@@ -93,7 +282,7 @@ static ldns_rr *rig_zone(struct rig *r, const char *apex, const char *text,
 			 ldns_key *key, int nsec3)
 {
 	struct rig_zone *z = &r->z[r->nz++];
-	ldns_zone *zone = ldns_zone_new(), *signed_zone = NULL;
+	ldns_zone *zone = ldns_zone_new();
 	ldns_key_list *kl;
 	char line[1024], soa[400];
 	const char *p = text;
@@ -122,18 +311,7 @@ static ldns_rr *rig_zone(struct rig *r, const char *apex, const char *text,
 	ldns_zone_push_rr(zone, ldns_rr_clone(z->dnskey));
 	kl = z->keys = ldns_key_list_new();
 	ldns_key_list_push_key(kl, key);
-	if (nsec3 < 0)
-		signed_zone = ldns_zone_sign(zone, kl);
-	else
-		signed_zone = ldns_zone_sign_nsec3(zone, kl, 1, 0, (uint16_t)nsec3,
-						   0, NULL);
-	if (signed_zone == NULL) {
-		printf("# cannot sign %s\n", apex);
-		exit(1);
-	}
-	z->rrs = ldns_rr_list_clone(ldns_zone_rrs(signed_zone));
-	ldns_rr_list_push_rr(z->rrs, ldns_rr_clone(ldns_zone_soa(signed_zone)));
-	ldns_zone_deep_free(signed_zone);
+	z->rrs = rig_sign(zone, kl, nsec3);
 	ldns_zone_deep_free(zone);
 	ds = ldns_key_rr2ds(z->dnskey, LDNS_SHA256);
 	return ds;
@@ -233,6 +411,50 @@ static int rig_exists(const struct rig_zone *z, const ldns_rdf *name)
 	return 0;
 }
 
+/* A DNAME of z above name: added to out with the CNAME it makes (unsigned,
+ * RFC 6672); the new name, or NULL. */
+static ldns_rdf *rig_dname(const struct rig_zone *z, const ldns_rdf *name,
+			   ldns_rr_list *out)
+{
+	int n = ldns_dname_label_count(name), k;
+
+	for (k = 1; k < n - ldns_dname_label_count(z->apex); k++) {
+		ldns_rdf *a = ldns_dname_clone_from(name, (uint16_t)k), *nn = NULL;
+		size_t before = ldns_rr_list_rr_count(out);
+
+		if (rig_add(out, z, a, LDNS_RR_TYPE_DNAME, NULL) > 0) {
+			ldns_rr *d = NULL, *c;
+			size_t i;
+			char *left, *suffix, *tgt, buf[600];
+
+			for (i = before; i < ldns_rr_list_rr_count(out); i++)
+				if (ldns_rr_get_type(ldns_rr_list_rr(out, i)) ==
+				    LDNS_RR_TYPE_DNAME)
+					d = ldns_rr_list_rr(out, i);
+			left = ldns_rdf2str(name);
+			suffix = ldns_rdf2str(a);
+			tgt = ldns_rdf2str(ldns_rr_rdf(d, 0));
+			left[strlen(left) - strlen(suffix)] = '\0';
+			snprintf(buf, sizeof(buf), "%s%s", left, tgt);
+			nn = ldns_dname_new_frm_str(buf);
+			free(suffix);
+			c = ldns_rr_new();
+			ldns_rr_set_owner(c, ldns_rdf_clone(name));
+			ldns_rr_set_type(c, LDNS_RR_TYPE_CNAME);
+			ldns_rr_set_class(c, LDNS_RR_CLASS_IN);
+			ldns_rr_set_ttl(c, 3600);
+			ldns_rr_push_rdf(c, ldns_rdf_clone(nn));
+			ldns_rr_list_push_rr(out, c);
+			free(left);
+			free(tgt);
+		}
+		ldns_rdf_deep_free(a);
+		if (nn != NULL)
+			return nn;
+	}
+	return NULL;
+}
+
 /* The response to (qname, qtype) as a recursive resolver gives it. */
 static ldns_pkt *rig_answer(struct rig *r, const ldns_rdf *qname,
 			    ldns_rr_type qtype)
@@ -259,6 +481,16 @@ static ldns_pkt *rig_answer(struct rig *r, const ldns_rdf *qname,
 		rc = LDNS_RCODE_NXDOMAIN;
 		hops = 8;
 	}
+	if (r->referral && qtype != LDNS_RR_TYPE_DS) {
+		struct rig_zone *z = rig_find(r, cur, qtype), *p;
+
+		if (z != NULL && z->keys == NULL &&
+		    (p = rig_find(r, z->apex, LDNS_RR_TYPE_DS)) != NULL) {
+			rig_add(auth, p, z->apex, LDNS_RR_TYPE_NS, NULL);
+			rig_add(auth, p, z->apex, LDNS_RR_TYPE_NSEC, NULL);
+			hops = 8;
+		}
+	}
 	for (hops = hops == 8 ? 8 : 0; hops < 8; hops++) {
 		struct rig_zone *z = rig_find(r, cur, qtype);
 		ldns_rdf *ce, *wc, *next;
@@ -280,6 +512,12 @@ static ldns_pkt *rig_answer(struct rig *r, const ldns_rdf *qname,
 			cur = next;
 			continue;
 		}
+		next = rig_dname(z, cur, ans);
+		if (next != NULL) {
+			ldns_rdf_deep_free(cur);
+			cur = next;
+			continue;
+		}
 		if (rig_exists(z, cur)) { /* NODATA */
 			rig_add_denial(auth, z);
 			break;
@@ -294,7 +532,7 @@ static ldns_pkt *rig_answer(struct rig *r, const ldns_rdf *qname,
 		wc = ldns_dname_new_frm_str("*");
 		ldns_dname_cat(wc, ce);
 		ldns_rdf_deep_free(ce);
-		if (rig_add(ans, z, wc, qtype, cur) == 0)
+		if (rig_add(ans, z, wc, qtype, cur) == 0 && !rig_exists(z, wc))
 			rc = LDNS_RCODE_NXDOMAIN;
 		ldns_rdf_deep_free(wc);
 		rig_add_denial(auth, z);
@@ -315,7 +553,7 @@ static ldns_pkt *rig_answer(struct rig *r, const ldns_rdf *qname,
 			continue;
 		ldns_pkt_push_rr(pkt, LDNS_SECTION_ANSWER, ldns_rr_clone(rr));
 	}
-	for (i = 0; i < ldns_rr_list_rr_count(auth); i++) {
+	for (i = 0; i < ldns_rr_list_rr_count(auth) && !r->strip_auth; i++) {
 		ldns_rr *rr = ldns_rr_list_rr(auth, i);
 
 		if (r->strip_dnssec && rig_is_dnssec(ldns_rr_get_type(rr)))
@@ -342,7 +580,7 @@ static unsigned char *rig_wire(struct rig *r, const char *name, int type,
 	return wire;
 }
 
-/* io->fetch: the faults strip_sigs, tamper and forge_nx are the
+/* io->fetch: the faults strip_sigs, strip_auth, tamper and forge_nx are the
  * validated answer's only (rig_wire), the others every fetch's too. */
 static int rig_fetch(void *arg, const char *name, int type,
 		     unsigned char **ans, size_t *alen)
@@ -356,11 +594,13 @@ static int rig_fetch(void *arg, const char *name, int type,
 	saved.strip_sigs = r->strip_sigs;
 	saved.tamper = r->tamper;
 	saved.forge_nx = r->forge_nx;
-	r->strip_sigs = r->tamper = r->forge_nx = 0;
+	saved.strip_auth = r->strip_auth;
+	r->strip_sigs = r->tamper = r->forge_nx = r->strip_auth = 0;
 	*ans = rig_wire(r, name, type, alen);
 	r->strip_sigs = saved.strip_sigs;
 	r->tamper = saved.tamper;
 	r->forge_nx = saved.forge_nx;
+	r->strip_auth = saved.strip_auth;
 	return *ans != NULL ? DC_OK : DC_ENOMEM;
 }
 
@@ -370,6 +610,7 @@ static unsigned char *rig_load(void *arg, const char *key, size_t *len)
 	unsigned char *c;
 	int i;
 
+	r->loads++;
 	for (i = 0; i < r->nst; i++)
 		if (strcmp(r->st[i].key, key) == 0) {
 			c = malloc(r->st[i].len);
@@ -430,12 +671,18 @@ static void rig_world(struct rig *r)
 		"www.lab.test. IN A 192.0.2.1\n"
 		"*.wild.lab.test. IN A 192.0.2.7\n"
 		"alias.lab.test. IN CNAME www.n3.test.\n"
-		"mail.lab.test. IN A 192.0.2.2\n",
+		"mail.lab.test. IN A 192.0.2.2\n"
+		"dn.lab.test. IN DNAME n3.test.\n",
 		rig_key_w("lab.test.", LDNS_SIGN_ECDSAP256SHA256, -1, 30), -1));
 	ds[n++] = rig_ds_text(rig_zone(r, "n3.test.",
 		"www.n3.test. IN A 192.0.2.3\n"
 		"*.wc.n3.test. IN A 192.0.2.9\n",
 		rig_key_w("n3.test.", LDNS_SIGN_ED25519, -1, 30), 0));
+	ds[n++] = rig_ds_text(rig_zone(r, "oo.test.",
+		"www.oo.test. IN A 192.0.2.15\n"
+		"unsigned.oo.test. IN NS ns.unsigned.oo.test.\n",
+		rig_key_w("oo.test.", LDNS_SIGN_ECDSAP256SHA256, -1, 30),
+		RIG_OPTOUT));
 	ds[n++] = rig_ds_text(rig_zone(r, "rsa.test.",
 		"www.rsa.test. IN A 192.0.2.8\n",
 		rig_key_w("rsa.test.", LDNS_SIGN_RSASHA256, -1, 30), -1));
@@ -460,11 +707,13 @@ static void rig_world(struct rig *r)
 	rig_zone(r, "insecure.test.", "www.insecure.test. IN A 192.0.2.5\n",
 		 NULL, -1);
 	rig_zone(r, "unsup.test.", "www.unsup.test. IN A 192.0.2.6\n", NULL, -1);
+	rig_zone(r, "unsigned.oo.test.", "www.unsigned.oo.test. IN A 192.0.2.14\n",
+		 NULL, -1);
 	snprintf(test, sizeof(test),
 		 "lab.test. IN NS ns.lab.test.\nn3.test. IN NS ns.n3.test.\n"
 		 "rsa.test. IN NS ns.rsa.test.\nexpired.test. IN NS ns.expired.test.\n"
 		 "future.test. IN NS ns.future.test.\nnokey.test. IN NS ns.nokey.test.\n"
-		 "many.test. IN NS ns.many.test.\n"
+		 "many.test. IN NS ns.many.test.\noo.test. IN NS ns.oo.test.\n"
 		 "insecure.test. IN NS ns.insecure.test.\n"
 		 "unsup.test. IN NS ns.unsup.test.\n"
 		 "unsup.test. IN DS 4242 253 2 "

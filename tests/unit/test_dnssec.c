@@ -4,8 +4,11 @@
  *   .             ECDSA P-256, NSEC: the anchor
  *   test.         Ed25519, NSEC: DS of the signed children, NS only for
  *                 insecure.test., a DS of algorithm 253 only for unsup.test.
- *   lab.test.     ECDSA P-256, NSEC: www, mail, *.wild, alias CNAME www.n3.test.
+ *   lab.test.     ECDSA P-256, NSEC: www, mail, *.wild, alias CNAME www.n3.test.,
+ *                 dn DNAME n3.test.
  *   n3.test.      Ed25519, NSEC3 (0 iterations): www, *.wc
+ *   oo.test.      NSEC3 opt-out: www, and unsigned.oo.test. delegated
+ *                 without DS, left out of the chain
  *   rsa.test.     RSA/SHA-256
  *   expired.test. / future.test.  signatures valid 20..10 days before now /
  *                 10..20 days after
@@ -19,8 +22,8 @@
 
 #include "t.h"
 #include "dnssec_rig.h"
+#include "dc_dnssec_int.h"
 
-extern const struct dc_sec_ops dc_sec_ops_v1;
 static const struct dc_sec_ops *ops = &dc_sec_ops_v1;
 static struct rig R;
 static char anchor[64];
@@ -85,6 +88,9 @@ static void test_secure(void)
 	EXPECT("host.wild.lab.test.", LDNS_RR_TYPE_A, DC_SEC_SECURE, "secure wildcard (NSEC)");
 	EXPECT("host.wc.n3.test.", LDNS_RR_TYPE_A, DC_SEC_SECURE, "secure wildcard (NSEC3)");
 	EXPECT("alias.lab.test.", LDNS_RR_TYPE_A, DC_SEC_SECURE, "CNAME into another signed zone");
+	EXPECT("www.dn.lab.test.", LDNS_RR_TYPE_A, DC_SEC_SECURE, "DNAME into another signed zone");
+	EXPECT("host.wild.lab.test.", LDNS_RR_TYPE_AAAA, DC_SEC_SECURE, "secure wildcard NODATA (NSEC)");
+	EXPECT("host.wc.n3.test.", LDNS_RR_TYPE_AAAA, DC_SEC_SECURE, "secure wildcard NODATA (NSEC3)");
 	EXPECT("www.rsa.test.", LDNS_RR_TYPE_A, DC_SEC_SECURE, "secure A (RSA/SHA-256)");
 }
 
@@ -93,7 +99,13 @@ static void test_insecure(void)
 	EXPECT("www.insecure.test.", LDNS_RR_TYPE_A, DC_SEC_INSECURE, "insecure delegation (no DS, NSEC proof)");
 	EXPECT("nope.insecure.test.", LDNS_RR_TYPE_A, DC_SEC_INSECURE, "unsigned NXDOMAIN below it");
 	EXPECT("www.unsup.test.", LDNS_RR_TYPE_A, DC_SEC_INSECURE, "DS of an unsupported algorithm only: insecure");
+	EXPECT("www.unsigned.oo.test.", LDNS_RR_TYPE_A, DC_SEC_INSECURE, "NSEC3 opt-out span over a delegation: insecure");
+	EXPECT("www.oo.test.", LDNS_RR_TYPE_A, DC_SEC_SECURE, "  ... a signed name of that zone: secure");
+	EXPECT("nope.oo.test.", LDNS_RR_TYPE_A, DC_SEC_INSECURE, "  ... NXDOMAIN over an opt-out span: insecure (RFC 7129 5.1)");
 	EXPECT("nope.many.test.", LDNS_RR_TYPE_A, DC_SEC_INSECURE, "NSEC3 with 200 iterations: insecure (RFC 9276)");
+	R.referral = 1;
+	EXPECT("www.insecure.test.", LDNS_RR_TYPE_A, DC_SEC_INSECURE, "a referral to the unsigned zone (NS, NSEC without DS): insecure");
+	R.referral = 0;
 }
 
 static void test_bogus(void)
@@ -108,6 +120,11 @@ static void test_bogus(void)
 	EXPECT_WHY("www.lab.test.", LDNS_RR_TYPE_A, DC_SEC_BOGUS, "www.lab.test. A: missing RRSIG (zone lab.test. is signed)", "RRSIG missing from the answer");
 	EXPECT_WHY("alias.lab.test.", LDNS_RR_TYPE_A, DC_SEC_BOGUS, "alias.lab.test. CNAME: missing RRSIG", "RRSIGs missing from a CNAME chain");
 	R.strip_sigs = 0;
+	R.strip_auth = 1;
+	EXPECT_WHY("nope.lab.test.", LDNS_RR_TYPE_A, DC_SEC_BOGUS, "nope.lab.test. A: NXDOMAIN without a signed NSEC/NSEC3 proof (zone lab.test. is signed)", "NXDOMAIN proof missing");
+	EXPECT_WHY("www.n3.test.", LDNS_RR_TYPE_AAAA, DC_SEC_BOGUS, "NODATA without", "NODATA proof missing (NSEC3)");
+	EXPECT_WHY("host.wild.lab.test.", LDNS_RR_TYPE_A, DC_SEC_BOGUS, "wildcard answer without", "wildcard expansion proof missing");
+	R.strip_auth = 0;
 	R.strip_dnssec = 1;
 	EXPECT_WHY("www.lab.test.", LDNS_RR_TYPE_A, DC_SEC_BOGUS, ". DNSKEY: none", "resolver stripping DNSSEC records");
 	EXPECT("nope.lab.test.", LDNS_RR_TYPE_A, DC_SEC_BOGUS, "stripped NXDOMAIN proof");
@@ -148,11 +165,39 @@ static void test_cache(void)
 	T_OK(res.state == DC_SEC_SECURE && R.fetches == before,
 	     "new validator, sets loaded from the store: no fetch (%d, %d blobs)",
 	     R.fetches - before, R.nst);
+	before = R.loads;
+	ops->validate(v2, "www.lab.test.", LDNS_RR_TYPE_A, ans, len, &io,
+		      RIG_T0 + 70, &res);
+	T_OK(res.state == DC_SEC_SECURE && R.loads == before,
+	     "  ... warm: nothing asked of the store (%d)", R.loads - before);
 	before = R.fetches;
 	ops->validate(v2, "www.lab.test.", LDNS_RR_TYPE_A, ans, len, &io,
 		      RIG_T0 + 2 * 3600, &res);
 	T_OK(res.state == DC_SEC_SECURE && R.fetches > before,
 	     "after the TTL: fetched again (%d)", R.fetches - before);
+	/* signatures already checked: not over another RRset, nor after
+	 * they expire */
+	R.tamper = 1;
+	free(ans);
+	ans = rig_wire(&R, "www.lab.test.", LDNS_RR_TYPE_A, &len);
+	R.tamper = 0;
+	ops->validate(v2, "www.lab.test.", LDNS_RR_TYPE_A, ans, len, &io,
+		      RIG_T0 + 2 * 3600, &res);
+	T_OK(res.state == DC_SEC_BOGUS, "warm, then altered rdata: bogus (%s)",
+	     res.why);
+	free(ans);
+	ans = rig_wire(&R, "www.lab.test.", LDNS_RR_TYPE_A, &len);
+	ops->validate(v2, "www.lab.test.", LDNS_RR_TYPE_A, ans, len, &io,
+		      RIG_T0 + 2 * 3600, &res);
+	T_EQ_INT(res.state, DC_SEC_SECURE, "  ... and the real one secure again");
+	ops->validate(v2, "www.lab.test.", LDNS_RR_TYPE_A, ans, len, &io,
+		      RIG_T0 - 2 * RIG_DAY, &res);
+	T_OK(res.state == DC_SEC_BOGUS && strstr(res.why, "not yet") != NULL,
+	     "warm, a clock two days earlier: bogus (%s)", res.why);
+	ops->validate(v2, "www.lab.test.", LDNS_RR_TYPE_A, ans, len, &io,
+		      RIG_T0 + 31 * RIG_DAY, &res);
+	T_OK(res.state == DC_SEC_BOGUS && strstr(res.why, "expired") != NULL,
+	     "warm, a month later: bogus (%s)", res.why);
 	free(ans);
 	ans = rig_wire(&R, "www.insecure.test.", LDNS_RR_TYPE_A, &len);
 	ops->validate(v2, "www.insecure.test.", LDNS_RR_TYPE_A, ans, len, &io,
