@@ -32,17 +32,9 @@
 # variant and their reverse lookups) on the secure names, with "dnssec
 # validate" and with "dnssec no": the same text as nss_dns through the
 # signed lab's plain listener.
-#
-# Skipped as a whole until the validator is built ($B/nss-dnscrypt/dnssec.so,
-# branches i15 and v15).
 set -u
 # shellcheck source=SCRIPTDIR/lib.sh
 . "$(dirname "$0")/lib.sh"
-
-if [ ! -e "$B/nss-dnscrypt/dnssec.so" ]; then
-    echo "1..0 # SKIP validator not built ($B/nss-dnscrypt/dnssec.so)"
-    exit 0
-fi
 
 CASES=${SEC_CASES:-$REPO/tests/lab/dnssec-cases}
 PRELOAD=$B/libdnscrypt-preload.so
