@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: ISC */
 /* dc_certcache.h - signed certificates kept on disk, so a new process can
- * skip the plaintext certificate fetch.  A file read back is verified again
- * (signature against the configured provider key, validity window): a
- * corrupted or planted file costs at most one fetch. */
+ * skip the plaintext certificate fetch.  A file read back is checked again
+ * (format, validity window, and the signature against the configured
+ * provider key unless the file is root's with a matching digest:
+ * dc_certfile.h): a corrupted or planted file costs at most one fetch. */
 #ifndef DC_CERTCACHE_H
 #define DC_CERTCACHE_H
 
@@ -31,7 +32,9 @@ dc_status dc_certcache_load(const struct dc_config *cfg,
 			    const struct dc_stamp *st, time_t now,
 			    struct dc_cert *out, time_t *saved_at);
 
-/* Best effort, atomic (write + rename); errors are ignored, errno is
+/* c must have passed dc_cert_parse against st's provider key (a fetched
+ * certificate): the file written says so (dc_certfile.h).
+ * Best effort, atomic (write + rename); errors are ignored, errno is
  * preserved.  euid 0 writes cert_cache_dir (created 0755 if missing, file
  * 0644); any other euid writes its per-user directory (0700, file 0600). */
 void dc_certcache_save(const struct dc_config *cfg, const struct dc_stamp *st,
