@@ -196,8 +196,8 @@ fail:
 
 /* Read at most max bytes of the regular file name in dfd, trusted only if
  * owned by owner and writable by nobody else; the length or -1. */
-static ssize_t read_file(int dfd, const char *name, uid_t owner, uint8_t *buf,
-			 size_t max, time_t *mtime)
+static ssize_t read_file(int dfd, const char *name, uid_t owner, int secret,
+			 uint8_t *buf, size_t max, time_t *mtime)
 {
 	struct stat sb;
 	size_t n = 0;
@@ -210,7 +210,7 @@ static ssize_t read_file(int dfd, const char *name, uid_t owner, uint8_t *buf,
 	if (fd < 0)
 		return -1;
 	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode) || !owned_ok(&sb, owner) ||
-	    (size_t)sb.st_size > max) {
+	    (secret && (sb.st_mode & 077) != 0) || (size_t)sb.st_size > max) {
 		close(fd);
 		return -1;
 	}
@@ -242,7 +242,7 @@ static int load_from(const char *dir, const char *name,
 
 	if (dfd < 0)
 		return -1;
-	n = read_file(dfd, name, owner, buf, DC_CERTFILE_MAX, saved_at);
+	n = read_file(dfd, name, owner, 0, buf, DC_CERTFILE_MAX, saved_at);
 	close(dfd);
 	if (n < 0)
 		return -1;
@@ -387,7 +387,7 @@ void dc_certcache_save(const struct dc_config *cfg, const struct dc_stamp *st,
 
 /* ---- other small files in the same directories ---- */
 
-ssize_t dc_cachefile_read(const struct dc_config *cfg, int user,
+ssize_t dc_cachefile_read(const struct dc_config *cfg, int user, int secret,
 			  const char *name, uint8_t *buf, size_t max)
 {
 	char *dir = NULL;
@@ -401,7 +401,7 @@ ssize_t dc_cachefile_read(const struct dc_config *cfg, int user,
 		goto out;
 	dfd = dc_safe_opendir(user ? dir : cfg->cert_cache_dir, owner, 0, 0);
 	if (dfd >= 0) {
-		n = read_file(dfd, name, owner, buf, max, NULL);
+		n = read_file(dfd, name, owner, secret, buf, max, NULL);
 		close(dfd);
 	}
 out:
@@ -410,8 +410,8 @@ out:
 	return n;
 }
 
-void dc_cachefile_write(const struct dc_config *cfg, const char *name,
-			const uint8_t *buf, size_t len)
+void dc_cachefile_write(const struct dc_config *cfg, int secret,
+			const char *name, const uint8_t *buf, size_t len)
 {
 	int saved = errno, root = geteuid() == 0, dfd;
 
@@ -419,7 +419,7 @@ void dc_cachefile_write(const struct dc_config *cfg, const char *name,
 	    strlen(name) + 32 <= NAME_MAX) {
 		dfd = open_write_dir(cfg);
 		if (dfd >= 0) {
-			save_in(dfd, name, root ? 0644 : 0600, buf, len);
+			save_in(dfd, name, root && !secret ? 0644 : 0600, buf, len);
 			close(dfd);
 		}
 	}

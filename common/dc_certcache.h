@@ -41,16 +41,18 @@ void dc_certcache_save(const struct dc_config *cfg, const struct dc_stamp *st,
 		       const struct dc_cert *c);
 
 /* Other small files kept in the same directories under the same rules
- * (the server state of dc_servers.c).  dc_cachefile_read reads name (no
- * '/') from the system directory (files owned by root) or, when user is
- * set, from this process's per-user directory (none for euid 0 and
- * AT_SECURE processes); the length, or -1 when it is missing, untrusted
- * or longer than max.  dc_cachefile_write replaces name atomically in the
- * directory this euid writes, as dc_certcache_save.  Both do nothing with
- * cert-cache none and preserve errno. */
-ssize_t dc_cachefile_read(const struct dc_config *cfg, int user,
+ * (the server state of dc_servers.c, the keys of dc_keycache.c).
+ * dc_cachefile_read reads name (no '/') from the system directory (files
+ * owned by root) or, when user is set, from this process's per-user
+ * directory (none for euid 0 and AT_SECURE processes); the length, or -1
+ * when it is missing, untrusted or longer than max.  dc_cachefile_write
+ * replaces name atomically in the directory this euid writes, as
+ * dc_certcache_save.  secret: the file is written 0600 (root's too) and
+ * read only when neither group nor others may read it.  Both do nothing
+ * with cert-cache none and preserve errno. */
+ssize_t dc_cachefile_read(const struct dc_config *cfg, int user, int secret,
 			  const char *name, uint8_t *buf, size_t max);
-void dc_cachefile_write(const struct dc_config *cfg, const char *name,
-			const uint8_t *buf, size_t len);
+void dc_cachefile_write(const struct dc_config *cfg, int secret,
+			const char *name, const uint8_t *buf, size_t len);
 
 #endif

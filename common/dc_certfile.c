@@ -7,9 +7,9 @@
 static const uint8_t file_magic[4] = { 'D', 'C', 'f', '1' };
 static const char domain[] = "nss-dnscrypt certfile 1";
 
-static void digest(const uint8_t id[DC_CERTFILE_ID_LEN],
-		   const uint8_t provider_pk[32], const uint8_t *cert,
-		   size_t len, uint8_t out[32])
+void dc_certfile_digest(const uint8_t id[DC_CERTFILE_ID_LEN],
+			const uint8_t provider_pk[32], const uint8_t *cert,
+			size_t len, uint8_t out[32])
 {
 	crypto_generichash_state h;
 
@@ -28,7 +28,7 @@ size_t dc_certfile_pack(const uint8_t id[DC_CERTFILE_ID_LEN],
 	if (c->rawlen < DC_CERT_MIN_LEN || c->rawlen > DC_CERT_MAX_LEN)
 		return 0;
 	memcpy(out, file_magic, sizeof file_magic);
-	digest(id, provider_pk, c->raw, c->rawlen, out + 4);
+	dc_certfile_digest(id, provider_pk, c->raw, c->rawlen, out + 4);
 	memcpy(out + DC_CERTFILE_HEAD, c->raw, c->rawlen);
 	return DC_CERTFILE_HEAD + c->rawlen;
 }
@@ -47,7 +47,7 @@ dc_cert_check dc_certfile_parse(const uint8_t *buf, size_t len,
 		return DC_CERT_BAD_FORMAT;
 	buf += DC_CERTFILE_HEAD;
 	len -= DC_CERTFILE_HEAD;
-	digest(id, provider_pk, buf, len, d);
+	dc_certfile_digest(id, provider_pk, buf, len, d);
 	match = sodium_memcmp(d, buf - 32, 32) == 0;
 	if (root_written && match)
 		return dc_cert_parse_presigned(buf, len, now, out);

@@ -24,6 +24,11 @@
 #define DC_CERTFILE_HEAD   (4 + 32)
 #define DC_CERTFILE_MAX    (DC_CERTFILE_HEAD + DC_CERT_MAX_LEN)
 
+/* The digest above, of certificate bytes cert (len) of server id. */
+void dc_certfile_digest(const uint8_t id[DC_CERTFILE_ID_LEN],
+			const uint8_t provider_pk[32], const uint8_t *cert,
+			size_t len, uint8_t out[32]);
+
 /* The file for certificate c (fully checked against provider_pk) of server
  * id into out (DC_CERTFILE_MAX bytes); its length, or 0 if c has no raw
  * certificate of a valid length. */

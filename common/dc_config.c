@@ -85,6 +85,7 @@ static const struct dc_cfg_keyword keywords[] = {
 	BOOL_KW("require-nolog", require_nolog),
 	BOOL_KW("require-nofilter", require_nofilter),
 	BOOL_KW("ephemeral-keys", ephemeral_keys),
+	BOOL_KW("key-cache", key_cache),
 };
 
 _Static_assert(sizeof keywords / sizeof keywords[0] <=

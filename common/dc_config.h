@@ -51,6 +51,7 @@ struct dc_config {
 	int require_nofilter;
 	int direct_cert_fallback; /* fetch a certificate directly if the relay fails */
 	int ephemeral_keys;    /* a fresh client key pair for every query */
+	int key_cache;         /* client key + shared key kept between processes */
 };
 
 #define DC_CONFIG_MAX_SIZE   65536 /* bytes in a config file */
