@@ -163,7 +163,7 @@ check: all units
 # is not fork-safe, so a child forked in the middle of threaded lookups can
 # deadlock in malloc (t23; t70 skips its fork part under ASan); ASan's
 # redzones make frames several times bigger than 16 KiB threads hold (t25).
-SAN_PRELOAD := t20_nss_getent t40_hostile t50_servers t51_relay t52_ephemeral
+SAN_PRELOAD := t13_keycache t20_nss_getent t40_hostile t50_servers t51_relay t52_ephemeral
 SAN_SKIP    := t11_valgrind t23_nss_threads t24_nss_unreadable t25_stack t30_preload t31_preload_res \
                t45_engine_matrix t60_install t62_diagnostics
 SAN_NATIVE  := $(filter-out $(SAN_PRELOAD) $(SAN_SKIP),$(basename $(notdir $(wildcard tests/integration/t*.sh))))
