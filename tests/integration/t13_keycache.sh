@@ -78,6 +78,12 @@ k6=$(keys "$T/p6.pcap")
 t_ok "a group-readable key file is not used" test -n "$k6" -a "$k6" != "$k4"
 t_eq "... and is replaced by a 0600 one" "$(filekey "$f") $(stat -c %a "$f")" "$k6 600"
 
+chown 1234:1234 "$f"
+run "$T/p8.pcap" "$KC"
+k8=$(keys "$T/p8.pcap")
+t_ok "a key file of another user in root's directory is not used" test -n "$k8" -a "$k8" != "$k6"
+t_eq "... and is replaced by root's" "$(filekey "$f") $(stat -c '%a %u' "$f")" "$k8 600 0"
+
 CC2=$T/cache2
 mkdir -m 755 "$CC2"
 EK=$(conf ek "$CC2" "key-cache yes" "ephemeral-keys yes")
