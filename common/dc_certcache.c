@@ -7,8 +7,10 @@
  *   per-user: $XDG_CACHE_HOME/nss-dnscrypt or $HOME/.cache/nss-dnscrypt
  *             (secure_getenv; else the passwd home of the euid), used by
  *             processes with euid != 0 that are not AT_SECURE, 0600 files.
- * Everything read back is verified again by dc_cert_parse, so ownership
- * and mode checks are defence in depth.  Both directories are opened
+ * A file holds the certificate with a digest that binds it to the server
+ * (dc_certfile.h); what is read back is checked again, its signature too
+ * unless the file is root's and its digest matches (dc_certfile.h says
+ * why that is enough).  Both directories are opened
  * component by component from "/" (dc_safe_opendir): every directory on the way
  * must belong to root or to the euid and be writable by no one else
  * unless sticky (/tmp), a symbolic link on the way is followed only when
@@ -29,7 +31,10 @@
 #include <sys/stat.h>
 #include <sodium.h>
 #include "dc_certcache.h"
+#include "dc_certfile.h"
 #include "dc_safepath.h"
+
+_Static_assert(DC_CERTCACHE_ID_LEN == DC_CERTFILE_ID_LEN, "one server id");
 
 #define NAME_LEN   (DC_CERTCACHE_ID_LEN * 2 + sizeof ".cert") /* with NUL */
 #define SUBDIR     "nss-dnscrypt"
@@ -77,14 +82,13 @@ int dc_certcache_id(const struct dc_stamp *st,
 	return 0;
 }
 
-static int file_name(const struct dc_stamp *st, char name[NAME_LEN])
+static int file_name(const struct dc_stamp *st, char name[NAME_LEN],
+		     uint8_t id[DC_CERTCACHE_ID_LEN])
 {
-	uint8_t id[DC_CERTCACHE_ID_LEN];
-
 	if (st->kind != DC_STAMP_DNSCRYPT || dc_certcache_id(st, id) != 0)
 		return -1;
-	sodium_bin2hex(name, NAME_LEN, id, sizeof id);
-	memcpy(name + 2 * sizeof id, ".cert", sizeof ".cert");
+	sodium_bin2hex(name, NAME_LEN, id, DC_CERTCACHE_ID_LEN);
+	memcpy(name + 2 * DC_CERTCACHE_ID_LEN, ".cert", sizeof ".cert");
 	return 0;
 }
 
@@ -192,8 +196,8 @@ fail:
 
 /* Read at most max bytes of the regular file name in dfd, trusted only if
  * owned by owner and writable by nobody else; the length or -1. */
-static ssize_t read_file(int dfd, const char *name, uid_t owner, uint8_t *buf,
-			 size_t max, time_t *mtime)
+static ssize_t read_file(int dfd, const char *name, uid_t owner, int secret,
+			 uint8_t *buf, size_t max, time_t *mtime)
 {
 	struct stat sb;
 	size_t n = 0;
@@ -206,7 +210,7 @@ static ssize_t read_file(int dfd, const char *name, uid_t owner, uint8_t *buf,
 	if (fd < 0)
 		return -1;
 	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode) || !owned_ok(&sb, owner) ||
-	    (size_t)sb.st_size > max) {
+	    (secret && (sb.st_mode & 077) != 0) || (size_t)sb.st_size > max) {
 		close(fd);
 		return -1;
 	}
@@ -227,21 +231,25 @@ static ssize_t read_file(int dfd, const char *name, uid_t owner, uint8_t *buf,
 	return (ssize_t)n;
 }
 
-static int load_from(const char *dir, const char *name, uid_t owner,
+static int load_from(const char *dir, const char *name,
+		     const uint8_t id[DC_CERTCACHE_ID_LEN], uid_t owner,
 		     const struct dc_stamp *st, time_t now, struct dc_cert *out,
 		     time_t *saved_at)
 {
-	uint8_t buf[DC_CERT_MAX_LEN + 1];
+	uint8_t buf[DC_CERTFILE_MAX + 1];
 	int dfd = dc_safe_opendir(dir, owner, 0, 0);
 	ssize_t n;
 
 	if (dfd < 0)
 		return -1;
-	n = read_file(dfd, name, owner, buf, DC_CERT_MAX_LEN, saved_at);
+	n = read_file(dfd, name, owner, 0, buf, DC_CERTFILE_MAX, saved_at);
 	close(dfd);
 	if (n < 0)
 		return -1;
-	if (dc_cert_parse(buf, (size_t)n, st->provider_pk, now, out) != DC_CERT_VALID)
+	/* owner 0: the system directory, whose path and file only root may
+	 * write (dc_safe_opendir, read_file). */
+	if (dc_certfile_parse(buf, (size_t)n, id, st->provider_pk, owner == 0, now,
+			      out) != DC_CERT_VALID)
 		return -1;
 	return 0;
 }
@@ -249,16 +257,17 @@ static int load_from(const char *dir, const char *name, uid_t owner,
 static int lookup(const struct dc_config *cfg, const struct dc_stamp *st,
 		  time_t now, struct dc_cert *out, time_t *saved_at)
 {
+	uint8_t id[DC_CERTCACHE_ID_LEN];
 	char name[NAME_LEN], *dir;
 	int rc;
 
-	if (!cache_enabled(cfg) || file_name(st, name) != 0)
+	if (!cache_enabled(cfg) || file_name(st, name, id) != 0)
 		return -1;
-	if (load_from(cfg->cert_cache_dir, name, 0, st, now, out, saved_at) == 0)
+	if (load_from(cfg->cert_cache_dir, name, id, 0, st, now, out, saved_at) == 0)
 		return 0;
 	if ((dir = user_dir()) == NULL)
 		return -1;
-	rc = load_from(dir, name, geteuid(), st, now, out, saved_at);
+	rc = load_from(dir, name, id, geteuid(), st, now, out, saved_at);
 	free(dir);
 	return rc;
 }
@@ -360,14 +369,16 @@ void dc_certcache_save(const struct dc_config *cfg, const struct dc_stamp *st,
 		       const struct dc_cert *c)
 {
 	int saved = errno;
+	uint8_t id[DC_CERTCACHE_ID_LEN], file[DC_CERTFILE_MAX];
 	char name[NAME_LEN];
 	int root = geteuid() == 0, dfd;
+	size_t len;
 
-	if (cache_enabled(cfg) && c->rawlen >= DC_CERT_MIN_LEN &&
-	    c->rawlen <= DC_CERT_MAX_LEN && file_name(st, name) == 0) {
+	if (cache_enabled(cfg) && file_name(st, name, id) == 0 &&
+	    (len = dc_certfile_pack(id, st->provider_pk, c, file)) > 0) {
 		dfd = open_write_dir(cfg);
 		if (dfd >= 0) {
-			save_in(dfd, name, root ? 0644 : 0600, c->raw, c->rawlen);
+			save_in(dfd, name, root ? 0644 : 0600, file, len);
 			close(dfd);
 		}
 	}
@@ -376,7 +387,7 @@ void dc_certcache_save(const struct dc_config *cfg, const struct dc_stamp *st,
 
 /* ---- other small files in the same directories ---- */
 
-ssize_t dc_cachefile_read(const struct dc_config *cfg, int user,
+ssize_t dc_cachefile_read(const struct dc_config *cfg, int user, int secret,
 			  const char *name, uint8_t *buf, size_t max)
 {
 	char *dir = NULL;
@@ -390,7 +401,7 @@ ssize_t dc_cachefile_read(const struct dc_config *cfg, int user,
 		goto out;
 	dfd = dc_safe_opendir(user ? dir : cfg->cert_cache_dir, owner, 0, 0);
 	if (dfd >= 0) {
-		n = read_file(dfd, name, owner, buf, max, NULL);
+		n = read_file(dfd, name, owner, secret, buf, max, NULL);
 		close(dfd);
 	}
 out:
@@ -399,8 +410,8 @@ out:
 	return n;
 }
 
-void dc_cachefile_write(const struct dc_config *cfg, const char *name,
-			const uint8_t *buf, size_t len)
+void dc_cachefile_write(const struct dc_config *cfg, int secret,
+			const char *name, const uint8_t *buf, size_t len)
 {
 	int saved = errno, root = geteuid() == 0, dfd;
 
@@ -408,7 +419,7 @@ void dc_cachefile_write(const struct dc_config *cfg, const char *name,
 	    strlen(name) + 32 <= NAME_MAX) {
 		dfd = open_write_dir(cfg);
 		if (dfd >= 0) {
-			save_in(dfd, name, root ? 0644 : 0600, buf, len);
+			save_in(dfd, name, root && !secret ? 0644 : 0600, buf, len);
 			close(dfd);
 		}
 	}

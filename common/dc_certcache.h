@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: ISC */
 /* dc_certcache.h - signed certificates kept on disk, so a new process can
- * skip the plaintext certificate fetch.  A file read back is verified again
- * (signature against the configured provider key, validity window): a
- * corrupted or planted file costs at most one fetch. */
+ * skip the plaintext certificate fetch.  A file read back is checked again
+ * (format, validity window, and the signature against the configured
+ * provider key unless the file is root's with a matching digest:
+ * dc_certfile.h): a corrupted or planted file costs at most one fetch. */
 #ifndef DC_CERTCACHE_H
 #define DC_CERTCACHE_H
 
@@ -31,23 +32,27 @@ dc_status dc_certcache_load(const struct dc_config *cfg,
 			    const struct dc_stamp *st, time_t now,
 			    struct dc_cert *out, time_t *saved_at);
 
-/* Best effort, atomic (write + rename); errors are ignored, errno is
+/* c must have passed dc_cert_parse against st's provider key (a fetched
+ * certificate): the file written says so (dc_certfile.h).
+ * Best effort, atomic (write + rename); errors are ignored, errno is
  * preserved.  euid 0 writes cert_cache_dir (created 0755 if missing, file
  * 0644); any other euid writes its per-user directory (0700, file 0600). */
 void dc_certcache_save(const struct dc_config *cfg, const struct dc_stamp *st,
 		       const struct dc_cert *c);
 
 /* Other small files kept in the same directories under the same rules
- * (the server state of dc_servers.c).  dc_cachefile_read reads name (no
- * '/') from the system directory (files owned by root) or, when user is
- * set, from this process's per-user directory (none for euid 0 and
- * AT_SECURE processes); the length, or -1 when it is missing, untrusted
- * or longer than max.  dc_cachefile_write replaces name atomically in the
- * directory this euid writes, as dc_certcache_save.  Both do nothing with
- * cert-cache none and preserve errno. */
-ssize_t dc_cachefile_read(const struct dc_config *cfg, int user,
+ * (the server state of dc_servers.c, the keys of dc_keycache.c).
+ * dc_cachefile_read reads name (no '/') from the system directory (files
+ * owned by root) or, when user is set, from this process's per-user
+ * directory (none for euid 0 and AT_SECURE processes); the length, or -1
+ * when it is missing, untrusted or longer than max.  dc_cachefile_write
+ * replaces name atomically in the directory this euid writes, as
+ * dc_certcache_save.  secret: the file is written 0600 (root's too) and
+ * read only when neither group nor others may read it.  Both do nothing
+ * with cert-cache none and preserve errno. */
+ssize_t dc_cachefile_read(const struct dc_config *cfg, int user, int secret,
 			  const char *name, uint8_t *buf, size_t max);
-void dc_cachefile_write(const struct dc_config *cfg, const char *name,
-			const uint8_t *buf, size_t len);
+void dc_cachefile_write(const struct dc_config *cfg, int secret,
+			const char *name, const uint8_t *buf, size_t len);
 
 #endif

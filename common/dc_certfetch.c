@@ -15,6 +15,7 @@
 
 #include "dc_certfetch.h"
 #include "dc_certcache.h"
+#include "dc_keycache.h"
 #include "dc_channel.h"
 #include "dc_ctx.h"
 #include "dc_query.h"
@@ -234,9 +235,33 @@ static dc_status fetch_routed(const struct dc_config *cfg,
 	return fetch_cert(cfg, srv->stamp, NULL, 0, udp, now, deadline, out, why);
 }
 
+/* srv's session with certificate cert: from the key cache, or made (and
+ * then kept there) with the process's key pair. */
+static dc_status session(const struct dc_config *cfg, struct dc_tserver *srv,
+			 void (*get_kp)(struct dc_keypair *kp), int flags,
+			 const struct dc_cert *cert, time_t now, int *cached)
+{
+	int use_cache = cfg->key_cache && !cfg->ephemeral_keys;
+	struct dc_keypair kp;
+	dc_status rc;
+
+	*cached = 0;
+	if (use_cache && !(flags & DC_CERT_REFETCH) &&
+	    dc_keycache_load(cfg, srv->stamp, cert, now, &srv->session) == DC_OK) {
+		*cached = 1;
+		return DC_OK;
+	}
+	get_kp(&kp);
+	rc = dc_session_init(&srv->session, &kp, cert);
+	sodium_memzero(&kp, sizeof(kp));
+	if (rc == DC_OK && use_cache)
+		dc_keycache_save(cfg, srv->stamp, cert, &srv->session, now);
+	return rc;
+}
+
 dc_status dc_cert_ensure(const struct dc_config *cfg, struct dc_tserver *srv,
-			 const struct dc_keypair *kp, int flags, time_t now,
-			 uint64_t deadline, struct dc_certinfo *info)
+			 void (*get_kp)(struct dc_keypair *kp), int flags,
+			 time_t now, uint64_t deadline, struct dc_certinfo *info)
 {
 	int refetch = flags & DC_CERT_REFETCH;
 	const struct dc_stamp *st = srv->stamp;
@@ -244,7 +269,7 @@ dc_status dc_cert_ensure(const struct dc_config *cfg, struct dc_tserver *srv,
 	 * frame is below every wait of the certificate fetch. */
 	struct dc_cert *cert;
 	dc_status rc = DC_OK;
-	int why = DC_CERT_VALID, from_disk = 0;
+	int why = DC_CERT_VALID, from_disk = 0, key_cached = 0;
 	time_t saved_at = 0;
 
 	srv->has_session = 0;
@@ -272,12 +297,13 @@ dc_status dc_cert_ensure(const struct dc_config *cfg, struct dc_tserver *srv,
 	}
 	info->check = why;
 	if (rc == DC_OK)
-		rc = dc_session_init(&srv->session, kp, cert);
+		rc = session(cfg, srv, get_kp, flags, cert, now, &key_cached);
 	if (rc != DC_OK)
 		goto done;
 	memcpy(srv->resolver_pk, cert->resolver_pk, sizeof(srv->resolver_pk));
 	srv->has_session = 1;
 	info->from_disk = from_disk;
+	info->key_from_disk = key_cached;
 	info->serial = cert->serial;
 	info->es = cert->es_version;
 	info->ts_end = cert->ts_end;

@@ -28,6 +28,7 @@ struct dc_certinfo {
 	dc_status status;        /* of the last attempt: DC_OK, DC_ECERT, ... */
 	int check;               /* dc_cert_check of a refused certificate */
 	int from_disk;           /* the certificate came from the disk cache */
+	int key_from_disk;       /* the session's keys came from the key cache */
 	uint32_t serial;
 	uint16_t es;
 	uint32_t ts_end;
@@ -37,14 +38,17 @@ struct dc_certinfo {
 /* Make srv's session with the best valid certificate of its server (from
  * the process's store, then the disk cache, then the network, through
  * srv->relay with cfg's direct-cert-fallback), giving up at deadline_ms;
- * kp is the client key pair.  flags: DC_CERT_REFETCH skips the store and
- * the disk cache, DC_CERT_TCP asks over TCP only (UDP to the server is
- * known to get no answer).  info is filled whatever the outcome. */
+ * the session's keys from the key cache (key-cache yes, not with
+ * ephemeral-keys), else made with the client key pair get_kp gives (asked
+ * only then: making it costs an X25519).  flags: DC_CERT_REFETCH skips
+ * the store and the disk caches (certificate and keys), DC_CERT_TCP asks
+ * over TCP only (UDP to the server is known to get no answer).  info is
+ * filled whatever the outcome. */
 #define DC_CERT_REFETCH 1
 #define DC_CERT_TCP     2
 dc_status dc_cert_ensure(const struct dc_config *cfg, struct dc_tserver *srv,
-			 const struct dc_keypair *kp, int flags, time_t now,
-			 uint64_t deadline_ms, struct dc_certinfo *info);
+			 void (*get_kp)(struct dc_keypair *kp), int flags,
+			 time_t now, uint64_t deadline_ms, struct dc_certinfo *info);
 
 /* One question on a channel of its own to srv alone (the certificate
  * query, plain; or encrypted with srv's session), over UDP or TCP, until

@@ -89,6 +89,7 @@ static const struct dc_cfg_keyword keywords[] = {
 	BOOL_KW("ephemeral-keys", ephemeral_keys),
 	{ "dnssec", dc_cfg_kw_dnssec, 0, 0, 0, 0, "" },
 	{ "trust-anchor", dc_cfg_kw_anchor, 0, 0, 0, 0, "" },
+	BOOL_KW("key-cache", key_cache),
 };
 
 _Static_assert(sizeof keywords / sizeof keywords[0] <=

@@ -53,6 +53,7 @@ struct dc_config {
 	int ephemeral_keys;    /* a fresh client key pair for every query */
 	int dnssec;            /* DC_DNSSEC_NO or DC_DNSSEC_VALIDATE */
 	char trust_anchor[256]; /* the anchor file read with dnssec validate */
+	int key_cache;         /* client key + shared key kept between processes */
 };
 
 /* "dnssec no|validate" (README "DNSSEC").  A later mode trusting the

@@ -195,7 +195,6 @@ static dc_status ctx_new(struct dc_ctx **out)
 {
 	const struct dc_stamp *servers[DC_MAX_SERVERS];
 	const char *path = secure_getenv(DC_CONFIG_ENV);
-	struct dc_keypair kp;
 	struct dc_ctx *c;
 	struct stat st;
 	dc_status rc;
@@ -215,7 +214,8 @@ static dc_status ctx_new(struct dc_ctx **out)
 		return rc;
 	}
 	search_settings(&c->search, &c->cfg);
-	keypair_get(&kp);
+	/* The key pair is made by the first session that needs it
+	 * (dc_ctx_keypair): with key-cache yes, maybe none. */
 	for (int i = 0; i < c->cfg.nservers; i++) {
 		const struct dc_config *cf = &c->cfg;
 		c->srv[i].stamp = &cf->servers[i];
@@ -244,7 +244,6 @@ static dc_status ctx_new(struct dc_ctx **out)
 	 * list heads), paid by every new process. */
 	rc = dc_channel_new(&c->ch, &c->tr, &c->cfg, servers, c->cfg.nservers,
 			    c->cfg.tcp_only);
-	sodium_memzero(&kp, sizeof(kp));
 	if (rc != DC_OK) {
 		ctx_free(c);
 		return rc;

@@ -71,7 +71,6 @@ static dc_status make_session(struct dc_lookup *lk, int i, time_t now,
 			      uint64_t deadline)
 {
 	struct dc_ctx *c = lk->ctx;
-	struct dc_keypair kp;
 	dc_status rc;
 	int probe, flags = c->cert_refetch[i] ? DC_CERT_REFETCH : 0;
 
@@ -79,9 +78,8 @@ static dc_status make_session(struct dc_lookup *lk, int i, time_t now,
 		return DC_OK;
 	if (!dc_ctx_udp_state(c, i, now, &probe))
 		flags |= DC_CERT_TCP;
-	dc_ctx_keypair(&kp);
-	rc = dc_cert_ensure(&c->cfg, &c->srv[i], &kp, flags, now, deadline, &c->cert[i]);
-	sodium_memzero(&kp, sizeof(kp));
+	rc = dc_cert_ensure(&c->cfg, &c->srv[i], dc_ctx_keypair, flags, now, deadline,
+			    &c->cert[i]);
 	if (rc == DC_OK) {
 		c->cert_refetch[i] = 0;
 		return DC_OK;
@@ -153,13 +151,20 @@ static dc_status sync_channels(struct dc_ctx *c, time_t now)
 	return DC_OK;
 }
 
+/* Server i's certificate or keys came from a disk cache: a server that
+ * has rotated its keys since (or a bad file) shows as no valid answer. */
+static int unproven_keys(const struct dc_ctx *c, int i)
+{
+	return c->cert[i].from_disk || c->cert[i].key_from_disk;
+}
+
 /* After a lookup that got no valid answer: the certificates may have been
  * rotated, so the next lookup fetches them again. */
 static void forget_certs(struct dc_ctx *c, int only_unproven)
 {
 	for (int k = 0; k < c->nchan; k++) {
 		int i = c->chan[k];
-		if (only_unproven && (!c->cert[i].from_disk || c->srv[i].answers))
+		if (only_unproven && (!unproven_keys(c, i) || c->srv[i].answers))
 			continue;
 		c->cert[i].until = 0;
 		c->cert_refetch[i] = 1;
@@ -406,7 +411,7 @@ dc_status dc_lookup_ask(struct dc_lookup *lk, struct dc_question *q, int n)
 			break;
 		}
 		first = c->chan[0];
-		unproven = c->cert[first].from_disk && c->srv[first].answers == 0 &&
+		unproven = unproven_keys(c, first) && c->srv[first].answers == 0 &&
 			   !lk->refetched;
 		more = next_server(c, now, 0) >= 0;
 		if ((unproven || more) && limit > t + first_try_ms(&c->cfg))

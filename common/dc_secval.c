@@ -58,7 +58,7 @@ static void memo_load(struct dc_ctx *c, time_t now)
 	if (!buf)
 		return;
 	for (int user = 0; user <= 1; user++) {
-		n = dc_cachefile_read(&c->cfg, user, DC_SECMEMO_FILE, buf, DC_SECMEMO_FILE_MAX);
+		n = dc_cachefile_read(&c->cfg, user, 0, DC_SECMEMO_FILE, buf, DC_SECMEMO_FILE_MAX);
 		if (n > 0)
 			dc_secmemo_unpack(&c->secmemo, buf, (size_t)n, now);
 	}
@@ -71,7 +71,7 @@ static void memo_save(struct dc_ctx *c, time_t now)
 
 	if (!buf)
 		return;
-	dc_cachefile_write(&c->cfg, DC_SECMEMO_FILE, buf, dc_secmemo_pack(&c->secmemo, now, buf));
+	dc_cachefile_write(&c->cfg, 0, DC_SECMEMO_FILE, buf, dc_secmemo_pack(&c->secmemo, now, buf));
 	free(buf);
 }
 
@@ -188,7 +188,7 @@ static unsigned char *io_load(void *arg, const char *key, size_t *len)
 	if (key_file(key, name, sizeof name) != 0 || !(buf = malloc(BLOB_MAX)))
 		return NULL;
 	for (int user = 0; user <= 1 && n <= 0; user++)
-		n = dc_cachefile_read(&lk->ctx->cfg, user, name, buf, BLOB_MAX);
+		n = dc_cachefile_read(&lk->ctx->cfg, user, 0, name, buf, BLOB_MAX);
 	if (n <= 0) {
 		free(buf);
 		return NULL;
@@ -205,7 +205,7 @@ static void io_store(void *arg, const char *key, const unsigned char *blob,
 	char name[sizeof KEY_PREFIX + 256];
 
 	if (key_file(key, name, sizeof name) == 0 && len <= BLOB_MAX)
-		dc_cachefile_write(&lk->ctx->cfg, name, blob, len);
+		dc_cachefile_write(&lk->ctx->cfg, 0, name, blob, len);
 }
 
 /* ----------------------------------------------------------- answers */

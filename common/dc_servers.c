@@ -169,7 +169,7 @@ struct state_io {
 static int read_state(const struct dc_config *cfg, int user, time_t now,
 		      struct state_io *io)
 {
-	ssize_t n = dc_cachefile_read(cfg, user, DC_STATE_FILE, (uint8_t *)io->text,
+	ssize_t n = dc_cachefile_read(cfg, user, 0, DC_STATE_FILE, (uint8_t *)io->text,
 				      DC_STATE_MAX);
 
 	return n > 0 ? dc_state_parse(io->text, (size_t)n, now, io->h, DC_HEALTH_MAX) : 0;
@@ -224,7 +224,7 @@ void dc_servers_save(const struct dc_config *cfg)
 	last_save = now;
 	pthread_mutex_unlock(&lock);
 	len = dc_state_format(io->h, n, io->text, DC_STATE_MAX);
-	dc_cachefile_write(cfg, DC_STATE_FILE, (const uint8_t *)io->text, len);
+	dc_cachefile_write(cfg, 0, DC_STATE_FILE, (const uint8_t *)io->text, len);
 	free(io);
 }
 

@@ -8,7 +8,7 @@
  * dnscrypt and glibc's nss_dns are measured interleaved:
  *
  *   bench warm N PREFIX [SRC_DC SRC_DNS]  row 1 (and the preload process)
- *   bench cold N NSSWITCH CONF_WARM CONF_COLD CACHE_DIR
+ *   bench cold N NSSWITCH CONF_WARM CONF_COLD CACHE_DIR [CONF_KEYS]
  *                                         row 2 (getent per lookup)
  *   bench threads NTHREADS SECONDS ROUNDS row 3 (BENCH_SERVER_PIDS: the
  *                                         servers' CPU split)
@@ -470,17 +470,20 @@ static int cmd_cold(int argc, char **argv)
 {
 	long n;
 	const char *nssw, *conf_warm, *conf_cold, *cache_dir;
-	static const char *names[4] = { "dcwarm", "dccold", "dns", "files" };
-	const char *nsline[4] = { "hosts: dnscrypt\n", "hosts: dnscrypt\n",
-				  "hosts: dns\n", "hosts: files\n" };
-	const char *conf[4];
-	double *t[4];
-	int err[4] = { 0, 0, 0, 0 };
+	static const char *names[5] = { "dcwarm", "dccold", "dns", "files", "dckeys" };
+	const char *nsline[5] = { "hosts: dnscrypt\n", "hosts: dnscrypt\n",
+				  "hosts: dns\n", "hosts: files\n", "hosts: dnscrypt\n" };
+	const char *conf[5];
+	double *t[5];
+	int err[5] = { 0, 0, 0, 0, 0 }, nm;
 
 	if (argc < 7) {
-		fprintf(stderr, "usage: bench cold N NSSWITCH CONF_WARM CONF_COLD CACHE_DIR\n");
+		fprintf(stderr, "usage: bench cold N NSSWITCH CONF_WARM CONF_COLD CACHE_DIR [CONF_KEYS]\n");
 		return 2;
 	}
+	/* CONF_KEYS: a fifth mode, certificate cache warm and key-cache yes */
+	nm = argc > 7 ? 5 : 4;
+	conf[4] = argc > 7 ? argv[7] : NULL;
 	n = atol(argv[2]);
 	nssw = argv[3];
 	conf_warm = argv[4];
@@ -490,10 +493,10 @@ static int cmd_cold(int argc, char **argv)
 	conf[1] = conf_cold;
 	conf[2] = conf_cold;
 	conf[3] = conf_cold;
-	for (int m = 0; m < 4; m++)
+	for (int m = 0; m < nm; m++)
 		t[m] = alloc_samples(n);
 	/* warm the certificate cache, and the page cache for every binary */
-	for (int m = 0; m < 4; m++) {
+	for (int m = 0; m < nm; m++) {
 		write_file(nssw, nsline[m]);
 		for (int i = 0; i < 3; i++)
 			if (run_getent(m == 3 ? "localhost" : "a4.lab.test", conf[m]) < 0)
@@ -502,8 +505,8 @@ static int cmd_cold(int argc, char **argv)
 	}
 	bench_kv("cold", "cache_files", count_files(cache_dir));
 	for (long i = 0; i < n; i++)
-		for (int k = 0; k < 4; k++) {
-			int m = (int)((i + k) % 4);
+		for (int k = 0; k < nm; k++) {
+			int m = (int)((i + k) % nm);
 			char name[64];
 			snprintf(name, sizeof(name), m == 3 ? "localhost" :
 				 "bench-%ld.lab.test", i % NNAMES);
@@ -515,7 +518,7 @@ static int cmd_cold(int argc, char **argv)
 			}
 			t[m][i] = dt;
 		}
-	for (int m = 0; m < 4; m++) {
+	for (int m = 0; m < nm; m++) {
 		char p[32];
 		snprintf(p, sizeof(p), "cold.%s", names[m]);
 		bench_summary(p, t[m], (size_t)n);
@@ -1019,6 +1022,9 @@ static int cmd_report(int argc, char **argv)
 		met = get("cold.dcwarm.med") / get("cold.dns.med") <= 1.10;
 		lat_row("2 cold getent, cert cache warm", "cold.dcwarm", "cold.dns",
 			"med <= 1.10", &met, &r1, &r2);
+		if (has("cold.dckeys.med"))
+			lat_row("2 cold, cert cache warm, key-cache yes", "cold.dckeys",
+				"cold.dns", "(no target)", NULL, &r1, &r2);
 		lat_row("2 cold getent, cert cache none", "cold.dccold", "cold.dns",
 			"(no target)", NULL, &r1, &r2);
 		lat_row("  (getent localhost, files only)", "cold.files", "cold.dns",
@@ -1163,7 +1169,7 @@ static int cmd_report(int argc, char **argv)
 	/* errors */
 	static const char *errkeys[] = { "floor.dc.err", "floor.plain.err",
 		"floor.dc.lost", "floor.plain.lost", "warm.dc.err", "warm.dns.err",
-		"pre.dc.err", "pre.dns.err", "cold.dcwarm.err", "cold.dccold.err",
+		"pre.dc.err", "pre.dns.err", "cold.dcwarm.err", "cold.dccold.err", "cold.dckeys.err",
 		"cold.dns.err", "thr.dc.err", "thr.dns.err", "tcp.dc.err",
 		"tcp.dns.err", "mem.dc.err", "mem.dns.err", "sec.warm.on.err",
 		"sec.warm.off.err", "sec.new.on.err", "sec.new.off.err" };

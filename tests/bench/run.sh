@@ -12,7 +12,8 @@
 #   0 floor   bare DNSCrypt exchange over UDP with common/'s crypto
 #   1 warm    getaddrinfo(AF_UNSPEC) of uncached names, NSS module and
 #             preload library
-#   2 cold    getent ahosts per lookup (certificate cache warm / none)
+#   2 cold    getent ahosts per lookup (certificate cache warm / none /
+#             warm with key-cache yes)
 #   3 threads lookups/s from 8 threads
 #   4 tcp     many.lab.test (TC over UDP, answered over TCP)
 #   5 memory  RSS added by the module and growth over many lookups
@@ -70,8 +71,10 @@ if [ -z "${DC_BENCH_IN_LAB:-}" ]; then
     flags=(-std=gnu11 -O2 -g -D_GNU_SOURCE -Wall -Wextra -Wno-unused-parameter
            -Wno-unused-function -I"$REPO/common" -I"$HERE")
     echo "  CC      $B/bench/bench-floor" >&2
+    # -u: libsodium's CPU probe as the module has it (common/dc_sodium_cpu.h),
+    # so that the "sodium_init" cost is the module's
     $CC "${flags[@]}" -o "$B/bench/bench-floor" "$HERE/floor.c" "$B/libdc.a" \
-        "$SYSLIB/libcares.a" "$SYSLIB/libsodium.a" -pthread
+        "$SYSLIB/libcares.a" "$SYSLIB/libsodium.a" -Wl,-u,_sodium_runtime_get_cpu_features -pthread
     echo "  CC      $B/bench/bench" >&2
     $CC "${flags[@]}" -o "$B/bench/bench" "$HERE/bench.c" -pthread -ldl
     export DC_BENCH_IN_LAB=1
@@ -82,13 +85,14 @@ fi
 # ---- inside the lab -----------------------------------------------------
 : "${LAB:?}"
 W=$LAB/bench
-mkdir -p "$W" "$W/certcache"
+mkdir -p "$W" "$W/certcache" "$W/keycache"
 KV=$W/results.kv
 : >"$KV"
 BENCH=$B/bench/bench
 server_lines=$(grep '^server' "$LAB/es2.conf")
 printf '%s\ncert-cache none\ncache no\n' "$server_lines" >"$W/es2-nocache.conf"
 printf '%s\ncert-cache %s\n' "$server_lines" "$W/certcache" >"$W/es2-certcache.conf"
+printf '%s\ncert-cache %s\nkey-cache yes\n' "$server_lines" "$W/keycache" >"$W/es2-keycache.conf"
 echo 'hosts: dns' >"$W/nsswitch.conf"
 cp "$LAB/resolv.conf.plain" "$W/resolv.conf"
 # shell.sh gave us a private mount namespace: these stay inside it.
@@ -124,7 +128,7 @@ env -u LD_LIBRARY_PATH LD_PRELOAD="$B/libdnscrypt-preload.so" NSS_DNSCRYPT_CONF=
 
 step "row 2: cold, $BENCH_COLD_N getent processes per mode"
 LD_LIBRARY_PATH=$B "$BENCH" cold "$BENCH_COLD_N" "$W/nsswitch.conf" \
-    "$W/es2-certcache.conf" "$LAB/es2.conf" "$W/certcache" >>"$KV"
+    "$W/es2-certcache.conf" "$LAB/es2.conf" "$W/certcache" "$W/es2-keycache.conf" >>"$KV"
 echo 'hosts: dns' >"$W/nsswitch.conf"
 
 step "row 2 diagnostics: $BENCH_COLDP_N new processes per mode, $BENCH_COSTS_N cost probes"

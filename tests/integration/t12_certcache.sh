@@ -24,6 +24,9 @@ files=$(ls "$CC")
 t_match "a fetch writes one certificate file" "$files" '^[0-9a-f]{32}\.cert$'
 f=$CC/$files
 t_eq "file is 0644, owned by root" "$(stat -c '%a %u' "$f")" "644 0"
+# common/dc_certfile.h: "DCf1", a 32-byte digest, the 124-byte certificate
+t_eq "file: format, digest, certificate (160 bytes)" \
+    "$(head -c 4 "$f")/$(stat -c %s "$f")/$(tail -c 124 "$f" | head -c 4)" "DCf1/160/DNSC"
 t_eq "cold: certificate query + answer + query + answer" "$(packets "$T/cold.pcap")" 4
 
 capture "$T/warm.pcap" 'host 127.0.0.54' "$B/dnscrypt-resolve" -4 a4.lab.test
@@ -40,14 +43,27 @@ replaced() {
     t_eq "$2: replaced by the valid certificate" \
         "$(od -An -tx1 "$f" | tr -d ' \n')" "$good"
 }
-for kind in corrupt truncated planted; do
+for kind in corrupt corrupt-key truncated planted; do
     case $kind in
     corrupt) printf '\x00' | dd of="$f" bs=1 seek=80 conv=notrunc 2>/dev/null ;;
+    # a byte of the resolver key (certificate offset 72..103), the digest
+    # left as it was: not taken unchecked, the signature then fails
+    corrupt-key) printf '\x00' | dd of="$f" bs=1 seek=$((36 + 90)) conv=notrunc 2>/dev/null ;;
     truncated) head -c 100 "$f" >"$f.t" && mv "$f.t" "$f" ;;
     planted) head -c 124 /dev/urandom >"$f" ;;
     esac
     replaced "$kind" "$kind file"
 done
+
+# A file of the earlier format (the bare certificate, as a previous
+# version wrote it) is used, its signature checked.
+tail -c 124 "$f" >"$T/bare" && cp "$T/bare" "$f"
+capture "$T/bare.pcap" 'host 127.0.0.54' "$B/dnscrypt-resolve" -4 a4.lab.test
+t_match "a bare certificate file (earlier format) is used" "$(cat "$T/bare.pcap.out")" 'from the disk cache'
+t_eq "a bare certificate file: one round trip" "$(packets "$T/bare.pcap")" 2
+cp "$T/bare" "$f.t" && printf '\x00' | dd of="$f.t" bs=1 seek=90 conv=notrunc 2>/dev/null
+mv "$f.t" "$f"
+replaced bare-bad "a bare certificate file with a changed resolver key"
 
 # A valid file written over 4 hours ago (the refresh age): fetched again,
 # the file rewritten; one written 3 hours ago is still used.

@@ -17,6 +17,7 @@
 #include <sodium.h>
 #include "t.h"
 #include "dc_certcache.h"
+#include "dc_certfile.h"
 
 #define NOW 1700000000u
 #define TEST_UID 1234
@@ -112,6 +113,20 @@ static int write_file(const char *path, const void *p, size_t n, mode_t mode)
 		return -1;
 	ok = write(fd, p, n) == (ssize_t)n && fchmod(fd, mode) == 0;
 	return close(fd) == 0 && ok ? 0 : -1;
+}
+
+/* The cache file for certificate c written as dc_certcache_save does, for
+ * server st, but whatever key c was signed with. */
+static int write_packed(const char *path, const struct dc_stamp *st,
+			const struct dc_cert *c, mode_t mode)
+{
+	uint8_t id[DC_CERTCACHE_ID_LEN], file[DC_CERTFILE_MAX];
+	size_t n;
+
+	if (dc_certcache_id(st, id) != 0 ||
+	    (n = dc_certfile_pack(id, st->provider_pk, c, file)) == 0)
+		return -1;
+	return write_file(path, file, n, mode);
 }
 
 static ssize_t read_all(const char *path, void *buf, size_t cap)
@@ -221,7 +236,14 @@ static void test_roundtrip(const struct dc_config *cfg)
 	}
 	T_EQ_INT(sb.st_mode & 07777, 0644, "system file mode 0644 (as root)");
 	T_EQ_INT(sb.st_uid, 0, "system file owned by root");
-	T_EQ_INT(sb.st_size, c.rawlen, "file holds exactly the raw certificate");
+	{
+		uint8_t file[DC_CERTFILE_MAX + 1];
+		ssize_t n = read_all(path, file, sizeof file);
+		T_OK(n == (ssize_t)(DC_CERTFILE_HEAD + c.rawlen) &&
+		     memcmp(file, "DCf1", 4) == 0 &&
+		     memcmp(file + DC_CERTFILE_HEAD, c.raw, c.rawlen) == 0,
+		     "file holds the format, the digest and the raw certificate");
+	}
 	T_EQ_INT(count_entries(cfg->cert_cache_dir), 1, "no temp file left");
 	snprintf(udir, sizeof udir, "%s/nss-dnscrypt", xdgdir);
 	T_OK(!exists(udir), "root does not create the per-user directory");
@@ -267,10 +289,14 @@ static void test_foreign_expired(const struct dc_config *cfg)
 	struct dc_cert c;
 	uint32_t serial = 0;
 
+	char path[PATH_MAX];
+
 	stamp4(&st, "192.0.2.3", 443, "2.dnscrypt-cert.example");
+	cache_path(path, sizeof path, cfg->cert_cache_dir, &st);
 	make_cert(&c, 9, NOW - 3600, NOW + 3600, 0, other_sk);
-	dc_certcache_save(cfg, &st, &c);
-	T_OK(!hit(cfg, &st), "signed by another provider key: miss");
+	write_file(path, c.raw, c.rawlen, 0644);
+	T_OK(!hit(cfg, &st), "signed by another provider key (a bare certificate, "
+	     "the earlier format): miss");
 	make_cert(&c, 9, NOW - 7200, NOW - 1, 0, prov_sk);
 	dc_certcache_save(cfg, &st, &c);
 	T_OK(!hit(cfg, &st), "expired certificate: miss");
@@ -279,6 +305,65 @@ static void test_foreign_expired(const struct dc_config *cfg)
 	make_cert(&c, 9, NOW + 60, NOW + 7200, 0, prov_sk);
 	dc_certcache_save(cfg, &st, &c);
 	T_OK(!hit(cfg, &st), "not yet valid: miss");
+}
+
+/* Issue 16: a file of root's in the system directory whose digest matches
+ * is not verified again (dc_certfile.h); anything else is. */
+static void test_presigned(const struct dc_config *cfg)
+{
+	struct dc_stamp st, st2;
+	struct dc_cert c, forged;
+	char path[PATH_MAX];
+	uint8_t buf[DC_CERTFILE_MAX + 1];
+	ssize_t n;
+	size_t i, offs[] = { 1, 4, 35, DC_CERTFILE_HEAD + 10, DC_CERTFILE_HEAD + 80,
+			     DC_CERTFILE_HEAD + 113, DC_CERTFILE_HEAD + 123 };
+	int want[] = { 0, 1, 1, 0, 0, 0, 0 };
+
+	stamp4(&st, "192.0.2.7", 443, "2.dnscrypt-cert.example");
+	stamp4(&st2, "192.0.2.8", 443, "2.dnscrypt-cert.example");
+	cache_path(path, sizeof path, cfg->cert_cache_dir, &st);
+	std_cert(&c, 12);
+	dc_certcache_save(cfg, &st, &c);
+	n = read_all(path, buf, sizeof buf);
+	for (i = 0; n > 0 && i < sizeof offs / sizeof offs[0]; i++) {
+		buf[offs[i]] ^= 0x01;
+		write_file(path, buf, (size_t)n, 0644);
+		T_EQ_INT(hit(cfg, &st), want[i], "file byte %zu flipped: %s", offs[i],
+			 want[i] ? "the digest does not match, verified again: hit" : "miss");
+		buf[offs[i]] ^= 0x01;
+	}
+	write_file(path, buf, (size_t)n - 1, 0644);
+	T_OK(!hit(cfg, &st), "file truncated by one byte: miss");
+	buf[n] = 0;
+	write_file(path, buf, (size_t)n + 1, 0644);
+	T_OK(!hit(cfg, &st), "file with one trailing byte: miss");
+
+	make_cert(&forged, 13, NOW - 3600, NOW + 3600, 0, other_sk);
+	write_packed(path, &st, &forged, 0644);
+	T_OK(hit(cfg, &st), "root's file with a matching digest: its signature is "
+	     "not checked again (a certificate of another key is taken)");
+	write_packed(path, &st2, &c, 0644);
+	T_OK(hit(cfg, &st), "another server's digest on a good certificate: "
+	     "verified again: hit");
+	write_packed(path, &st2, &forged, 0644);
+	T_OK(!hit(cfg, &st), "another server's file (digest of its own id) copied "
+	     "under this server's name: verified again: miss");
+	memcpy(st2.provider_pk, other_pk, 32);
+	st2.addr = st.addr;
+	write_packed(path, &st2, &forged, 0644);
+	T_OK(!hit(cfg, &st), "a digest made with another provider key: verified "
+	     "again: miss");
+	make_cert(&forged, 14, NOW - 7200, NOW - 1, 0, prov_sk);
+	write_packed(path, &st, &forged, 0644);
+	T_OK(!hit(cfg, &st), "root's file, digest matching, expired: miss");
+	make_cert(&forged, 14, NOW - 3600, NOW + 3600, 0, other_sk);
+	write_packed(path, &st, &forged, 0664);
+	T_OK(!hit(cfg, &st), "root's file, digest matching, group-writable: miss");
+	write_packed(path, &st, &forged, 0644);
+	T_OK(chown(path, TEST_UID, 0) == 0 && !hit(cfg, &st),
+	     "digest matching, file of another user in the system directory: miss");
+	unlink(path);
 }
 
 static void test_size(const struct dc_config *cfg)
@@ -526,7 +611,7 @@ enum {
 	U_GROUP_WRITABLE, U_DIR_WRITABLE, U_SYSTEM_FIRST, U_SYSTEM_BAD, U_HOME_FILE,
 	U_HOME_CACHE_MODE, U_HOME_HIT, U_NONE, U_FOREIGN_OWNER, U_NO_HOME,
 	U_ERRNO, U_LINK_MINE, U_LINK_OTHER, U_LINK_OTHER_SAVE, U_WW, U_WW_SAVE,
-	U_STICKY, U_OTHER_DIR, U_LAST_LINK, U_N
+	U_STICKY, U_OTHER_DIR, U_LAST_LINK, U_PRESIGNED, U_N
 };
 
 static const char *const u_desc[U_N] = {
@@ -553,6 +638,8 @@ static const char *const u_desc[U_N] = {
 	"user: path: under a world-writable sticky directory of root (/tmp): hit",
 	"user: path: under a directory owned by another user: miss",
 	"user: path: nss-dnscrypt itself a symbolic link (ours): miss",
+	"user: a per-user file with a matching digest is verified again "
+	"(another key's certificate: miss)",
 };
 
 /* dc_certcache_save(st, c), then whether the certificate is in
@@ -684,6 +771,14 @@ static void user_checks(const char *pubdir, const char *home, uint8_t *r)
 	r[U_DIR_WRITABLE] = !hit(&cfg, &st);
 	chmod(udir, 0700);
 	r[U_DIR_WRITABLE] = r[U_DIR_WRITABLE] && hit(&cfg, &st);
+	{
+		struct dc_cert forged;
+		make_cert(&forged, 51, NOW - 3600, NOW + 3600, 0, other_sk);
+		r[U_PRESIGNED] = write_packed(path, &st, &forged, 0600) == 0 &&
+				 !hit(&cfg, &st);
+		dc_certcache_save(&cfg, &st, &c);
+		r[U_PRESIGNED] = r[U_PRESIGNED] && hit(&cfg, &st);
+	}
 
 	/* pubdir (0755, root) holds serial 60 for st2, valid from NOW - 3600;
 	 * ours is valid from NOW - 90000. */
@@ -805,6 +900,7 @@ int main(void)
 	test_roundtrip(&cfg);
 	test_tampered(&cfg);
 	test_foreign_expired(&cfg);
+	test_presigned(&cfg);
 	test_size(&cfg);
 	test_symlink(&cfg);
 	test_owner_mode(&cfg);

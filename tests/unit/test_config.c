@@ -350,7 +350,8 @@ static void test_routes(void)
 		 "route six r2 r1\n"
 		 "route * *\n"
 		 "direct-cert-fallback yes\n"
-		 "ephemeral-keys yes\n", stamp4, bare, stamp6, relay, relay2, relay6);
+		 "ephemeral-keys yes\n"
+		 "key-cache yes\n", stamp4, bare, stamp6, relay, relay2, relay6);
 	rc = dc_config_parse(text, strlen(text), "r.conf", &c, err, sizeof err);
 	T_EQ_INT(rc, DC_OK, "servers, relays and routes parse (%s)", err);
 	T_EQ_INT(c.nservers, 3, "three servers");
@@ -367,13 +368,14 @@ static void test_routes(void)
 	T_OK(c.nvia[0] == 3 && c.via[0][0] == 0 && c.via[0][2] == 2 && c.nvia[1] == 3,
 	     "route * *: the other servers through every relay");
 	T_OK(c.nvia_default == 3, "the '*' route is kept for NSS_DNSCRYPT_SERVER");
-	T_OK(c.direct_cert_fallback == 1 && c.ephemeral_keys == 1,
-	     "direct-cert-fallback and ephemeral-keys");
+	T_OK(c.direct_cert_fallback == 1 && c.ephemeral_keys == 1 && c.key_cache == 1,
+	     "direct-cert-fallback, ephemeral-keys and key-cache");
 
 	snprintf(text, sizeof text, "server %s\nserver x %s\n", stamp4, stamp6);
 	rc = dc_config_parse(text, strlen(text), "r.conf", &c, err, sizeof err);
 	T_OK(rc == DC_OK && c.nvia[0] == 0 && c.nvia[1] == 0 && c.nrelays == 0 &&
-	     c.direct_cert_fallback == 0 && c.ephemeral_keys == 0 && c.require_nolog == 0,
+	     c.direct_cert_fallback == 0 && c.ephemeral_keys == 0 && c.require_nolog == 0 &&
+	     c.key_cache == 0,
 	     "no relay: every server direct; the new options off by default");
 
 	/* require-* */
@@ -404,6 +406,7 @@ static void test_routes(void)
 	     "options ask for ( nofilter)");
 	bads("require-dnssec maybe\n", "t.conf:1: require-dnssec must be 'yes' or 'no', got 'maybe'");
 	bads("ephemeral-keys\n", "t.conf:1: ephemeral-keys needs a value");
+	bads("key-cache maybe\n", "t.conf:1: key-cache must be 'yes' or 'no', got 'maybe'");
 	bads("direct-cert-fallback yes\ndirect-cert-fallback no\n",
 	     "t.conf:2: direct-cert-fallback given twice (first on line 1)");
 

@@ -321,7 +321,7 @@ static void test_bookkeeping(void)
 		nh.srtt_us = 777;
 		nh.rtt_at = nh.updated = time(NULL);
 		len = dc_state_format(&nh, 1, out, sizeof out);
-		dc_cachefile_write(&cfg, DC_STATE_FILE, (const uint8_t *)out, len);
+		dc_cachefile_write(&cfg, 0, DC_STATE_FILE, (const uint8_t *)out, len);
 		dc_servers_load(&cfg, 1);
 		dc_servers_get(id2, &h);
 		T_EQ_INT(h.srtt_us, 777, "a load merges a record another process wrote");
@@ -352,7 +352,7 @@ static void test_bookkeeping(void)
 		uint8_t ida[16];
 		for (int i = 0; i < 16; i++)
 			ida[i] = (uint8_t)i;
-		dc_cachefile_write(&cfg, DC_STATE_FILE, (const uint8_t *)hostile, (size_t)k);
+		dc_cachefile_write(&cfg, 0, DC_STATE_FILE, (const uint8_t *)hostile, (size_t)k);
 		dc_servers_load(&cfg, 1);
 		dc_servers_get(ida, &h);
 		T_OK(h.skip_until <= time(NULL) + DC_SKIP_MAX && h.updated <= time(NULL),
