@@ -134,11 +134,21 @@ dc_status dc_cfg_kw_bool(struct dc_cfg_parser *p, const struct dc_cfg_keyword *k
 	return DC_OK;
 }
 
+/* Copies a path value of n bytes into dst[cap], or says it is too long. */
+static dc_status set_path(struct dc_cfg_parser *p, const char *kw, const char *v,
+			  size_t n, char *dst, size_t cap)
+{
+	if (n >= cap)
+		return dc_cfg_perr(p, "%s path is longer than %zu bytes", kw, cap - 1);
+	memcpy(dst, v, n);
+	dst[n] = '\0';
+	return DC_OK;
+}
+
 dc_status dc_cfg_kw_cert_cache(struct dc_cfg_parser *p,
 			       const struct dc_cfg_keyword *kw, char **argv, int argc)
 {
 	char buf[80];
-	size_t n;
 
 	if (one_value(p, kw, argc) != DC_OK)
 		return DC_ECONFBAD;
@@ -149,12 +159,8 @@ dc_status dc_cfg_kw_cert_cache(struct dc_cfg_parser *p,
 	if (argv[0][0] != '/')
 		return dc_cfg_perr(p, "cert-cache must be an absolute path or 'none', got '%s'",
 				   dc_cfg_shown(argv[0], buf, sizeof buf));
-	n = strlen(argv[0]);
-	if (n >= sizeof p->cfg->cert_cache_dir)
-		return dc_cfg_perr(p, "cert-cache path is longer than %zu bytes",
-				   sizeof p->cfg->cert_cache_dir - 1);
-	memcpy(p->cfg->cert_cache_dir, argv[0], n + 1);
-	return DC_OK;
+	return set_path(p, kw->name, argv[0], strlen(argv[0]), p->cfg->cert_cache_dir,
+			sizeof p->cfg->cert_cache_dir);
 }
 
 /* "log none|syslog|/absolute/path" (dc_log.h). */
@@ -172,12 +178,8 @@ dc_status dc_cfg_kw_log(struct dc_cfg_parser *p, const struct dc_cfg_keyword *kw
 	else if (strcmp(argv[0], "syslog") != 0 && argv[0][0] != '/')
 		return dc_cfg_perr(p, "log must be 'none', 'syslog' or an absolute path, got '%s'",
 				   dc_cfg_shown(argv[0], buf, sizeof buf));
-	if (n >= sizeof p->cfg->log_target)
-		return dc_cfg_perr(p, "log path is longer than %zu bytes",
-				   sizeof p->cfg->log_target - 1);
-	memcpy(p->cfg->log_target, argv[0], n);
-	p->cfg->log_target[n] = '\0';
-	return DC_OK;
+	return set_path(p, kw->name, argv[0], n, p->cfg->log_target,
+			sizeof p->cfg->log_target);
 }
 
 /* "dnssec no|validate". */
@@ -203,17 +205,12 @@ dc_status dc_cfg_kw_anchor(struct dc_cfg_parser *p, const struct dc_cfg_keyword 
 			   char **argv, int argc)
 {
 	char buf[80];
-	size_t n;
 
 	if (one_value(p, kw, argc) != DC_OK)
 		return DC_ECONFBAD;
 	if (argv[0][0] != '/')
 		return dc_cfg_perr(p, "trust-anchor must be an absolute path, got '%s'",
 				   dc_cfg_shown(argv[0], buf, sizeof buf));
-	n = strlen(argv[0]);
-	if (n >= sizeof p->cfg->trust_anchor)
-		return dc_cfg_perr(p, "trust-anchor path is longer than %zu bytes",
-				   sizeof p->cfg->trust_anchor - 1);
-	memcpy(p->cfg->trust_anchor, argv[0], n + 1);
-	return DC_OK;
+	return set_path(p, kw->name, argv[0], strlen(argv[0]), p->cfg->trust_anchor,
+			sizeof p->cfg->trust_anchor);
 }

@@ -55,6 +55,22 @@ int dc_sec_delegation(const ldns_rr *rr)
 	       !dc_sec_has(rr, LDNS_RR_TYPE_SOA);
 }
 
+/* What an NSEC or NSEC3 record m whose owner is the name asked proves
+ * for type (RFC 4035 5.4, RFC 5155 8.5, 8.6; RFC 6840 4.1 for DS at a
+ * delegation): NODATA, an insecure cut (DS denied at a delegation), or
+ * bogus (the type, a CNAME or, but for DS, a delegation is there). */
+enum dc_sec_denial dc_sec_match_denial(const ldns_rr *m, ldns_rr_type type)
+{
+	if (type == LDNS_RR_TYPE_DS)
+		return dc_sec_has(m, LDNS_RR_TYPE_DS) ? DC_SEC_D_BOGUS :
+		       dc_sec_delegation(m) ? DC_SEC_D_INSECURE_CUT :
+					      DC_SEC_D_NODATA;
+	if (dc_sec_has(m, type) || dc_sec_has(m, LDNS_RR_TYPE_CNAME) ||
+	    dc_sec_delegation(m))
+		return DC_SEC_D_BOGUS;
+	return DC_SEC_D_NODATA;
+}
+
 /* Collects the checked NSEC and NSEC3 records of pkt's authority section. */
 static enum dc_sec_state collect(struct dc_sec_walk *w, const ldns_pkt *pkt,
 				 const ldns_rdf *zone, const ldns_rr_list *keys,
@@ -201,16 +217,8 @@ static enum dc_sec_denial nsec_proof(const struct dc_sec_proof *p,
 	ldns_rdf *ce, *ce2, *wc;
 	enum dc_sec_denial d = DC_SEC_D_NONE;
 
-	if (m != NULL) {
-		if (type == LDNS_RR_TYPE_DS)
-			return dc_sec_has(m, LDNS_RR_TYPE_DS) ? DC_SEC_D_BOGUS :
-			       dc_sec_delegation(m) ? DC_SEC_D_INSECURE_CUT :
-						      DC_SEC_D_NODATA;
-		if (dc_sec_has(m, type) || dc_sec_has(m, LDNS_RR_TYPE_CNAME) ||
-		    dc_sec_delegation(m))
-			return DC_SEC_D_BOGUS;
-		return DC_SEC_D_NODATA;
-	}
+	if (m != NULL)
+		return dc_sec_match_denial(m, type);
 	c = nsec_cover(p, name);
 	if (c == NULL)
 		return DC_SEC_D_NONE;

@@ -205,6 +205,7 @@ enum dc_sec_state dc_sec_wildcard_proof(struct dc_sec_walk *w,
 int dc_sec_bitmap_has(const ldns_rdf *bitmap, ldns_rr_type type);
 int dc_sec_has(const ldns_rr *nsec_or_nsec3, ldns_rr_type type);
 int dc_sec_delegation(const ldns_rr *nsec_or_nsec3);
+enum dc_sec_denial dc_sec_match_denial(const ldns_rr *m, ldns_rr_type type);
 ldns_rdf *dc_sec_wildcard_of(const ldns_rdf *ce);
 void dc_sec_nsec3_add(struct dc_sec_proof *p, ldns_rr *rr);
 const ldns_rr *dc_sec_nsec3_find(const struct dc_sec_proof *p,

@@ -109,16 +109,8 @@ enum dc_sec_denial dc_sec_nsec3_proof(const struct dc_sec_proof *p,
 	enum dc_sec_denial d = DC_SEC_D_NONE;
 	ldns_rdf *ce = NULL, *nc = NULL, *wc;
 
-	if (m != NULL) { /* RFC 5155 8.5, 8.6 */
-		if (type == LDNS_RR_TYPE_DS)
-			return dc_sec_has(m, LDNS_RR_TYPE_DS) ? DC_SEC_D_BOGUS :
-			       dc_sec_delegation(m) ? DC_SEC_D_INSECURE_CUT :
-						      DC_SEC_D_NODATA;
-		if (dc_sec_has(m, type) || dc_sec_has(m, LDNS_RR_TYPE_CNAME) ||
-		    dc_sec_delegation(m))
-			return DC_SEC_D_BOGUS;
-		return DC_SEC_D_NODATA;
-	}
+	if (m != NULL) /* RFC 5155 8.5, 8.6 */
+		return dc_sec_match_denial(m, type);
 	/* closest encloser proof (8.3) */
 	for (k = n - 1; k >= zl && c == NULL; k--) {
 		ldns_rdf_deep_free(ce);
