@@ -79,15 +79,18 @@ static void memo_save(struct dc_ctx *c, time_t now)
 
 dc_status dc_secval_prepare(struct dc_ctx *c)
 {
-	char err[DC_SEC_WHY_MAX];
 
 	if (c->cfg.dnssec != DC_DNSSEC_VALIDATE || c->sec_ready)
 		return DC_OK;
 	if (dc_secload_present(c->secinfo.why, sizeof c->secinfo.why) != DC_OK)
 		return DC_EDNSSEC;
-	/* What is kept on disk is bound to these bytes (dc_secbind.h). */
-	if (dc_secbind_anchor(c->cfg.trust_anchor, c->sec_anchor, err, sizeof err) != DC_OK) {
-		dc_set_err(c->secinfo.why, sizeof c->secinfo.why, "trust anchor %s", err);
+	/* What is kept on disk is bound to these bytes (dc_secbind.h).  The
+	 * reason goes through c->secres.why, not the stack: a lookup runs
+	 * in 16 KiB. */
+	if (dc_secbind_anchor(c->cfg.trust_anchor, c->sec_anchor, c->secres.why,
+			      sizeof c->secres.why) != DC_OK) {
+		dc_set_err(c->secinfo.why, sizeof c->secinfo.why, "trust anchor %s",
+			   c->secres.why);
 		return DC_EDNSSEC;
 	}
 	memo_load(c, time(NULL));
@@ -101,14 +104,14 @@ static dc_status open_validator(struct dc_ctx *c)
 {
 	const struct dc_sec_ops *ops;
 	uint8_t now_digest[DC_SECBIND_DIGEST];
-	char err[DC_SEC_WHY_MAX];
+	char *err = c->secres.why;  /* scratch, not the stack */
 
 	if (c->secv)
 		return DC_OK;
 	if (dc_secload_ops(&ops, c->secinfo.why, sizeof c->secinfo.why) != DC_OK)
 		return DC_EDNSSEC;
 	err[0] = '\0';
-	c->secv = ops->open(c->cfg.trust_anchor, err, sizeof err);
+	c->secv = ops->open(c->cfg.trust_anchor, err, sizeof c->secres.why);
 	if (!c->secv) {
 		dc_set_err(c->secinfo.why, sizeof c->secinfo.why, "trust anchor %s: %s",
 			   c->cfg.trust_anchor, err[0] ? err : "cannot be read");
@@ -119,7 +122,8 @@ static dc_status open_validator(struct dc_ctx *c)
 	 * the one c->sec_anchor names, or a verdict reached under it would
 	 * be kept under the other.  Changed in between: fail this lookup,
 	 * and read it afresh (dc_secval_prepare) for the next. */
-	if (dc_secbind_anchor(c->cfg.trust_anchor, now_digest, err, sizeof err) != DC_OK ||
+	if (dc_secbind_anchor(c->cfg.trust_anchor, now_digest, c->secres.why,
+			      sizeof c->secres.why) != DC_OK ||
 	    sodium_memcmp(now_digest, c->sec_anchor, sizeof now_digest) != 0) {
 		dc_secval_free(c);
 		c->sec_ready = 0;
