@@ -79,7 +79,6 @@ static void memo_save(struct dc_ctx *c, time_t now)
 
 dc_status dc_secval_prepare(struct dc_ctx *c)
 {
-
 	if (c->cfg.dnssec != DC_DNSSEC_VALIDATE || c->sec_ready)
 		return DC_OK;
 	if (dc_secload_present(c->secinfo.why, sizeof c->secinfo.why) != DC_OK)
@@ -226,7 +225,7 @@ static void io_store(void *arg, const char *key, const unsigned char *blob,
 	uint8_t *buf;
 
 	if (key_file(key, name, sizeof name) != 0 || len > BLOB_MAX ||
-	    !(buf = malloc(FILE_MAX)))
+	    !(buf = malloc(DC_SECBIND_HDR + len)))
 		return;
 	dc_cachefile_write(&lk->ctx->cfg, name, buf,
 			   dc_secbind_seal(lk->ctx->sec_anchor, blob, len, buf));
