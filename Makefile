@@ -203,13 +203,14 @@ check: all units
 # itself); the preload library and dnscrypt-run put themselves before the
 # ASan runtime in LD_PRELOAD (t24, t30, t31, t45, t60, t62, t81); gcc 12's ASan allocator
 # is not fork-safe, so a child forked in the middle of threaded lookups can
-# deadlock in malloc (t23; t70 skips its fork part under ASan); ASan's
+# deadlock in malloc (t23, t84; t70 skips its fork part under ASan); ASan's
 # redzones make frames several times bigger than 16 KiB threads hold (t25);
 # t82 runs the preload library through dnscrypt-run and a plain-cc program
 # loading the module (the units build the sanitized stand-in validator).
 SAN_PRELOAD := t13_keycache t20_nss_getent t40_hostile t50_servers t51_relay t52_ephemeral
 SAN_SKIP    := t11_valgrind t23_nss_threads t24_nss_unreadable t25_stack t30_preload t31_preload_res \
-               t45_engine_matrix t60_install t62_diagnostics t81_dnssec t82_dnssec_wiring
+               t45_engine_matrix t60_install t62_diagnostics t81_dnssec t82_dnssec_wiring \
+               t84_dnssec_process
 SAN_NATIVE  := $(filter-out $(SAN_PRELOAD) $(SAN_SKIP),$(basename $(notdir $(wildcard tests/integration/t*.sh))))
 SAN_ENV     := UBSAN_OPTIONS=print_stacktrace=1 B=build-san
 check-san:

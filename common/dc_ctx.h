@@ -63,6 +63,7 @@ struct dc_ctx {
 	char secname[DC_NAME_MAX + 1];
 	struct dc_secmemo secmemo;          /* verdicts on answers seen */
 	int sec_ready;                      /* object and anchor there, memo read */
+	uint8_t sec_anchor[DC_SECBIND_DIGEST]; /* the anchor file's digest */
 	uintptr_t stack_lo;                 /* this thread's stack, low end */
 	int stack_lo_known;
 	time_t config_checked;

@@ -28,6 +28,7 @@
 #define DC_SEC_OBJECT     "nss-dnscrypt/dnssec.so" /* beside the loader */
 #define DC_SEC_DEFAULT_ANCHOR "/usr/share/dns/root.key" /* dns-root-data */
 #define DC_SEC_WHY_MAX    256
+#define DC_SEC_ANCHOR_MAX_FILE 65536 /* bytes of a trust anchor file, at most */
 
 /* RFC 4033 section 5 states.  Secure and insecure answers are used;
  * bogus and indeterminate are errors (DC_EBOGUS: TRYAGAIN, EAI_AGAIN,

@@ -14,7 +14,6 @@
 #include "dc_dnssec_int.h"
 #include "dc_status.h"
 
-#define ANCHOR_MAX_FILE 65536
 #define ANCHOR_MAX_RR   4096 /* one record, its lines joined */
 
 static int add_anchor(ldns_rr_list *out, ldns_rr *rr, char *err, size_t errlen,
@@ -153,13 +152,13 @@ ldns_rr_list *dc_sec_anchor_read(const char *file, char *err, size_t errlen)
 		dc_set_err(err, errlen, "%s: %s", file, strerror(errno));
 		return NULL;
 	}
-	buf = malloc(ANCHOR_MAX_FILE + 1);
+	buf = malloc(DC_SEC_ANCHOR_MAX_FILE + 1);
 	if (buf == NULL) {
 		dc_set_err(err, errlen, "out of memory");
 		goto done;
 	}
-	while (len <= ANCHOR_MAX_FILE &&
-	       (r = read(fd, buf + len, ANCHOR_MAX_FILE + 1 - len)) != 0) {
+	while (len <= DC_SEC_ANCHOR_MAX_FILE &&
+	       (r = read(fd, buf + len, DC_SEC_ANCHOR_MAX_FILE + 1 - len)) != 0) {
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0) {
@@ -169,9 +168,9 @@ ldns_rr_list *dc_sec_anchor_read(const char *file, char *err, size_t errlen)
 		}
 		len += (size_t)r;
 	}
-	if (len > ANCHOR_MAX_FILE) {
+	if (len > DC_SEC_ANCHOR_MAX_FILE) {
 		dc_set_err(err, errlen, "%s: larger than %d bytes", file,
-			   ANCHOR_MAX_FILE);
+			   DC_SEC_ANCHOR_MAX_FILE);
 		goto done;
 	}
 	out = dc_sec_anchor_parse(buf, len, err, errlen);

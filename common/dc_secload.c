@@ -31,6 +31,9 @@
 #define ERR_CAP 1200
 
 static pthread_once_t once = PTHREAD_ONCE_INIT;
+/* Set once by load() (under pthread_once); dc_secload_present reads it
+ * without the once: atomic, release/acquire, so that no thread sees the
+ * pointer before what it points to. */
 static const struct dc_sec_ops *g_ops;
 static char g_err[ERR_CAP];
 
@@ -127,7 +130,7 @@ static void load(void)
 			 DC_SEC_ABI);
 		return;
 	}
-	g_ops = ops;
+	__atomic_store_n(&g_ops, ops, __ATOMIC_RELEASE);
 }
 
 dc_status dc_secload_ops(const struct dc_sec_ops **ops, char *err, size_t errlen)
@@ -157,7 +160,7 @@ dc_status dc_secload_present(char *err, size_t errlen)
 	char *dir, *path;
 	int main = 0, e = errno, ok = 0;
 
-	if (g_ops)
+	if (__atomic_load_n(&g_ops, __ATOMIC_ACQUIRE))
 		return DC_OK;
 	dir = malloc(2 * PATH_CAP);
 	if (!dir) {

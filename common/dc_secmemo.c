@@ -4,9 +4,10 @@
  * Only secure and insecure verdicts are kept, for no longer than the
  * answer's records and signatures are valid: what a validating resolver
  * does with the RRsets it has validated (RFC 4035 4.5, TTLs capped by the
- * signatures' validity).  The key covers every byte that validation
- * reads (records, signatures, proofs, rcode, question), so a changed
- * record or a stripped signature is a new key and is validated again.
+ * signatures' validity).  The key covers the trust anchor (its digest)
+ * and every byte that validation reads (records, signatures, proofs,
+ * rcode, question), so a changed record, a stripped signature or another
+ * anchor is a new key and is validated again.
  */
 #include <string.h>
 #include <sodium.h>
@@ -68,13 +69,15 @@ static void hash_rr(void *arg, const uint8_t *m, size_t ttl, unsigned type,
 	h->done = ttl + 4;
 }
 
-int dc_secmemo_key(const uint8_t *ans, size_t len, uint8_t key[DC_SECMEMO_KEY])
+int dc_secmemo_key(const uint8_t anchor[DC_SECBIND_DIGEST], const uint8_t *ans,
+		   size_t len, uint8_t key[DC_SECMEMO_KEY])
 {
 	struct hash_walk h;
 	size_t qend;
 
 	if (len < 12 || crypto_generichash_init(&h.st, NULL, 0, DC_SECMEMO_KEY) != 0)
 		return -1;
+	crypto_generichash_update(&h.st, anchor, DC_SECBIND_DIGEST);
 	h.done = 2;               /* not the id */
 	if (walk(ans, len, &qend, hash_rr, &h) != 0)
 		return -1;

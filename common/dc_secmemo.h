@@ -9,6 +9,8 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "dc_secbind.h"
+
 #define DC_SECMEMO_ENTRIES 64
 #define DC_SECMEMO_MAX_TTL 3600   /* seconds, whatever the records say */
 #define DC_SECMEMO_KEY 32
@@ -24,11 +26,15 @@ struct dc_secmemo {
 	unsigned next;            /* the entry replaced next */
 };
 
-/* The key of an answer: BLAKE2b of the whole message but its id and the
- * TTL fields of its records (a caching resolver lowers them), so that the
- * same records, signatures and denial proofs give the same key.  -1 when
- * the message does not parse (such an answer is never remembered). */
-int dc_secmemo_key(const uint8_t *ans, size_t len, uint8_t key[DC_SECMEMO_KEY]);
+/* The key of an answer validated under the trust anchor whose digest is
+ * anchor (dc_secbind.h): BLAKE2b of anchor, then of the whole message but
+ * its id and the TTL fields of its records (a caching resolver lowers
+ * them), so that the same records, signatures and denial proofs under
+ * the same anchor give the same key, and a verdict reached under one
+ * anchor never counts under another.  -1 when the message does not parse
+ * (such an answer is never remembered). */
+int dc_secmemo_key(const uint8_t anchor[DC_SECBIND_DIGEST], const uint8_t *ans,
+		   size_t len, uint8_t key[DC_SECMEMO_KEY]);
 
 /* How long a verdict on ans may be kept from now: the smallest TTL of
  * its records and the time left before its earliest RRSIG expiration

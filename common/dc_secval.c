@@ -21,7 +21,6 @@
  * its state half made.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
@@ -29,11 +28,13 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sodium.h>
 
 #include "dc_certcache.h"
 #include "dc_channel.h"
 #include "dc_dns.h"
 #include "dc_engine.h"
+#include "dc_secbind.h"
 #include "dc_secload.h"
 #include "dc_secmemo.h"
 #include "dc_secval.h"
@@ -41,6 +42,7 @@
 
 #define C_IN 1
 #define BLOB_MAX 65536         /* a cached DNSKEY or DS set, at most */
+#define FILE_MAX (DC_SECBIND_HDR + BLOB_MAX) /* its file, sealed */
 #define KEY_PREFIX "dnssec-"
 #define DC_SECMEMO_FILE "secmemo.v1"  /* no "dnssec-" key can name it */
 #define DC_SEC_STACK_MIN (64 * 1024) /* validate in place with this much left */
@@ -77,22 +79,19 @@ static void memo_save(struct dc_ctx *c, time_t now)
 
 dc_status dc_secval_prepare(struct dc_ctx *c)
 {
-	int fd, e;
-
 	if (c->cfg.dnssec != DC_DNSSEC_VALIDATE || c->sec_ready)
 		return DC_OK;
 	if (dc_secload_present(c->secinfo.why, sizeof c->secinfo.why) != DC_OK)
 		return DC_EDNSSEC;
-	e = errno;
-	fd = open(c->cfg.trust_anchor, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0) {
-		dc_set_err(c->secinfo.why, sizeof c->secinfo.why, "trust anchor %s: %s",
-			   c->cfg.trust_anchor, strerror(errno));
-		errno = e;
+	/* What is kept on disk is bound to these bytes (dc_secbind.h).  The
+	 * reason goes through c->secres.why, not the stack: a lookup runs
+	 * in 16 KiB. */
+	if (dc_secbind_anchor(c->cfg.trust_anchor, c->sec_anchor, c->secres.why,
+			      sizeof c->secres.why) != DC_OK) {
+		dc_set_err(c->secinfo.why, sizeof c->secinfo.why, "trust anchor %s",
+			   c->secres.why);
 		return DC_EDNSSEC;
 	}
-	close(fd);
-	errno = e;
 	memo_load(c, time(NULL));
 	c->sec_ready = 1;
 	return DC_OK;
@@ -103,20 +102,34 @@ dc_status dc_secval_prepare(struct dc_ctx *c)
 static dc_status open_validator(struct dc_ctx *c)
 {
 	const struct dc_sec_ops *ops;
-	char err[DC_SEC_WHY_MAX];
+	uint8_t now_digest[DC_SECBIND_DIGEST];
+	char *err = c->secres.why;  /* scratch, not the stack */
 
 	if (c->secv)
 		return DC_OK;
 	if (dc_secload_ops(&ops, c->secinfo.why, sizeof c->secinfo.why) != DC_OK)
 		return DC_EDNSSEC;
 	err[0] = '\0';
-	c->secv = ops->open(c->cfg.trust_anchor, err, sizeof err);
+	c->secv = ops->open(c->cfg.trust_anchor, err, sizeof c->secres.why);
 	if (!c->secv) {
 		dc_set_err(c->secinfo.why, sizeof c->secinfo.why, "trust anchor %s: %s",
 			   c->cfg.trust_anchor, err[0] ? err : "cannot be read");
 		return DC_EDNSSEC;
 	}
 	c->secops = ops;
+	/* The validator read the file again: the anchor it holds must be
+	 * the one c->sec_anchor names, or a verdict reached under it would
+	 * be kept under the other.  Changed in between: fail this lookup,
+	 * and read it afresh (dc_secval_prepare) for the next. */
+	if (dc_secbind_anchor(c->cfg.trust_anchor, now_digest, c->secres.why,
+			      sizeof c->secres.why) != DC_OK ||
+	    sodium_memcmp(now_digest, c->sec_anchor, sizeof now_digest) != 0) {
+		dc_secval_free(c);
+		c->sec_ready = 0;
+		dc_set_err(c->secinfo.why, sizeof c->secinfo.why,
+			   "trust anchor %s: changed while being read", c->cfg.trust_anchor);
+		return DC_EDNSSEC;
+	}
 	return DC_OK;
 }
 
@@ -183,18 +196,24 @@ static unsigned char *io_load(void *arg, const char *key, size_t *len)
 	char name[sizeof KEY_PREFIX + 256];
 	unsigned char *buf, *r;
 	ssize_t n = -1;
+	size_t off = 0;
 
 	*len = 0;
-	if (key_file(key, name, sizeof name) != 0 || !(buf = malloc(BLOB_MAX)))
+	if (key_file(key, name, sizeof name) != 0 || !(buf = malloc(FILE_MAX)))
 		return NULL;
-	for (int user = 0; user <= 1 && n <= 0; user++)
-		n = dc_cachefile_read(&lk->ctx->cfg, user, 0, name, buf, BLOB_MAX);
-	if (n <= 0) {
+	/* A set sealed under another anchor is no set (dc_secbind.h). */
+	for (int user = 0; user <= 1 && off == 0; user++) {
+		n = dc_cachefile_read(&lk->ctx->cfg, user, 0, name, buf, FILE_MAX);
+		if (n > 0)
+			off = dc_secbind_open(lk->ctx->sec_anchor, buf, (size_t)n);
+	}
+	if (off == 0 || (size_t)n == off) {
 		free(buf);
 		return NULL;
 	}
-	r = realloc(buf, (size_t)n);
-	*len = (size_t)n;
+	*len = (size_t)n - off;
+	memmove(buf, buf + off, *len);
+	r = realloc(buf, *len);
 	return r ? r : buf;
 }
 
@@ -203,9 +222,14 @@ static void io_store(void *arg, const char *key, const unsigned char *blob,
 {
 	const struct dc_lookup *lk = arg;
 	char name[sizeof KEY_PREFIX + 256];
+	uint8_t *buf;
 
-	if (key_file(key, name, sizeof name) == 0 && len <= BLOB_MAX)
-		dc_cachefile_write(&lk->ctx->cfg, 0, name, blob, len);
+	if (key_file(key, name, sizeof name) != 0 || len > BLOB_MAX ||
+	    !(buf = malloc(DC_SECBIND_HDR + len)))
+		return;
+	dc_cachefile_write(&lk->ctx->cfg, 0, name, buf,
+			   dc_secbind_seal(lk->ctx->sec_anchor, blob, len, buf));
+	free(buf);
 }
 
 /* ----------------------------------------------------------- answers */
@@ -242,7 +266,7 @@ static dc_status validate_one(struct dc_ctx *c, const struct dc_question *q, int
 {
 	struct dc_sec_result *res = &c->secres;
 	uint8_t key[DC_SECMEMO_KEY];
-	int known = dc_secmemo_key(q->ans, q->alen, key) == 0;
+	int known = dc_secmemo_key(c->sec_anchor, q->ans, q->alen, key) == 0;
 	uint32_t life;
 
 	memset(res, 0, sizeof *res);

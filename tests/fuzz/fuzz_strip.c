@@ -4,7 +4,8 @@
  * NSEC3 taken out, pointers moved), dc_wire_query_dnssec (DO and CD, an
  * OPT record added), dc_wire_answer_flags, and the key and lifetime of a
  * remembered verdict (dc_secmemo_key, dc_secmemo_lifetime) and the memo
- * file read back (dc_secmemo_unpack).  Whatever comes out must be
+ * file read back (dc_secmemo_unpack), a key-set file's header
+ * (dc_secbind_open).  Whatever comes out must be
  * no longer than what went in (strip), idempotent, and parse again as far
  * as the original did (the OPT record found again when it was last).
  */
@@ -12,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sodium.h>
+#include "dc_secbind.h"
 #include "dc_secmemo.h"
 #include "dc_wire.h"
 #include "dc_wire_strip.h"
@@ -20,6 +22,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	static const uint8_t anchor[DC_SECBIND_DIGEST] = { 1, 2, 3 };
 	uint8_t *m, key[DC_SECMEMO_KEY];
 	static int init;
 	size_t n, n2;
@@ -29,12 +32,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!init && sodium_init() < 0)
 		abort();
 	init = 1;
-	if (dc_secmemo_key(data, size, key) != 0 && dc_secmemo_lifetime(data, size, 1800000000) != 0)
+	if (dc_secmemo_key(anchor, data, size, key) != 0 && dc_secmemo_lifetime(data, size, 1800000000) != 0)
 		abort();  /* a message without a key is never kept */
 	{
 		static struct dc_secmemo memo;
 		dc_secmemo_unpack(&memo, data, size, 1800000000);
 	}
+	/* A key-set file: the blob is only ever past the header, in it. */
+	n = dc_secbind_open(anchor, data, size);
+	if (n != 0 && (n != DC_SECBIND_HDR || n > size))
+		abort();
 	m = malloc(size + 11 + 1);
 	if (!m)
 		return 0;

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: ISC */
 /* test_secmemo.c - validated answers remembered (dc_secmemo.c): the key
  * ignores the id and TTLs and nothing else, the lifetime is capped by
- * TTLs and signature expirations, entries expire and are replaced. */
+ * TTLs and signature expirations, entries expire and are replaced; the
+ * key depends on the trust anchor's digest. */
 #include <stdio.h>
 #include <string.h>
 #include <sodium.h>
@@ -33,6 +34,8 @@ static size_t answer(uint8_t *m, uint32_t exp)
 int main(void)
 {
 	static struct dc_secmemo memo;
+	static const uint8_t anchor[DC_SECBIND_DIGEST] = { 0x11, 0x22 };
+	uint8_t other[DC_SECBIND_DIGEST] = { 0x11, 0x22 };
 	uint8_t m[128], k1[DC_SECMEMO_KEY], k2[DC_SECMEMO_KEY];
 	time_t now = 1800000000;
 	size_t len;
@@ -40,26 +43,32 @@ int main(void)
 	if (sodium_init() < 0)
 		return 1;
 	len = answer(m, (uint32_t)now + 1000);
-	T_EQ_INT(dc_secmemo_key(m, len, k1), 0, "a key for an answer");
+	T_EQ_INT(dc_secmemo_key(anchor, m, len, k1), 0, "a key for an answer");
 	m[0] ^= 0xff;
 	m[38] = 7;                       /* the A record's TTL */
 	m[54] = 9;                       /* the RRSIG's TTL */
-	T_OK(dc_secmemo_key(m, len, k2) == 0 && memcmp(k1, k2, sizeof k1) == 0,
+	T_OK(dc_secmemo_key(anchor, m, len, k2) == 0 && memcmp(k1, k2, sizeof k1) == 0,
 	     "another id and other TTLs: the same key");
 	m[44] = 2;                       /* the address */
-	dc_secmemo_key(m, len, k2);
+	dc_secmemo_key(anchor, m, len, k2);
 	T_OK(memcmp(k1, k2, sizeof k1) != 0, "a changed record: another key");
 	len = answer(m, (uint32_t)now + 1000);
 	m[len - 1] ^= 1;                 /* the signature */
-	dc_secmemo_key(m, len, k2);
+	dc_secmemo_key(anchor, m, len, k2);
 	T_OK(memcmp(k1, k2, sizeof k1) != 0, "a changed signature: another key");
 	len = answer(m, (uint32_t)now + 1000);
 	m[3] = 0x83;                     /* NXDOMAIN */
-	dc_secmemo_key(m, len, k2);
+	dc_secmemo_key(anchor, m, len, k2);
 	T_OK(memcmp(k1, k2, sizeof k1) != 0, "another rcode: another key");
 	len = answer(m, (uint32_t)now + 1000);
-	T_EQ_INT(dc_secmemo_key(m, len - 1, k2), -1, "a cut answer: no key");
-	T_EQ_INT(dc_secmemo_key(m, 11, k2), -1, "no header: no key");
+	len = answer(m, (uint32_t)now + 1000);
+	other[DC_SECBIND_DIGEST - 1] = 1;  /* the last byte of the digest */
+	T_OK(dc_secmemo_key(other, m, len, k2) == 0 && memcmp(k1, k2, sizeof k1) != 0,
+	     "the same answer under another trust anchor: another key");
+	T_OK(dc_secmemo_key(anchor, m, len, k2) == 0 && memcmp(k1, k2, sizeof k1) == 0,
+	     "... and under the same anchor again: the same key");
+	T_EQ_INT(dc_secmemo_key(anchor, m, len - 1, k2), -1, "a cut answer: no key");
+	T_EQ_INT(dc_secmemo_key(anchor, m, 11, k2), -1, "no header: no key");
 
 	T_EQ_INT(dc_secmemo_lifetime(m, len, now), 50, "lifetime: the smallest TTL");
 	len = answer(m, (uint32_t)now + 20);
