@@ -78,8 +78,8 @@ t_match "prerm takes dnscrypt off nsswitch.conf on remove" "$(cat "$T/ctl/prerm"
     'remove\).*nss-dnscrypt-enable --disable'
 t_match "libnss-dnscrypt depends on libldns3 (the DNSSEC validator's library)" \
     "$(dpkg-deb -f "$NSS" Depends)" 'libldns3'
-t_match "... and recommends dns-root-data (the default trust anchor)" \
-    "$(dpkg-deb -f "$NSS" Recommends)" 'dns-root-data'
+t_match "... and on dns-root-data (the default trust anchor)" \
+    "$(dpkg-deb -f "$NSS" Depends)" 'dns-root-data'
 t_match "Built-Using names the statically linked libsodium and c-ares" \
     "$(dpkg-deb -f "$NSS" Built-Using)" '^c-ares \(= [^)]+\), libsodium \(= [^)]+\)$'
 t_eq "dnscrypt-run points at the packaged preload library" \
