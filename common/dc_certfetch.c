@@ -259,6 +259,27 @@ static dc_status session(const struct dc_config *cfg, struct dc_tserver *srv,
 	return rc;
 }
 
+/* Frees dc_cert_ensure's certificate also when the thread is cancelled
+ * in the fetch's wait (the lookup's one cancellation point). */
+static void cert_free(void *arg)
+{
+	sodium_memzero(arg, sizeof(struct dc_cert));
+	free(arg);
+}
+
+/* fetch_routed into a heap certificate that a cancellation frees. */
+static dc_status fetch_guarded(const struct dc_config *cfg, struct dc_tserver *srv,
+			       int udp, time_t now, uint64_t deadline,
+			       struct dc_cert *cert, int *why)
+{
+	dc_status rc;
+
+	pthread_cleanup_push(cert_free, cert);
+	rc = fetch_routed(cfg, srv, udp, now, deadline, cert, why);
+	pthread_cleanup_pop(0);
+	return rc;
+}
+
 dc_status dc_cert_ensure(const struct dc_config *cfg, struct dc_tserver *srv,
 			 void (*get_kp)(struct dc_keypair *kp), int flags,
 			 time_t now, uint64_t deadline, struct dc_certinfo *info)
@@ -287,8 +308,8 @@ dc_status dc_cert_ensure(const struct dc_config *cfg, struct dc_tserver *srv,
 		    now - saved_at < DC_CERT_DISK_REFRESH && saved_at <= now + 60) {
 			from_disk = 1;
 		} else {
-			rc = fetch_routed(cfg, srv, !(flags & DC_CERT_TCP), now,
-					  deadline, cert, &why);
+			rc = fetch_guarded(cfg, srv, !(flags & DC_CERT_TCP), now,
+					   deadline, cert, &why);
 			if (rc == DC_OK)
 				dc_certcache_save(cfg, st, cert);
 		}
@@ -312,9 +333,7 @@ dc_status dc_cert_ensure(const struct dc_config *cfg, struct dc_tserver *srv,
 		info->until = (time_t)cert->ts_end + 1;
 done:
 	info->status = rc;
-	if (cert != NULL) {
-		sodium_memzero(cert, sizeof(*cert));
-		free(cert);
-	}
+	if (cert != NULL)
+		cert_free(cert);
 	return rc;
 }
