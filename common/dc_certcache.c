@@ -31,8 +31,8 @@
 #include <sys/stat.h>
 #include <sodium.h>
 #include "dc_certcache.h"
+#include "dc_cachedir.h"
 #include "dc_certfile.h"
-#include "dc_safepath.h"
 
 _Static_assert(DC_CERTCACHE_ID_LEN == DC_CERTFILE_ID_LEN, "one server id");
 
@@ -237,13 +237,13 @@ static int load_from(const char *dir, const char *name,
 		     time_t *saved_at)
 {
 	uint8_t buf[DC_CERTFILE_MAX + 1];
-	int dfd = dc_safe_opendir(dir, owner, 0, 0);
+	int dfd = dc_cachedir_open(dir, owner, 0, 0);
 	ssize_t n;
 
 	if (dfd < 0)
 		return -1;
 	n = read_file(dfd, name, owner, 0, buf, DC_CERTFILE_MAX, saved_at);
-	close(dfd);
+	dc_cachedir_close(dfd);
 	if (n < 0)
 		return -1;
 	/* owner 0: the system directory, whose path and file only root may
@@ -357,10 +357,10 @@ static int open_write_dir(const struct dc_config *cfg)
 	int fd;
 
 	if (geteuid() == 0)
-		return dc_safe_opendir(cfg->cert_cache_dir, 0, 1, 0755);
+		return dc_cachedir_open(cfg->cert_cache_dir, 0, 1, 0755);
 	if ((dir = user_dir()) == NULL)
 		return -1;
-	fd = dc_safe_opendir(dir, geteuid(), 2, 0700);
+	fd = dc_cachedir_open(dir, geteuid(), 2, 0700);
 	free(dir);
 	return fd;
 }
@@ -379,7 +379,7 @@ void dc_certcache_save(const struct dc_config *cfg, const struct dc_stamp *st,
 		dfd = open_write_dir(cfg);
 		if (dfd >= 0) {
 			save_in(dfd, name, root ? 0644 : 0600, file, len);
-			close(dfd);
+			dc_cachedir_close(dfd);
 		}
 	}
 	errno = saved;
@@ -399,10 +399,10 @@ ssize_t dc_cachefile_read(const struct dc_config *cfg, int user, int secret,
 		goto out;
 	if (user && (dir = user_dir()) == NULL)
 		goto out;
-	dfd = dc_safe_opendir(user ? dir : cfg->cert_cache_dir, owner, 0, 0);
+	dfd = dc_cachedir_open(user ? dir : cfg->cert_cache_dir, owner, 0, 0);
 	if (dfd >= 0) {
 		n = read_file(dfd, name, owner, secret, buf, max, NULL);
-		close(dfd);
+		dc_cachedir_close(dfd);
 	}
 out:
 	free(dir);
@@ -420,7 +420,7 @@ void dc_cachefile_write(const struct dc_config *cfg, int secret,
 		dfd = open_write_dir(cfg);
 		if (dfd >= 0) {
 			save_in(dfd, name, root && !secret ? 0644 : 0600, buf, len);
-			close(dfd);
+			dc_cachedir_close(dfd);
 		}
 	}
 	errno = saved;

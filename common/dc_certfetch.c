@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sodium.h>
 
+#include "dc_cachedir.h"
 #include "dc_certfetch.h"
 #include "dc_certcache.h"
 #include "dc_keycache.h"
@@ -308,6 +309,8 @@ dc_status dc_cert_ensure(const struct dc_config *cfg, struct dc_tserver *srv,
 		    now - saved_at < DC_CERT_DISK_REFRESH && saved_at <= now + 60) {
 			from_disk = 1;
 		} else {
+			/* No directory kept over the network wait (fork). */
+			dc_cachedir_drop();
 			rc = fetch_guarded(cfg, srv, !(flags & DC_CERT_TCP), now,
 					   deadline, cert, &why);
 			if (rc == DC_OK)

@@ -10,6 +10,7 @@
 #include <time.h>
 #include <sodium.h>
 
+#include "dc_cachedir.h"
 #include "dc_ctx_plan.h"
 #include "dc_engine.h"
 #include "dc_secval.h"
@@ -367,6 +368,10 @@ dc_status dc_lookup_begin(struct dc_lookup *lk)
 	c->tr.last_server = -1;
 	c->tr.bad_frames = 0;
 	c->lookup_seq++;
+	/* The cache directory is walked once for the state file, the
+	 * certificate and the keys of this lookup (dc_cachedir.h); dropped
+	 * before the first query is sent, and by dc_resolve_* in any case. */
+	dc_cachedir_hold();
 	/* With one server too: what is known of its UDP. */
 	dc_servers_load(&c->cfg, 0);
 	dc_ctx_plan(c, time(NULL));
@@ -405,6 +410,7 @@ dc_status dc_lookup_ask(struct dc_lookup *lk, struct dc_question *q, int n)
 			}
 		}
 		rc = sync_channels(c, now);
+		dc_cachedir_drop();
 		if (rc != DC_OK) {
 			for (int i = 0; i < n; i++)
 				q[i].st = rc;

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "dc_anscache.h"
+#include "dc_cachedir.h"
 #include "dc_engine.h"
 #include "dc_log.h"
 #include "dc_resolve.h"
@@ -150,6 +151,7 @@ dc_status dc_resolve_name(const char *name, int family, struct dc_hostres *out)
 	struct dc_lookup lk;
 	dc_status rc = resolve_name(name, family, out, &lk);
 
+	dc_cachedir_drop();
 	if (lk.ctx && dc_log_enabled(lk.ctx->cfg.log_target))
 		dc_lookup_log_name(&lk, name, family, rc, out);
 	nocancel_end(oldc);
@@ -203,6 +205,7 @@ dc_status dc_resolve_addr(int family, const void *addr, struct dc_hostres *out)
 	struct dc_lookup lk;
 	dc_status rc = resolve_addr(family, addr, out, &lk);
 
+	dc_cachedir_drop();
 	if (lk.ctx && dc_log_enabled(lk.ctx->cfg.log_target))
 		dc_lookup_log_addr(&lk, family, addr, rc, out);
 	nocancel_end(oldc);
@@ -266,6 +269,7 @@ dc_status dc_resolve_raw(const char *name, int dnsclass, int type, int search,
 	struct dc_lookup lk;
 	dc_status rc = resolve_raw(name, dnsclass, type, search, ans, anscap, anslen, &lk);
 
+	dc_cachedir_drop();
 	if (lk.ctx && dc_log_enabled(lk.ctx->cfg.log_target))
 		dc_lookup_log_raw(&lk, name, dnsclass, type, search, rc);
 	nocancel_end(oldc);
@@ -301,6 +305,7 @@ dc_status dc_resolve_msg(const uint8_t *msg, size_t len, uint8_t *ans,
 	struct dc_lookup lk;
 	dc_status rc = resolve_msg(msg, len, ans, anscap, anslen, &lk);
 
+	dc_cachedir_drop();
 	if (lk.ctx && dc_log_enabled(lk.ctx->cfg.log_target))
 		dc_lookup_log_msg(&lk, msg, len, ans, *anslen, rc);
 	nocancel_end(oldc);

@@ -21,21 +21,19 @@
 /* A directory on the way to a cache directory: owned by root or by the
  * euid, and writable by no one else unless sticky (others cannot then
  * rename or remove our entries: /tmp). */
-static int on_path_ok(const struct stat *sb)
+static int on_path_ok(const struct stat *sb, uid_t me)
 {
-	uid_t me = geteuid();
-
 	if (!S_ISDIR(sb->st_mode) || (sb->st_uid != 0 && sb->st_uid != me))
 		return 0;
 	return (sb->st_mode & (S_IWGRP | S_IWOTH)) == 0 || (sb->st_mode & S_ISVTX);
 }
 
-static int open_root(void)
+static int open_root(uid_t me)
 {
 	struct stat sb;
 	int fd = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
-	if (fd >= 0 && (fstat(fd, &sb) != 0 || !on_path_ok(&sb))) {
+	if (fd >= 0 && (fstat(fd, &sb) != 0 || !on_path_ok(&sb, me))) {
 		close(fd);
 		fd = -1;
 	}
@@ -66,12 +64,13 @@ int dc_safe_opendir(const char *path, uid_t owner, int create, mode_t mode)
 	char comp[NAME_MAX + 1], *p;
 	int dfd = -1, fd, links = 0, made = 0;
 	struct stat sb;
+	uid_t me = geteuid(); /* once a walk: a system call each */
 
 	if (path[0] != '/' || strlen(path) >= PATH_MAX || (b = malloc(sizeof(*b))) == NULL)
 		return -1;
 	memcpy(b->rest, path, strlen(path) + 1);
 	p = b->rest;
-	if ((dfd = open_root()) < 0)
+	if ((dfd = open_root(me)) < 0)
 		goto fail;
 	for (;;) {
 		size_t n;
@@ -106,7 +105,7 @@ int dc_safe_opendir(const char *path, uid_t owner, int create, mode_t mode)
 			/* ELOOP or ENOTDIR: a symbolic link (or not a directory) */
 			if (last || (errno != ELOOP && errno != ENOTDIR) || ++links > MAX_LINKS ||
 			    fstatat(dfd, comp, &sb, AT_SYMLINK_NOFOLLOW) != 0 ||
-			    !S_ISLNK(sb.st_mode) || (sb.st_uid != 0 && sb.st_uid != geteuid()))
+			    !S_ISLNK(sb.st_mode) || (sb.st_uid != 0 && sb.st_uid != me))
 				goto fail;
 			k = readlinkat(dfd, comp, b->tmp, PATH_MAX);
 			if (k <= 0 || k >= PATH_MAX)
@@ -121,7 +120,7 @@ int dc_safe_opendir(const char *path, uid_t owner, int create, mode_t mode)
 			p = b->rest;
 			if (p[0] == '/') {
 				close(dfd);
-				if ((dfd = open_root()) < 0)
+				if ((dfd = open_root(me)) < 0)
 					goto fail;
 			}
 			continue;
@@ -137,7 +136,7 @@ int dc_safe_opendir(const char *path, uid_t owner, int create, mode_t mode)
 			free(b);
 			return dfd;
 		}
-		if (!on_path_ok(&sb))
+		if (!on_path_ok(&sb, me))
 			goto fail;
 	}
 fail:
