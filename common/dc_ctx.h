@@ -63,6 +63,9 @@ struct dc_ctx {
 	char secname[DC_NAME_MAX + 1];
 	struct dc_secmemo secmemo;          /* verdicts on answers seen */
 	int sec_ready;                      /* object and anchor there, memo read */
+	int sec_dirty;                      /* verdicts not yet in the memo file */
+	time_t sec_saved;                   /* when the memo file was last written */
+	int sec_saves;                      /* how many times, in this context */
 	uint8_t sec_anchor[DC_SECBIND_DIGEST]; /* the anchor file's digest */
 	uintptr_t stack_lo;                 /* this thread's stack, low end */
 	int stack_lo_known;

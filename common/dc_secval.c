@@ -45,6 +45,7 @@
 #define FILE_MAX (DC_SECBIND_HDR + BLOB_MAX) /* its file, sealed */
 #define KEY_PREFIX "dnssec-"
 #define DC_SECMEMO_FILE "secmemo.v1"  /* no "dnssec-" key can name it */
+#define DC_SECMEMO_EAGER 4         /* memo file writes made at once */
 #define DC_SEC_STACK_MIN (64 * 1024) /* validate in place with this much left */
 #define DC_SEC_STACK (256 * 1024)    /* else in a helper thread with this */
 
@@ -278,7 +279,7 @@ static dc_status validate_one(struct dc_ctx *c, const struct dc_question *q, int
 	life = dc_secmemo_lifetime(q->ans, q->alen, now);
 	if (known && life && (res->state == DC_SEC_SECURE || res->state == DC_SEC_INSECURE)) {
 		dc_secmemo_put(&c->secmemo, key, res->state, now, life);
-		memo_save(c, now);
+		c->sec_dirty = 1;
 	}
 	return DC_OK;
 }
@@ -335,6 +336,18 @@ static void check_answers(struct dc_lookup *lk, struct dc_question *q, int n)
 		q[i].ans = NULL;
 		q[i].alen = 0;
 		q[i].st = DC_EBOGUS;
+	}
+	/* The new verdicts on disk once per lookup: at once for a context's
+	 * first DC_SECMEMO_EAGER writes (a short-lived process keeps what its
+	 * few lookups learnt), then at most once a second, so that a busy one
+	 * does not write a file for every new answer (a write took about
+	 * 150 us, as much as validating the answer). */
+	if (c->sec_dirty && (c->sec_saves < DC_SECMEMO_EAGER || now - c->sec_saved >= 1 ||
+			     now < c->sec_saved)) {
+		memo_save(c, now);
+		c->sec_saved = now;
+		c->sec_saves++;
+		c->sec_dirty = 0;
 	}
 }
 

@@ -747,7 +747,8 @@ static int cmd_coldparts(int argc, char **argv)
 /* ---- row 7: DNSSEC validation on vs off ------------------------------- */
 /* bench secchild N NAME: in this process (its NSS_DNSCRYPT_CONF), 20
  * warm-up lookups of NAME, then N timed ones; the times (us, doubles) to
- * fd 3, then the error count as one more double. */
+ * fd 3, then the error count as one more double.  NAME "*.ZONE" asks a
+ * new name of a wildcard each time. */
 static int cmd_secchild(int argc, char **argv)
 {
 	long n = argc > 2 ? atol(argv[2]) : 100;
@@ -755,12 +756,25 @@ static int cmd_secchild(int argc, char **argv)
 	double *t = alloc_samples(n), errs = 0;
 	size_t len = (size_t)n * sizeof(double);
 
+	/* NAME "*.ZONE": a new name under a wildcard for every lookup, so that
+	 * no answer (and no verdict on it) is seen twice. */
+	int fresh = name[0] == '*' && name[1] == '.';
+	char nm[256];
+
 	use_source(src_dc);
-	for (int i = 0; i < 20; i++)
-		lookup_name(name, 1);
-	for (long i = 0; i < n; i++) {
-		double t0 = bench_now_us();
-		errs += lookup_name(name, 1) != 0;
+	for (long i = -20; i < n; i++) {
+		double t0;
+
+		if (fresh)
+			snprintf(nm, sizeof nm, "n%ld-%ld%s", (long)getpid(), i + 20, name + 1);
+		else
+			snprintf(nm, sizeof nm, "%s", name);
+		t0 = bench_now_us();
+		if (i < 0) {
+			lookup_name(nm, 1);
+			continue;
+		}
+		errs += lookup_name(nm, 1) != 0;
 		t[i] = bench_now_us() - t0;
 	}
 	if (write(3, t, len) != (ssize_t)len || write(3, &errs, sizeof errs) != sizeof errs)
@@ -794,39 +808,15 @@ static ssize_t run_child(const char *conf, char *const args[], void *buf, size_t
 	return got;
 }
 
-/* bench sec N ROUNDS NEWN CONF_OFF CONF_ON NAME NAME2: the same secure
- * NAME with "dnssec no" (CONF_OFF) and "dnssec validate" (CONF_ON), both
- * "cache no" (every lookup asks and, on, validates) and the same
- * cert-cache directory:
- *  - warm: ROUNDS x (a process of N/ROUNDS lookups after 20 warm-up ones),
- *    off and on alternating, the rounds interleaved;
- *  - new process: NEWN x (a fresh process's dlopen of the module and first
- *    getaddrinfo of NAME; coldchild), off and on alternating, with the
- *    certificate and (on) the DNSKEY/DS sets on disk from the warm-up. */
-static int cmd_sec(int argc, char **argv)
+/* ROUNDS processes per mode of PER lookups of NAME (bench secchild),
+ * off and on alternating; their times summarised under PREFIX.MODE. */
+static void sec_warm(const char *conf[2], long rounds, long per, const char *name,
+		     const char *prefix, double *warm[2])
 {
 	static const char *mode[2] = { "off", "on" };
-	long n, rounds, newn, per;
-	const char *conf[2], *name, *name2;
-	double *warm[2], *newp[2], errs[2] = { 0, 0 };
+	double errs[2] = { 0, 0 };
 	long got[2] = { 0, 0 };
 
-	if (argc < 9) {
-		fprintf(stderr, "usage: bench sec N ROUNDS NEWN CONF_OFF CONF_ON NAME NAME2\n");
-		return 2;
-	}
-	n = atol(argv[2]);
-	rounds = atol(argv[3]);
-	newn = atol(argv[4]);
-	conf[0] = argv[5];
-	conf[1] = argv[6];
-	name = argv[7];
-	name2 = argv[8];
-	per = n / (rounds > 0 ? rounds : 1);
-	for (int m = 0; m < 2; m++) {
-		warm[m] = alloc_samples(n);
-		newp[m] = alloc_samples(newn);
-	}
 	for (long r = 0; r < rounds; r++)
 		for (int k = 0; k < 2; k++) {
 			int m = (int)((r + k) & 1);
@@ -849,11 +839,49 @@ static int cmd_sec(int argc, char **argv)
 		}
 	for (int m = 0; m < 2; m++) {
 		char p[32];
-		snprintf(p, sizeof p, "sec.warm.%s", mode[m]);
+		snprintf(p, sizeof p, "%s.%s", prefix, mode[m]);
 		bench_summary(p, warm[m], (size_t)got[m]);
 		bench_kv(p, "err", errs[m]);
 		errs[m] = 0;
 	}
+}
+
+/* bench sec N ROUNDS NEWN CONF_OFF CONF_ON NAME NAME2: the same secure
+ * NAME with "dnssec no" (CONF_OFF) and "dnssec validate" (CONF_ON), both
+ * "cache no" (every lookup asks and, on, validates) and the same
+ * cert-cache directory:
+ *  - warm: ROUNDS x (a process of N/ROUNDS lookups after 20 warm-up ones),
+ *    off and on alternating, the rounds interleaved;
+ *  - new process: NEWN x (a fresh process's dlopen of the module and first
+ *    getaddrinfo of NAME; coldchild), off and on alternating, with the
+ *    certificate and (on) the DNSKEY/DS sets on disk from the warm-up. */
+static int cmd_sec(int argc, char **argv)
+{
+	static const char *mode[2] = { "off", "on" };
+	long n, rounds, newn, per;
+	const char *conf[2], *name, *name2, *fresh;
+	double *warm[2], *newp[2], errs[2] = { 0, 0 };
+
+	if (argc < 9) {
+		fprintf(stderr, "usage: bench sec N ROUNDS NEWN CONF_OFF CONF_ON NAME NAME2 [*.ZONE]\n");
+		return 2;
+	}
+	n = atol(argv[2]);
+	rounds = atol(argv[3]);
+	newn = atol(argv[4]);
+	conf[0] = argv[5];
+	conf[1] = argv[6];
+	name = argv[7];
+	name2 = argv[8];
+	fresh = argc > 9 ? argv[9] : NULL;
+	per = n / (rounds > 0 ? rounds : 1);
+	for (int m = 0; m < 2; m++) {
+		warm[m] = alloc_samples(n);
+		newp[m] = alloc_samples(newn);
+	}
+	sec_warm(conf, rounds, per, name, "sec.warm", warm);
+	if (fresh)
+		sec_warm(conf, rounds, per, fresh, "sec.fresh", warm);
 	for (long i = -3; i < newn; i++)
 		for (int k = 0; k < 2; k++) {
 			int m = (int)((i + 3 + k) & 1), e = 1;
@@ -1113,6 +1141,9 @@ static int cmd_report(int argc, char **argv)
 		met = get("sec.new.on.med") / get("sec.new.off.med") <= 1.25;
 		lat_row("7 dnssec new process, warm cache", "sec.new.on", "sec.new.off",
 			"med <= 1.25", &met, &r1, &r2);
+		if (has("sec.fresh.on.med"))
+			lat_row("7 dnssec warm, a new name each", "sec.fresh.on", "sec.fresh.off",
+				"(no target)", NULL, &r1, &r2);
 	}
 	/* diagnostics */
 	printf("\nWhere the time goes (diagnostics, not targets):\n");
@@ -1172,7 +1203,8 @@ static int cmd_report(int argc, char **argv)
 		"pre.dc.err", "pre.dns.err", "cold.dcwarm.err", "cold.dccold.err", "cold.dckeys.err",
 		"cold.dns.err", "thr.dc.err", "thr.dns.err", "tcp.dc.err",
 		"tcp.dns.err", "mem.dc.err", "mem.dns.err", "sec.warm.on.err",
-		"sec.warm.off.err", "sec.new.on.err", "sec.new.off.err" };
+		"sec.warm.off.err", "sec.new.on.err", "sec.new.off.err", "sec.fresh.on.err",
+		"sec.fresh.off.err" };
 	printf("\nerrors/losses:");
 	for (size_t i = 0; i < sizeof(errkeys) / sizeof(*errkeys); i++)
 		if (has(errkeys[i]))
