@@ -90,6 +90,13 @@ echo "--- dnscrypt-resolve, the diagnostic tool ---"
 "$B/dnscrypt-resolve" both.lab.test
 "$B/dnscrypt-resolve" mx.lab.test MX
 echo
+echo "--- DNSSEC validated in the process (dnssec validate, the lab's signed zones) ---"
+printf 'server %s\ncert-cache %s\ndnssec validate\ntrust-anchor %s\n' \
+    "$STAMP_SEC" "$CERT_CACHE" "$SEC_ANCHOR" >"$LAB/demo-sec.conf"
+"$B/dnscrypt-resolve" -c "$LAB/demo-sec.conf" a4.lab.test A
+echo "(a zone whose signatures have expired: the answer is refused, with the reason)"
+"$B/dnscrypt-resolve" -c "$LAB/demo-sec.conf" a.expired.test A 2>&1 || echo ";; exit status $?"
+echo
 echo "--- dnscrypt-run: one program (python3) without touching /etc ---"
 with_nss "$LAB/nsswitch.conf.dns" "$LAB/resolv.conf.dead" \
     "$B/dnscrypt-run" \

@@ -33,7 +33,8 @@
 static const struct { const char *name; int type; } types[] = {
 	{ "A", 1 }, { "NS", 2 }, { "CNAME", 5 }, { "SOA", 6 }, { "PTR", 12 },
 	{ "MX", 15 }, { "TXT", 16 }, { "AAAA", 28 }, { "SRV", 33 },
-	{ "ANY", 255 }, { "CAA", 257 },
+	{ "DS", 43 }, { "RRSIG", 46 }, { "NSEC", 47 }, { "DNSKEY", 48 },
+	{ "NSEC3", 50 }, { "ANY", 255 }, { "CAA", 257 },
 };
 
 static const char *type_name(int t, char *buf, size_t len)
