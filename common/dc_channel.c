@@ -135,7 +135,12 @@ dc_status dc_channel_new(ares_channel *ch, struct dc_transport *tr,
 		if (o.timeout < cfg->timeout_ms)
 			o.timeout = cfg->timeout_ms;
 	}
-	o.tries = use_tcp ? 1 : cfg->attempts;
+	/* TCP gets its tries too: c-ares sends a query again on a new
+	 * connection when the server closed its connection without an
+	 * answer (never on the same one, so a timed-out TCP query still
+	 * waits out its budget).  dnsdist 1.7.3 drops about one TCP answer
+	 * in 200 that way (an exception while padding it, in its log). */
+	o.tries = cfg->attempts;
 	/* We see every rcode ourselves; EDNS(0) lets an answer up to our
 	 * padded query size come back over UDP. */
 	o.flags = ARES_FLAG_NOCHECKRESP | ARES_FLAG_NOSEARCH | ARES_FLAG_EDNS |

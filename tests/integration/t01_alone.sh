@@ -17,7 +17,7 @@ mkdir -p "$ALONE"
 
 if git -C "$REPO" rev-parse --git-dir >/dev/null 2>&1; then
     git -C "$REPO" ls-files -z --cached --others --exclude-standard |
-        tar --null -T - -cf - -C "$REPO" | tar -xf - -C "$ALONE"
+        tar -cf - -C "$REPO" --null -T - | tar -xf - -C "$ALONE"
 else # an unpacked source tarball: everything but build output
     tar -cf - -C "$REPO" --exclude=./build --exclude=./build-san --exclude=./.git . |
         tar -xf - -C "$ALONE"

@@ -33,11 +33,11 @@ check_listener() { # LABEL CONF
         [[ $name == *.lab.test ]] || name=$name.lab.test
         type=${c##*:}
         want=$("${DIG[@]}" +short @"$PLAIN_DNS" "$name" "$type" | sort)
-        got=$(NSS_DNSCRYPT_CONF=$cf "$RESOLVE" --short "$name" "$type" 2>/dev/null | sort)
+        got=$(NSS_DNSCRYPT_CONF=$cf "$RESOLVE" --short "$name" "$type" 2>"$T/err" | sort)
         n=$((n + 1))
         if [ "$got" != "$want" ]; then
             bad=$((bad + 1))
-            t_diag "$label $name $type: got [$got] want [$want]"
+            t_diag "$label $name $type: got [$got] want [$want]; stderr: $(head -c 600 "$T/err")"
         fi
     done
     t_eq "$label: $n name/type pairs give the records of plain DNS" "$bad" 0

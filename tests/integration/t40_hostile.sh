@@ -42,7 +42,7 @@ IDS=(ok garbage wrong-magic wrong-client-nonce bad-mac
      other-id other-question oversized truncated no-answer slow tcp-cut
      tcp-dribble udp-drop-all cert-expired cert-not-yet-valid
      cert-bad-signature cert-unknown-es cert-with-extensions cert-several
-     cert-rotate cert-rotate-expire ok-es1)
+     cert-rotate cert-rotate-expire ok-es1 tcp-close-first)
 declare -A SPEC ADDR
 n=0
 for id in "${IDS[@]}"; do
@@ -211,7 +211,7 @@ done
 c=$(conf tcp-dribble d2)
 launch tcp-dribble.d2.res resolve "$c" "$NAME"
 launch tcp-dribble.d2.gai nss "$c" "$NAME"
-for id in ok slow udp-drop-all; do
+for id in ok slow udp-drop-all tcp-close-first; do
     c=$(conf "$id" dt)
     launch "$id.dt.res" resolve "$c" "$NAME"
     launch "$id.dt.gai" nss "$c" "$NAME"
@@ -390,6 +390,11 @@ other=$(grep -F " ${ADDR[cert-several]} " "$HLOG" | grep -v 'cert query$' | grep
 t_eq "cert-several: every query used the magic of the best certificate" "$other" ""
 # A 3 s answer over TCP (tcp-only): the budget allows it as over UDP.
 check_ok slow dt 2900 4500
+# A server that closes a TCP connection without answering (dnsdist 1.7.3
+# does so now and then): the query is asked again on a new connection.
+check_ok tcp-close-first dt 0 1000
+n_cut=$(grep -cF " ${ADDR[tcp-close-first]} tcp closed without an answer" "$HLOG")
+t_eq "tcp-close-first: one connection was closed without an answer" "$n_cut" 1
 # A network that drops UDP: certificate and queries over TCP.
 check_ok udp-drop-all dt 0 $((8000 + MARGIN))
 check_ok udp-drop-all d 0 $((8000 + MARGIN))

@@ -32,6 +32,10 @@ queries, forwards them as plain DNS to the upstream (default NSD at
                       cut in the middle and the connection closed
   tcp-dribble         UDP answers have TC set; over TCP the answer is written
                       one byte at a time, dribble= seconds apart (0.005)
+  tcp-close-first     the TCP connection of the listener's first encrypted
+                      query is closed without an answer (dnsdist 1.7.3 does
+                      so with about one TCP answer in 200); later ones are
+                      answered
   udp-drop-all        nothing at all is read from UDP (a firewall dropping
                       it); the certificate and queries are served on TCP.
                       log=1: UDP datagrams are read, logged ("udp dropped
@@ -111,7 +115,7 @@ MODES = ("ok garbage wrong-magic wrong-client-nonce bad-mac malformed-dns "
          "tcp-dribble udp-drop-all cert-expired cert-not-yet-valid "
          "cert-bad-signature cert-unknown-es cert-with-extensions cert-several "
          "cert-rotate cert-rotate-expire udp-tc silent dnssec-alter "
-         "dnssec-strip").split()
+         "dnssec-strip tcp-close-first").split()
 T_DS, T_RRSIG, T_NSEC, T_DNSKEY, T_NSEC3, T_NSEC3PARAM = 43, 46, 47, 48, 50, 51
 DNSSEC_TYPES = (T_DS, T_RRSIG, T_NSEC, T_DNSKEY, T_NSEC3, T_NSEC3PARAM)
 
@@ -303,6 +307,7 @@ class Listener:
         self.t0 = int(self.t0f)
         self.es = int(self.opts.get("es", 2))
         self.nq = 0
+        self.closed_first = False
         self.lock = threading.Lock()
         self._make_certs()
         self.all_certs = list(self.certs)
@@ -530,6 +535,12 @@ class Listener:
 
         if m == "no-answer":
             return True
+        if m == "tcp-close-first":
+            with self.lock:
+                first, self.closed_first = not self.closed_first, True
+            if first:
+                log(self.addr, "tcp closed without an answer")
+                return False
         if m == "garbage":
             send(frame(os.urandom(200)))
             return True
