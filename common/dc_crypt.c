@@ -12,12 +12,6 @@ const uint8_t dc_answer_magic[8] = { 'r', '6', 'f', 'n', 'v', 'W', 'j', '8' };
  * lengths here also keeps libsodium's size checks (which abort) away. */
 #define MAX_PLAINTEXT 65535
 
-void dc_keypair_new(struct dc_keypair *kp)
-{
-	/* X25519 key pairs serve both es-version 1 and 2. */
-	crypto_box_keypair(kp->pk, kp->sk);
-}
-
 dc_status dc_session_init(struct dc_session *s, const struct dc_keypair *kp,
 			  const struct dc_cert *cert)
 {

@@ -46,8 +46,6 @@ struct dc_session {
 	uint8_t shared[32];       /* crypto_box_beforenm result */
 };
 
-void dc_keypair_new(struct dc_keypair *kp);
-
 /* Precompute the shared key.  DC_ECERT for an unsupported es-version or a
  * weak (all-zero / low-order) resolver key. */
 dc_status dc_session_init(struct dc_session *s, const struct dc_keypair *kp,

@@ -16,6 +16,7 @@
 #include "dc_ctx_plan.h"
 #include "dc_anscache.h"
 #include "dc_crypt.h"
+#include "dc_keypair.h"
 #include "dc_proc.h"
 
 static pthread_once_t once = PTHREAD_ONCE_INIT;

@@ -6,6 +6,7 @@
 #include "dc_certfetch.h"
 #include "dc_channel.h"
 #include "dc_probe.h"
+#include "dc_keypair.h"
 #include "dc_query.h"
 
 void dc_probe_run(struct dc_probe *p)

@@ -13,6 +13,7 @@
 #include <sodium.h>
 
 #include "dc_transport_int.h"
+#include "dc_keypair.h"
 
 static uint64_t now_us(void)
 {

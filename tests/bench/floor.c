@@ -35,6 +35,7 @@
 
 #include "dc_cert.h"
 #include "dc_crypt.h"
+#include "dc_keypair.h"
 #include "bench.h"
 
 #define DC_ADDR "127.0.0.54"

@@ -6,6 +6,7 @@
 #include <sodium.h>
 #include "t.h"
 #include "dc_crypt.h"
+#include "dc_keypair.h"
 
 static void print_hex(const char *label, const uint8_t *b, size_t n)
 {

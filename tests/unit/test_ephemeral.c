@@ -11,6 +11,7 @@
 
 #include "t.h"
 #include "dc_crypt.h"
+#include "dc_keypair.h"
 
 #define ROUNDS 2000
 #define ROUNDS_VALGRIND 50   /* tests/run.sh sets RUN_UNDER_VALGRIND=1 */
