@@ -9,7 +9,8 @@
 # itself inside a fresh lab (tests/lab/shell.sh: private network + mount
 # namespace, NSD + dnsdist) and measures, against glibc's nss_dns talking
 # plain DNS to the same dnsdist (127.0.0.53), interleaved in the same run:
-#   0 floor   bare DNSCrypt exchange over UDP with common/'s crypto
+#   0 floor   bare DNSCrypt exchange over UDP with common/'s crypto (one
+#             query; then A and AAAA sent together)
 #   1 warm    getaddrinfo(AF_UNSPEC) of uncached names, NSS module and
 #             preload library
 #   2 cold    getent ahosts per lookup (certificate cache warm / none /
