@@ -8,8 +8,9 @@
  * dnscrypt and glibc's nss_dns are measured interleaved:
  *
  *   bench warm N PREFIX [SRC_DC SRC_DNS]  row 1 (and the preload process)
- *   bench cold N NSSWITCH CONF_WARM CONF_COLD CACHE_DIR [CONF_KEYS]
- *                                         row 2 (getent per lookup)
+ *   bench cold N NSSWITCH CONF_WARM CONF_COLD CACHE_DIR [CONF_KEYS [NULL_DIR]]
+ *                                         row 2 (getent per lookup; NULL_DIR
+ *                                         holds libnss_dcnull.so.2)
  *   bench threads NTHREADS SECONDS ROUNDS row 3 (BENCH_SERVER_PIDS: the
  *                                         servers' CPU split)
  *   bench tcp N                           row 4 (many.lab.test)
@@ -422,8 +423,9 @@ static void write_file(const char *path, const char *text)
 }
 
 /* fork + exec getent ahosts NAME; returns microseconds from fork to the
- * child's exit, or -1 if it failed. */
-static double run_getent(const char *name, const char *conf)
+ * child's exit, or -1 if it failed.  LIBPATH: the child's LD_LIBRARY_PATH
+ * (NULL: this process's). */
+static double run_getent(const char *name, const char *conf, const char *libpath)
 {
 	double t0;
 	pid_t pid;
@@ -443,6 +445,8 @@ static double run_getent(const char *name, const char *conf)
 			dup2(fd, 1);
 			close(fd);
 		}
+		if (libpath)
+			setenv("LD_LIBRARY_PATH", libpath, 1);
 		execlp("getent", "getent", "ahosts", name, (char *)NULL);
 		_exit(127);
 	}
@@ -470,20 +474,32 @@ static int cmd_cold(int argc, char **argv)
 {
 	long n;
 	const char *nssw, *conf_warm, *conf_cold, *cache_dir;
-	static const char *names[5] = { "dcwarm", "dccold", "dns", "files", "dckeys" };
-	const char *nsline[5] = { "hosts: dnscrypt\n", "hosts: dnscrypt\n",
-				  "hosts: dns\n", "hosts: files\n", "hosts: dnscrypt\n" };
-	const char *conf[5];
-	double *t[5];
-	int err[5] = { 0, 0, 0, 0, 0 }, nm;
+	static const char *names[6] = { "dcwarm", "dccold", "dns", "files", "dckeys",
+					"dcnull" };
+	const char *nsline[6] = { "hosts: dnscrypt\n", "hosts: dnscrypt\n",
+				  "hosts: dns\n", "hosts: files\n", "hosts: dnscrypt\n",
+				  "hosts: dcnull dns\n" };
+	const char *conf[6], *libpath[6] = { NULL, NULL, NULL, NULL, NULL, NULL };
+	double *t[6];
+	int err[6] = { 0, 0, 0, 0, 0, 0 }, nm;
 
 	if (argc < 7) {
-		fprintf(stderr, "usage: bench cold N NSSWITCH CONF_WARM CONF_COLD CACHE_DIR [CONF_KEYS]\n");
+		fprintf(stderr, "usage: bench cold N NSSWITCH CONF_WARM CONF_COLD CACHE_DIR"
+			" [CONF_KEYS [NULL_DIR]]\n");
 		return 2;
 	}
 	/* CONF_KEYS: a fifth mode, certificate cache warm and key-cache yes */
 	nm = argc > 7 ? 5 : 4;
 	conf[4] = argc > 7 ? argv[7] : NULL;
+	/* NULL_DIR: a sixth, "hosts: dcnull dns" with libnss_dcnull.so.2 from
+	 * NULL_DIR, which becomes the child's whole LD_LIBRARY_PATH as $B is
+	 * the others': each module is found in the first directory searched,
+	 * and every getent searches one directory for libc.so.6 */
+	if (argc > 8) {
+		nm = 6;
+		conf[5] = argv[5];
+		libpath[5] = argv[8];
+	}
 	n = atol(argv[2]);
 	nssw = argv[3];
 	conf_warm = argv[4];
@@ -499,7 +515,8 @@ static int cmd_cold(int argc, char **argv)
 	for (int m = 0; m < nm; m++) {
 		write_file(nssw, nsline[m]);
 		for (int i = 0; i < 3; i++)
-			if (run_getent(m == 3 ? "localhost" : "a4.lab.test", conf[m]) < 0)
+			if (run_getent(m == 3 ? "localhost" : "a4.lab.test", conf[m],
+				       libpath[m]) < 0)
 				fprintf(stderr, "bench: cold warm-up failed in mode %s\n",
 					names[m]);
 	}
@@ -511,7 +528,7 @@ static int cmd_cold(int argc, char **argv)
 			snprintf(name, sizeof(name), m == 3 ? "localhost" :
 				 "bench-%ld.lab.test", i % NNAMES);
 			write_file(nssw, nsline[m]);
-			double dt = run_getent(name, conf[m]);
+			double dt = run_getent(name, conf[m], libpath[m]);
 			if (dt < 0) {
 				err[m]++;
 				dt = -dt;
@@ -1007,6 +1024,68 @@ static void lat_row(const char *label, const char *dc, const char *base,
 	printf("\n");
 }
 
+/* Row 2's bound: what a DNSCrypt NSS module whose own code cost nothing
+ * would score in the cold row here.  A new process with "hosts: dcnull dns"
+ * pays glibc's charge for loading any external module; the server's side
+ * of DNSCrypt is row 0's DNSCrypt exchange minus its plain one (medians),
+ * twice: getaddrinfo sends A and AAAA together, and the lab's dnsdist
+ * handles each listener's queries in one receiving thread (decrypting
+ * each, an X25519 per query) and every answer in one responder thread, so
+ * the second answer comes after both.  Were they handled in parallel, it
+ * would count once. */
+static void cold_bound(double floor_ratio)
+{
+	double tnull = get("cold.dcnull.med"), tdns = get("cold.dns.med");
+	double fdc = get("floor.dc.med"), fpl = get("floor.plain.med");
+	double ex = fdc - fpl, bound = (tnull + 2 * ex) / tdns;
+	double ccpu = get("floor.dc.cpu") - get("floor.plain.cpu"), r1, r2;
+
+	lat_row("2 cold, null module then dns", "cold.dcnull", "cold.dns",
+		"(glibc's charge for any module)", NULL, &r1, &r2);
+	if (!(floor_ratio > 0)) {
+		printf("  cold bound for any DNSCrypt NSS module: n/a (row 0 not measured)\n");
+		return;
+	}
+	printf("  cold bound for any DNSCrypt NSS module %.3f (cold ratio %.3f)  %s\n"
+	       "    = (null module then dns %.1f + 2 x DNSCrypt exchange's extra %.1f) / dns %.1f, medians\n"
+	       "    parts: glibc's charge for loading a module %+.1f us (null module then dns - dns);"
+	       " DNSCrypt exchange's extra\n"
+	       "    %.1f us (floor DNSCrypt %.1f - plain %.1f), of which our client's CPU %+.1f us"
+	       " (floor CPU per exchange)\n"
+	       "    %.3f if the A and AAAA exchanges overlapped at the server; %.3f without our client's"
+	       " CPU in the floor\n",
+	       bound, get("cold.dcwarm.med") / tdns,
+	       bound > 1.10 ? "> 1.10: out of reach for any module here"
+			    : "<= 1.10: reachable in principle, the argument does not hold",
+	       tnull, ex, tdns, tnull - tdns, ex, fdc, fpl, ccpu, (tnull + ex) / tdns,
+	       (tnull + 2 * (ex - ccpu)) / tdns);
+	/* The assumption behind "2 x", measured: row 0's A and AAAA sent
+	 * together, DNSCrypt minus plain. */
+	if (has("floor.dcpair.med")) {
+		double px = get("floor.dcpair.med") - get("floor.plainpair.med");
+		printf("    check of \"2 x\": A and AAAA sent together in the floor, DNSCrypt %.1f - plain %.1f"
+		       " = %.1f us (%.2f x one exchange's);\n"
+		       "    the bound with it instead: %.3f\n",
+		       get("floor.dcpair.med"), get("floor.plainpair.med"), px, px / ex,
+		       (get("cold.dcnull.med") + px) / get("cold.dns.med"));
+	}
+	/* Under load (other programs on the two CPUs) a new process's time is
+	 * bimodal and the medians move with it: the 10th percentiles are the
+	 * processes that ran undisturbed. */
+	tnull = get("cold.dcnull.p10");
+	tdns = get("cold.dns.p10");
+	bound = (tnull + 2 * ex) / tdns;
+	printf("    at the 10th percentiles (the processes least disturbed by load): bound %.3f"
+	       " (cold ratio %.3f) = (%.1f + 2 x %.1f) / %.1f; glibc's charge %+.1f us  %s 1.10\n",
+	       bound, get("cold.dcwarm.p10") / tdns, tnull, ex, tdns, tnull - tdns,
+	       bound > 1.10 ? ">" : "<=");
+	printf("    (it counts glibc loading a module, the server's DNSCrypt work, our sealing and opening"
+	       " of the floor's query\n"
+	       "    and its padding to 512 bytes; it leaves out what any client pays in a new process:"
+	       " a key pair, the shared\n"
+	       "    key, the certificate, a DNS engine and its configuration)\n");
+}
+
 static int cmd_report(int argc, char **argv)
 {
 	double fmed = 0, fp99 = 0, r1, r2;
@@ -1057,6 +1136,8 @@ static int cmd_report(int argc, char **argv)
 			"(no target)", NULL, &r1, &r2);
 		lat_row("  (getent localhost, files only)", "cold.files", "cold.dns",
 			"(fork+exec cost)", NULL, &r1, &r2);
+		if (has("cold.dcnull.med"))
+			cold_bound(fmed);
 	}
 	/* row 3 */
 	if (has("thr.dc.lps")) {
@@ -1199,8 +1280,9 @@ static int cmd_report(int argc, char **argv)
 
 	/* errors */
 	static const char *errkeys[] = { "floor.dc.err", "floor.plain.err",
-		"floor.dc.lost", "floor.plain.lost", "warm.dc.err", "warm.dns.err",
-		"pre.dc.err", "pre.dns.err", "cold.dcwarm.err", "cold.dccold.err", "cold.dckeys.err",
+		"floor.dc.lost", "floor.plain.lost", "floor.dcpair.err", "floor.plainpair.err",
+		"floor.dcpair.lost", "floor.plainpair.lost", "warm.dc.err", "warm.dns.err",
+		"pre.dc.err", "pre.dns.err", "cold.dcwarm.err", "cold.dccold.err", "cold.dckeys.err", "cold.dcnull.err",
 		"cold.dns.err", "thr.dc.err", "thr.dns.err", "tcp.dc.err",
 		"tcp.dns.err", "mem.dc.err", "mem.dns.err", "sec.warm.on.err",
 		"sec.warm.off.err", "sec.new.on.err", "sec.new.off.err", "sec.fresh.on.err",

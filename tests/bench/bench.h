@@ -73,7 +73,7 @@ static inline void bench_kv(const char *prefix, const char *key, double v)
 	printf("K %s.%s %.3f\n", prefix, key, v);
 }
 
-/* Sorts v in place and prints n, min, med, p90, p99, p999, max, mean,
+/* Sorts v in place and prints n, min, p10, med, p90, p99, p999, max, mean,
  * over3 (samples above 3 x the median) and over400ms (samples that
  * waited for a retransmission after the 500 ms timeout, or nearly). */
 static inline void bench_summary(const char *prefix, double *v, size_t n)
@@ -91,6 +91,7 @@ static inline void bench_summary(const char *prefix, double *v, size_t n)
 	}
 	bench_kv(prefix, "n", (double)n);
 	bench_kv(prefix, "min", n ? v[0] : 0);
+	bench_kv(prefix, "p10", bench_pct(v, n, 0.10));
 	bench_kv(prefix, "med", med);
 	bench_kv(prefix, "p90", bench_pct(v, n, 0.90));
 	bench_kv(prefix, "p99", bench_pct(v, n, 0.99));

@@ -5,15 +5,19 @@
 #
 #   B=build tests/bench/run.sh
 #
-# Builds tests/bench/{floor,bench}.c into $B/bench/, then re-executes
+# Builds tests/bench/{floor,bench,nss_dcnull}.c into $B/bench/, then re-executes
 # itself inside a fresh lab (tests/lab/shell.sh: private network + mount
 # namespace, NSD + dnsdist) and measures, against glibc's nss_dns talking
 # plain DNS to the same dnsdist (127.0.0.53), interleaved in the same run:
-#   0 floor   bare DNSCrypt exchange over UDP with common/'s crypto
+#   0 floor   bare DNSCrypt exchange over UDP with common/'s crypto (one
+#             query; then A and AAAA sent together)
 #   1 warm    getaddrinfo(AF_UNSPEC) of uncached names, NSS module and
 #             preload library
 #   2 cold    getent ahosts per lookup (certificate cache warm / none /
-#             warm with key-cache yes)
+#             warm with key-cache yes / "hosts: dcnull dns", a null module
+#             (nss_dcnull.c) before nss_dns: what glibc charges any external
+#             module in a new process; with row 0 it gives the cold row's
+#             bound for any DNSCrypt NSS module)
 #   3 threads lookups/s from 8 threads
 #   4 tcp     many.lab.test (TC over UDP, answered over TCP)
 #   5 memory  RSS added by the module and growth over many lookups
@@ -79,6 +83,12 @@ if [ -z "${DC_BENCH_IN_LAB:-}" ]; then
         "$SYSLIB/libcares.a" "$SYSLIB/libsodium.a" -Wl,-u,_sodium_runtime_get_cpu_features -pthread
     echo "  CC      $B/bench/bench" >&2
     $CC "${flags[@]}" -o "$B/bench/bench" "$HERE/bench.c" -pthread -ldl
+    echo "  CC      $B/bench/libnss_dcnull.so.2" >&2
+    # linked as the module is (Makefile's SO_LDFLAGS), without its contents;
+    # it needs libc.so.6, as any module does
+    $CC "${flags[@]}" -fPIC -shared -o "$B/bench/libnss_dcnull.so.2" "$HERE/nss_dcnull.c" \
+        -Wl,--no-as-needed -lc -Wl,-z,nodelete -Wl,-z,relro -Wl,-z,now -Wl,--no-undefined \
+        -Wl,-soname,libnss_dcnull.so.2 -Wl,--version-script="$HERE/nss_dcnull.map"
     export DC_BENCH_IN_LAB=1
     # The lab's start-up chatter goes to stderr; the table to stdout.
     exec "$REPO/tests/lab/shell.sh" "$HERE/run.sh" "$@"
@@ -130,7 +140,8 @@ env -u LD_LIBRARY_PATH LD_PRELOAD="$B/libdnscrypt-preload.so" NSS_DNSCRYPT_CONF=
 
 step "row 2: cold, $BENCH_COLD_N getent processes per mode"
 LD_LIBRARY_PATH=$B "$BENCH" cold "$BENCH_COLD_N" "$W/nsswitch.conf" \
-    "$W/es2-certcache.conf" "$LAB/es2.conf" "$W/certcache" "$W/es2-keycache.conf" >>"$KV"
+    "$W/es2-certcache.conf" "$LAB/es2.conf" "$W/certcache" "$W/es2-keycache.conf" \
+    "$B/bench" >>"$KV"
 echo 'hosts: dns' >"$W/nsswitch.conf"
 
 step "row 2 diagnostics: $BENCH_COLDP_N new processes per mode, $BENCH_COSTS_N cost probes"
