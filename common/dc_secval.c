@@ -24,7 +24,7 @@
 #include <unistd.h>
 #include <sodium.h>
 
-#include "dc_certcache.h"
+#include "dc_cachefile.h"
 #include "dc_channel.h"
 #include "dc_engine.h"
 #include "dc_secbind.h"
@@ -50,7 +50,8 @@ static void memo_load(struct dc_ctx *c, time_t now)
 	if (!buf)
 		return;
 	for (int user = 0; user <= 1; user++) {
-		n = dc_cachefile_read(&c->cfg, user, 0, DC_SECMEMO_FILE, buf, DC_SECMEMO_FILE_MAX);
+		n = dc_cachefile_read(&c->cfg, user, 0, DC_SECMEMO_FILE, buf,
+				      DC_SECMEMO_FILE_MAX, NULL);
 		if (n > 0)
 			dc_secmemo_unpack(&c->secmemo, buf, (size_t)n, now);
 	}

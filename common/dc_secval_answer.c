@@ -18,7 +18,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "dc_certcache.h"
+#include "dc_cachefile.h"
 #include "dc_dns.h"
 #include "dc_engine.h"
 #include "dc_secbind.h"
@@ -84,7 +84,7 @@ static unsigned char *io_load(void *arg, const char *key, size_t *len)
 		return NULL;
 	/* A set sealed under another anchor is no set (dc_secbind.h). */
 	for (int user = 0; user <= 1 && off == 0; user++) {
-		n = dc_cachefile_read(&lk->ctx->cfg, user, 0, name, buf, FILE_MAX);
+		n = dc_cachefile_read(&lk->ctx->cfg, user, 0, name, buf, FILE_MAX, NULL);
 		if (n > 0)
 			off = dc_secbind_open(lk->ctx->sec_anchor, buf, (size_t)n);
 	}
