@@ -76,6 +76,8 @@ NSS_SRC    := $(sort $(wildcard nss/*.c))
 NSS_OBJ    := $(NSS_SRC:%.c=$(B)/%.o)
 PRELOAD_SRC := $(sort $(wildcard preload/*.c))
 PRELOAD_OBJ := $(PRELOAD_SRC:%.c=$(B)/%.o)
+RESOLVE_SRC := $(sort $(wildcard tools/dnscrypt-resolve*.c))
+RESOLVE_OBJ := $(RESOLVE_SRC:%.c=$(B)/%.o)
 UNIT_SRC   := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 TESTPROG_SRC := $(sort $(wildcard tests/prog/*.c))
@@ -97,7 +99,7 @@ LDNS_LIBS   ?= -lldns
         check-man deb deb-check
 all: $(B)/libdc.a $(NSS_LIB) $(PRELOAD_LIB) $(TOOLS) $(B)/dnscrypt-run $(DNSSEC_LIB)
 
-$(B)/%.o: %.c $(wildcard common/*.h nss/*.h preload/*.h tests/unit/*.h tests/prog/*.h)
+$(B)/%.o: %.c $(wildcard common/*.h nss/*.h preload/*.h tools/*.h tests/unit/*.h tests/prog/*.h)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $<")
 	$(Q)$(CC) $(ALL_CFLAGS) $(STACK_WARN) -c -o $@ $<
@@ -127,7 +129,7 @@ $(DNSSEC_LIB): $(DNSSEC_OBJ) $(B)/common/dc_status.o common/dc_dnssec.map
 	$(Q)$(CC) -o $@ $(DNSSEC_OBJ) $(B)/common/dc_status.o $(SO_LDFLAGS) \
 	    -Wl,-soname,dnssec.so -Wl,--version-script=common/dc_dnssec.map $(LDNS_LIBS)
 
-$(B)/dnscrypt-resolve: $(B)/tools/dnscrypt-resolve.o $(B)/libdc.a
+$(B)/dnscrypt-resolve: $(RESOLVE_OBJ) $(B)/libdc.a
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) -o $@ $^ $(STATIC_LIBS) $(WRAP_LDFLAGS) $(SODIUM_CPU_LDFLAGS) -pthread $(SANFLAGS) $(LDFLAGS)
 

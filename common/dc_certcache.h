@@ -9,7 +9,6 @@
 
 #include <stdint.h>
 #include <time.h>
-#include <sys/types.h>
 #include "dc_config.h"
 #include "dc_cert.h"
 
@@ -24,7 +23,7 @@ int dc_certcache_id(const struct dc_stamp *st,
 /* Looks in cfg->cert_cache_dir (files owned by root), then, for a process
  * with euid != 0 that is not AT_SECURE, in the per-user directory
  * ($XDG_CACHE_HOME/nss-dnscrypt or ~/.cache/nss-dnscrypt; files owned by
- * the euid).  cert_cache_dir "" (cert-cache none) disables the cache.
+ * the euid): dc_cachefile.h.  cert_cache_dir "" (cert-cache none) disables the cache.
  * errno is preserved.
  * DC_OK with a valid certificate for st and *saved_at the time its file
  * was written (saved_at may be NULL), or an error (miss). */
@@ -39,20 +38,5 @@ dc_status dc_certcache_load(const struct dc_config *cfg,
  * 0644); any other euid writes its per-user directory (0700, file 0600). */
 void dc_certcache_save(const struct dc_config *cfg, const struct dc_stamp *st,
 		       const struct dc_cert *c);
-
-/* Other small files kept in the same directories under the same rules
- * (the server state of dc_servers.c, the keys of dc_keycache.c).
- * dc_cachefile_read reads name (no '/') from the system directory (files
- * owned by root) or, when user is set, from this process's per-user
- * directory (none for euid 0 and AT_SECURE processes); the length, or -1
- * when it is missing, untrusted or longer than max.  dc_cachefile_write
- * replaces name atomically in the directory this euid writes, as
- * dc_certcache_save.  secret: the file is written 0600 (root's too) and
- * read only when neither group nor others may read it.  Both do nothing
- * with cert-cache none and preserve errno. */
-ssize_t dc_cachefile_read(const struct dc_config *cfg, int user, int secret,
-			  const char *name, uint8_t *buf, size_t max);
-void dc_cachefile_write(const struct dc_config *cfg, int secret,
-			const char *name, const uint8_t *buf, size_t len);
 
 #endif

@@ -89,13 +89,11 @@ static enum dc_sec_state keys_from_ds(struct dc_sec_walk *w,
 		st = DC_SEC_INSECURE;
 		goto done;
 	}
-	st = dc_sec_fetch(w, zone, LDNS_RR_TYPE_DNSKEY, &pkt);
+	st = dc_sec_fetch_set(w, zone, LDNS_RR_TYPE_DNSKEY, &pkt, &set, &sigs);
 	if (st != DC_SEC_SECURE)
 		goto done;
-	set = dc_sec_rrset(ldns_pkt_answer(pkt), zone, LDNS_RR_TYPE_DNSKEY);
-	sigs = dc_sec_sigs(ldns_pkt_answer(pkt), zone, LDNS_RR_TYPE_DNSKEY);
 	match = ldns_rr_list_new();
-	if (set == NULL || sigs == NULL || match == NULL) {
+	if (match == NULL) {
 		st = dc_sec_fail(w, DC_SEC_INDETERMINATE, "out of memory");
 		goto done;
 	}
@@ -249,15 +247,9 @@ static enum dc_sec_state step(struct dc_sec_walk *w, const ldns_rdf *zone,
 		exp = e->expires;
 		goto have_ds;
 	}
-	st = dc_sec_fetch(w, child, LDNS_RR_TYPE_DS, &pkt);
+	st = dc_sec_fetch_set(w, child, LDNS_RR_TYPE_DS, &pkt, &ds, &sigs);
 	if (st != DC_SEC_SECURE)
 		goto done;
-	ds = dc_sec_rrset(ldns_pkt_answer(pkt), child, LDNS_RR_TYPE_DS);
-	sigs = dc_sec_sigs(ldns_pkt_answer(pkt), child, LDNS_RR_TYPE_DS);
-	if (ds == NULL || sigs == NULL) {
-		st = dc_sec_fail(w, DC_SEC_INDETERMINATE, "out of memory");
-		goto done;
-	}
 	if (ldns_rr_list_rr_count(ds) == 0) {
 		ldns_rr_list *cn = dc_sec_rrset(ldns_pkt_answer(pkt), child,
 						LDNS_RR_TYPE_CNAME);

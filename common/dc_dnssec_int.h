@@ -137,6 +137,9 @@ ldns_rr_list *dc_sec_rrset(const ldns_rr_list *sect, const ldns_rdf *owner,
 			   ldns_rr_type type);
 ldns_rr_list *dc_sec_sigs(const ldns_rr_list *sect, const ldns_rdf *owner,
 			  ldns_rr_type type);
+enum dc_sec_state dc_sec_fetch_set(struct dc_sec_walk *w, const ldns_rdf *owner,
+				   ldns_rr_type type, ldns_pkt **pkt,
+				   ldns_rr_list **set, ldns_rr_list **sigs);
 int dc_sec_alg_supported(unsigned alg);
 int dc_sec_is_zone_key(const ldns_rr *dnskey);
 enum dc_sec_state dc_sec_verify(struct dc_sec_walk *w,

@@ -144,6 +144,24 @@ ldns_rr_list *dc_sec_sigs(const ldns_rr_list *sect, const ldns_rdf *owner,
 	return out;
 }
 
+/* The answer to the question (owner, type), fetched: *set, the RRset of
+ * type at owner, and *sigs, its signatures (both empty when it has none).
+ * The caller frees *pkt, *set and *sigs whatever the outcome. */
+enum dc_sec_state dc_sec_fetch_set(struct dc_sec_walk *w, const ldns_rdf *owner,
+				   ldns_rr_type type, ldns_pkt **pkt,
+				   ldns_rr_list **set, ldns_rr_list **sigs)
+{
+	enum dc_sec_state st = dc_sec_fetch(w, owner, type, pkt);
+
+	if (st != DC_SEC_SECURE)
+		return st;
+	*set = dc_sec_rrset(ldns_pkt_answer(*pkt), owner, type);
+	*sigs = dc_sec_sigs(ldns_pkt_answer(*pkt), owner, type);
+	if (*set == NULL || *sigs == NULL)
+		return dc_sec_fail(w, DC_SEC_INDETERMINATE, "out of memory");
+	return DC_SEC_SECURE;
+}
+
 /* RSA/SHA-256, RSA/SHA-512, ECDSA P-256 and P-384, Ed25519 (RFC 8624
  * "MUST"s); anything else is unsupported: a zone whose DS set names no
  * supported algorithm is insecure (RFC 4035 5.2, RFC 6840 5.2). */

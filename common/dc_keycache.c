@@ -6,6 +6,7 @@
 #include <unistd.h>
 #include <sodium.h>
 #include "dc_keycache.h"
+#include "dc_cachefile.h"
 #include "dc_certcache.h"
 #include "dc_certfile.h"
 
@@ -76,7 +77,7 @@ dc_status dc_keycache_load(const struct dc_config *cfg, const struct dc_stamp *s
 		goto done;
 	/* Only the directory this euid writes: root's keys are not another
 	 * user's, nor theirs root's. */
-	n = dc_cachefile_read(cfg, geteuid() != 0, 1, name, buf, DC_KEYFILE_LEN);
+	n = dc_cachefile_read(cfg, geteuid() != 0, 1, name, buf, DC_KEYFILE_LEN, NULL);
 	if (n > 0 && dc_keyfile_parse(buf, (size_t)n, d, cert, now, out) == 0)
 		rc = DC_OK;
 	sodium_memzero(buf, sizeof buf);

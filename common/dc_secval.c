@@ -1,13 +1,7 @@
 /* SPDX-License-Identifier: ISC */
-/* dc_secval.c - DNSSEC validation of a lookup's answers (dc_secval.h).
- *
- * A fetch of the validator is a lookup nested in the one being validated:
- * a copy of its struct dc_lookup (same context, same deadline, marked
- * nested so that its answers are not validated again), asking through
- * dc_lookup_ask, which touches no state of the outer lookup that is still
- * to be used (the search candidates, lookup_seq and the context's
- * deadline are set by dc_lookup_begin only; the answer cache by
- * dc_resolve.c only).
+/* dc_secval.c - DNSSEC validation of a lookup's answers (dc_secval.h):
+ * the validator context (prepared, opened, its verdicts kept on disk),
+ * and where the answers are validated (dc_secval_answer.c: how).
  *
  * Stack: the validator's chain walk, a nested lookup under it and the
  * signature checks (ldns, libcrypto) need about 3 KB more than a lookup
@@ -30,21 +24,16 @@
 #include <unistd.h>
 #include <sodium.h>
 
-#include "dc_certcache.h"
+#include "dc_cachefile.h"
 #include "dc_channel.h"
-#include "dc_dns.h"
 #include "dc_engine.h"
 #include "dc_secbind.h"
 #include "dc_secload.h"
 #include "dc_secmemo.h"
 #include "dc_secval.h"
-#include "dc_wire.h"
+#include "dc_secval_answer.h"
 
-#define C_IN 1
-#define BLOB_MAX 65536         /* a cached DNSKEY or DS set, at most */
-#define FILE_MAX (DC_SECBIND_HDR + BLOB_MAX) /* its file, sealed */
-#define KEY_PREFIX "dnssec-"
-#define DC_SECMEMO_FILE "secmemo.v1"  /* no "dnssec-" key can name it */
+#define DC_SECMEMO_FILE "secmemo.v1"  /* no "dnssec-" key (dc_secval_answer.c) names it */
 #define DC_SECMEMO_EAGER 4         /* memo file writes made at once */
 #define DC_SEC_STACK_MIN (64 * 1024) /* validate in place with this much left */
 #define DC_SEC_STACK (256 * 1024)    /* else in a helper thread with this */
@@ -61,7 +50,8 @@ static void memo_load(struct dc_ctx *c, time_t now)
 	if (!buf)
 		return;
 	for (int user = 0; user <= 1; user++) {
-		n = dc_cachefile_read(&c->cfg, user, 0, DC_SECMEMO_FILE, buf, DC_SECMEMO_FILE_MAX);
+		n = dc_cachefile_read(&c->cfg, user, 0, DC_SECMEMO_FILE, buf,
+				      DC_SECMEMO_FILE_MAX, NULL);
 		if (n > 0)
 			dc_secmemo_unpack(&c->secmemo, buf, (size_t)n, now);
 	}
@@ -76,6 +66,22 @@ static void memo_save(struct dc_ctx *c, time_t now)
 		return;
 	dc_cachefile_write(&c->cfg, 0, DC_SECMEMO_FILE, buf, dc_secmemo_pack(&c->secmemo, now, buf));
 	free(buf);
+}
+
+void dc_secval_memo_flush(struct dc_ctx *c, time_t now)
+{
+	/* The new verdicts on disk once per lookup: at once for a context's
+	 * first DC_SECMEMO_EAGER writes (a short-lived process keeps what its
+	 * few lookups learnt), then at most once a second, so that a busy one
+	 * does not write a file for every new answer (a write took about
+	 * 150 us, as much as validating the answer). */
+	if (c->sec_dirty && (c->sec_saves < DC_SECMEMO_EAGER || now - c->sec_saved >= 1 ||
+			     now < c->sec_saved)) {
+		memo_save(c, now);
+		c->sec_saved = now;
+		c->sec_saves++;
+		c->sec_dirty = 0;
+	}
 }
 
 dc_status dc_secval_prepare(struct dc_ctx *c)
@@ -98,9 +104,7 @@ dc_status dc_secval_prepare(struct dc_ctx *c)
 	return DC_OK;
 }
 
-/* The validator itself, loaded and opened (trust anchor read) when an
- * answer first needs it; DC_EDNSSEC with the reason in c->secinfo.why. */
-static dc_status open_validator(struct dc_ctx *c)
+dc_status dc_secval_open(struct dc_ctx *c)
 {
 	const struct dc_sec_ops *ops;
 	uint8_t now_digest[DC_SECBIND_DIGEST];
@@ -152,205 +156,6 @@ const char *dc_secval_state_str(int state)
 	}
 }
 
-/* ------------------------------------------------- the validator's io */
-
-static int io_fetch(void *arg, const char *name, int type, unsigned char **ans,
-		    size_t *alen)
-{
-	struct dc_lookup sub = *(const struct dc_lookup *)arg;
-	struct dc_question fq;
-	dc_status st;
-
-	*ans = NULL;
-	*alen = 0;
-	memset(&fq, 0, sizeof fq);
-	fq.name = name;
-	fq.dnsclass = C_IN;
-	fq.type = type;
-	sub.nested = 1;
-	st = dc_lookup_ask(&sub, &fq, 1);
-	if (st == DC_OK) {
-		*ans = fq.ans;
-		*alen = fq.alen;
-		fq.ans = NULL;
-	}
-	dc_question_free(&fq, 1);
-	return (int)st;
-}
-
-/* The cache file of a key: printable, no '/', never "." or "..". */
-static int key_file(const char *key, char *out, size_t cap)
-{
-	size_t n = strlen(key);
-
-	if (n == 0 || n > 255 || sizeof KEY_PREFIX + n > cap || strchr(key, '/'))
-		return -1;
-	memcpy(out, KEY_PREFIX, sizeof KEY_PREFIX - 1);
-	memcpy(out + sizeof KEY_PREFIX - 1, key, n + 1);
-	return 0;
-}
-
-/* The system directory (files owned by root), then this user's. */
-static unsigned char *io_load(void *arg, const char *key, size_t *len)
-{
-	const struct dc_lookup *lk = arg;
-	char name[sizeof KEY_PREFIX + 256];
-	unsigned char *buf, *r;
-	ssize_t n = -1;
-	size_t off = 0;
-
-	*len = 0;
-	if (key_file(key, name, sizeof name) != 0 || !(buf = malloc(FILE_MAX)))
-		return NULL;
-	/* A set sealed under another anchor is no set (dc_secbind.h). */
-	for (int user = 0; user <= 1 && off == 0; user++) {
-		n = dc_cachefile_read(&lk->ctx->cfg, user, 0, name, buf, FILE_MAX);
-		if (n > 0)
-			off = dc_secbind_open(lk->ctx->sec_anchor, buf, (size_t)n);
-	}
-	if (off == 0 || (size_t)n == off) {
-		free(buf);
-		return NULL;
-	}
-	*len = (size_t)n - off;
-	memmove(buf, buf + off, *len);
-	r = realloc(buf, *len);
-	return r ? r : buf;
-}
-
-static void io_store(void *arg, const char *key, const unsigned char *blob,
-		     size_t len)
-{
-	const struct dc_lookup *lk = arg;
-	char name[sizeof KEY_PREFIX + 256];
-	uint8_t *buf;
-
-	if (key_file(key, name, sizeof name) != 0 || len > BLOB_MAX ||
-	    !(buf = malloc(DC_SECBIND_HDR + len)))
-		return;
-	dc_cachefile_write(&lk->ctx->cfg, 0, name, buf,
-			   dc_secbind_seal(lk->ctx->sec_anchor, blob, len, buf));
-	free(buf);
-}
-
-/* ----------------------------------------------------------- answers */
-
-/* The answer's question (c-ares matched it to ours) as an absolute
- * presentation name in out, its type and class. */
-static int answer_question(const uint8_t *a, size_t alen, char *out, size_t cap,
-			   int *type, int *cls)
-{
-	int n;
-	size_t l;
-
-	if (alen < 12 || dc_get16(a + 4) != 1)
-		return -1;
-	n = dc_dns_expand(a, alen, a + 12, out, cap - 1);
-	if (n < 0 || 12 + (size_t)n + 4 > alen)
-		return -1;
-	*type = dc_get16(a + 12 + n);
-	*cls = dc_get16(a + 12 + n + 2);
-	/* dn_expand's form: no final dot, the root is ".". */
-	l = strlen(out);
-	if (strcmp(out, ".") != 0) {
-		out[l] = '.';
-		out[l + 1] = '\0';
-	}
-	return 0;
-}
-
-/* One answer through the validator, or its verdict remembered
- * (dc_secmemo.h) from an identical answer, in memory or on disk.
- * DC_EDNSSEC when the validator is needed and cannot be had. */
-static dc_status validate_one(struct dc_ctx *c, const struct dc_question *q, int type,
-			      const struct dc_sec_io *io, time_t now)
-{
-	struct dc_sec_result *res = &c->secres;
-	uint8_t key[DC_SECMEMO_KEY];
-	int known = dc_secmemo_key(c->sec_anchor, q->ans, q->alen, key) == 0;
-	uint32_t life;
-
-	memset(res, 0, sizeof *res);
-	if (known && (res->state = dc_secmemo_get(&c->secmemo, key, now)) != 0)
-		return DC_OK;
-	if (open_validator(c) != DC_OK)
-		return DC_EDNSSEC;
-	c->secops->validate(c->secv, c->secname, type, q->ans, q->alen, io, now, res);
-	life = dc_secmemo_lifetime(q->ans, q->alen, now);
-	if (known && life && (res->state == DC_SEC_SECURE || res->state == DC_SEC_INSECURE)) {
-		dc_secmemo_put(&c->secmemo, key, res->state, now, life);
-		c->sec_dirty = 1;
-	}
-	return DC_OK;
-}
-
-static void check_answers(struct dc_lookup *lk, struct dc_question *q, int n)
-{
-	struct dc_ctx *c = lk->ctx;
-	struct dc_secinfo *si = &c->secinfo;
-	struct dc_sec_result *res = &c->secres;
-	struct dc_sec_io io = { lk, io_fetch, io_load, io_store };
-	time_t now = time(NULL);
-
-	si->n = n;
-	for (int i = 0; i < n; i++) {
-		int cd = q[i].msg && q[i].msglen >= 4 && (q[i].msg[3] & 0x10);
-		int type = q[i].type, cls = q[i].dnsclass;
-
-		si->type[i] = type;
-		si->state[i] = 0;
-		if (q[i].st != DC_OK)
-			continue;
-		if (answer_question(q[i].ans, q[i].alen, c->secname, sizeof c->secname,
-				    &type, &cls) != 0) {
-			res->state = DC_SEC_BOGUS;
-			dc_set_err(res->why, sizeof res->why, "an answer without its question");
-		} else if (cls != C_IN) {
-			/* DNSSEC signs class IN only: nothing to check, and
-			 * nothing to vouch for (no AD). */
-			res->state = DC_SEC_INSECURE;
-		} else if (validate_one(c, &q[i], type, &io, now) != DC_OK) {
-			free(q[i].ans);
-			q[i].ans = NULL;
-			q[i].alen = 0;
-			q[i].st = DC_EDNSSEC;
-			continue;
-		}
-		if (res->state < DC_SEC_SECURE || res->state > DC_SEC_INDETERMINATE)
-			res->state = DC_SEC_BOGUS;
-		si->type[i] = type;
-		si->state[i] = res->state;
-		if (res->state == DC_SEC_SECURE || res->state == DC_SEC_INSECURE) {
-			dc_wire_answer_flags(q[i].ans, q[i].alen,
-					     res->state == DC_SEC_SECURE, cd);
-			continue;
-		}
-		if (si->why[0] == '\0') {
-			res->why[sizeof res->why - 1] = '\0';
-			memcpy(si->why, res->why, sizeof si->why);
-			if (si->why[0] == '\0')
-				dc_set_err(si->why, sizeof si->why, "%s: %s", c->secname,
-					   dc_secval_state_str(res->state));
-		}
-		free(q[i].ans);
-		q[i].ans = NULL;
-		q[i].alen = 0;
-		q[i].st = DC_EBOGUS;
-	}
-	/* The new verdicts on disk once per lookup: at once for a context's
-	 * first DC_SECMEMO_EAGER writes (a short-lived process keeps what its
-	 * few lookups learnt), then at most once a second, so that a busy one
-	 * does not write a file for every new answer (a write took about
-	 * 150 us, as much as validating the answer). */
-	if (c->sec_dirty && (c->sec_saves < DC_SECMEMO_EAGER || now - c->sec_saved >= 1 ||
-			     now < c->sec_saved)) {
-		memo_save(c, now);
-		c->sec_saved = now;
-		c->sec_saves++;
-		c->sec_dirty = 0;
-	}
-}
-
 /* Bytes left below this frame on this thread's stack (its low end found
  * once per context: pthread_getattr_np reads /proc/self/maps for the main
  * thread); SIZE_MAX when unknown. */
@@ -386,11 +191,11 @@ static void *sec_thread(void *arg)
 {
 	struct sec_job *j = arg;
 
-	check_answers(j->lk, j->q, j->n);
+	dc_secval_answers(j->lk, j->q, j->n);
 	return NULL;
 }
 
-/* check_answers in a helper thread with a stack of its own; -1 when it
+/* dc_secval_answers in a helper thread with a stack of its own; -1 when it
  * cannot be made. */
 static int check_in_thread(struct dc_lookup *lk, struct dc_question *q, int n)
 {
@@ -441,7 +246,7 @@ void dc_secval_check(struct dc_lookup *lk, struct dc_question *q, int n)
 
 	dc_cancel_caller = -1;
 	if (stack_left(c) >= DC_SEC_STACK_MIN)
-		check_answers(lk, q, n);
+		dc_secval_answers(lk, q, n);
 	else if (check_in_thread(lk, q, n) != 0)
 		/* No room here and no helper thread: fail closed rather
 		 * than overflow the caller's stack. */

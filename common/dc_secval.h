@@ -9,6 +9,7 @@
 #ifndef DC_SECVAL_H
 #define DC_SECVAL_H
 
+#include <time.h>
 #include "dc_dnssec.h"
 #include "dc_status.h"
 
@@ -50,5 +51,15 @@ void dc_secval_free(struct dc_ctx *c);
 
 /* "secure", "insecure", "bogus", "indeterminate", or "unchecked" (0). */
 const char *dc_secval_state_str(int state);
+
+/* Internal to common/ (dc_secval_answer.c). */
+
+/* The validator itself, loaded and opened (trust anchor read) when an
+ * answer first needs it; DC_EDNSSEC with the reason in c->secinfo.why. */
+dc_status dc_secval_open(struct dc_ctx *c);
+
+/* After a lookup's answers were validated: the new verdicts written to
+ * disk, or kept in memory for a later lookup to write. */
+void dc_secval_memo_flush(struct dc_ctx *c, time_t now);
 
 #endif

@@ -8,6 +8,7 @@
 #include <sodium.h>
 
 #include "dc_servers.h"
+#include "dc_cachefile.h"
 #include "dc_certcache.h"
 
 #define MINOR_SAVE_EVERY 300   /* s: RTT drift alone is saved this rarely */
@@ -170,7 +171,7 @@ static int read_state(const struct dc_config *cfg, int user, time_t now,
 		      struct state_io *io)
 {
 	ssize_t n = dc_cachefile_read(cfg, user, 0, DC_STATE_FILE, (uint8_t *)io->text,
-				      DC_STATE_MAX);
+				      DC_STATE_MAX, NULL);
 
 	return n > 0 ? dc_state_parse(io->text, (size_t)n, now, io->h, DC_HEALTH_MAX) : 0;
 }

@@ -16,6 +16,7 @@
 
 #include "t.h"
 #include "dc_servers.h"
+#include "dc_cachefile.h"
 #include "dc_certcache.h"
 #include "dc_ctx_plan.h"
 
