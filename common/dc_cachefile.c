@@ -160,17 +160,27 @@ static ssize_t read_file(int dfd, const char *name, uid_t owner, int secret,
 	}
 	if (mtime)
 		*mtime = sb.st_mtime;
-	/* up to max + 1 bytes: a file that grew meanwhile is refused */
-	while (n < max + 1) {
-		r = read(fd, buf + n, max + 1 - n);
+	/* Up to max bytes into buf (buf holds max, no more), then one more
+	 * byte beside it: a file that grew meanwhile is refused. */
+	while (n < max) {
+		r = read(fd, buf + n, max - n);
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r <= 0)
 			break;
 		n += (size_t)r;
 	}
+	if (n == max) {
+		uint8_t more;
+
+		do
+			r = read(fd, &more, 1);
+		while (r < 0 && errno == EINTR);
+		if (r > 0)
+			r = -1;
+	}
 	close(fd);
-	if (r < 0 || n > max)
+	if (r < 0)
 		return -1;
 	return (ssize_t)n;
 }

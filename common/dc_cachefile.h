@@ -16,8 +16,9 @@
 
 /* dc_cachefile_read reads name (no '/') from the system directory (files
  * owned by root) or, when user is set, from this process's per-user
- * directory (none for euid 0 and AT_SECURE processes); the length, or -1
- * when it is missing, untrusted or longer than max; *mtime (mtime may be
+ * directory (none for euid 0 and AT_SECURE processes) into buf, which
+ * holds max bytes; the length, or -1 when it is missing, untrusted or
+ * longer than max (also when it grew while being read); *mtime (mtime may be
  * NULL) the time the file was written.  dc_cachefile_write replaces name
  * atomically (write + rename) in the directory this euid writes: euid 0
  * cert_cache_dir (created 0755 if missing, file 0644), any other euid its

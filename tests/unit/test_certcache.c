@@ -18,6 +18,7 @@
 #include "t.h"
 #include "dc_certcache.h"
 #include "dc_certfile.h"
+#include "dc_cachefile.h"
 
 #define NOW 1700000000u
 #define TEST_UID 1234
@@ -873,6 +874,33 @@ static void test_user(void)
 	     "user: the system file is untouched");
 }
 
+/* dc_cachefile_read fills a buffer of exactly max bytes and no more (run
+ * under ASan by make check-san): a file of max bytes is read whole, one of
+ * max + 1 is refused. */
+static void test_read_bounds(const struct dc_config *cfg)
+{
+	enum { MAX = 100 };
+	uint8_t data[MAX + 1], *buf = malloc(MAX);
+	char path[PATH_MAX];
+	ssize_t n;
+
+	if (!buf)
+		abort();
+	memset(data, 'x', sizeof data);
+	snprintf(path, sizeof path, "%s/bounds.test", cfg->cert_cache_dir);
+	T_OK(write_file(path, data, MAX, 0644) == 0, "a file of max bytes written");
+	n = dc_cachefile_read(cfg, 0, 0, "bounds.test", buf, MAX, NULL);
+	T_EQ_INT(n, MAX, "a file of max bytes: read whole into max bytes");
+	T_OK(write_file(path, data, MAX - 1, 0644) == 0 &&
+	     dc_cachefile_read(cfg, 0, 0, "bounds.test", buf, MAX, NULL) == MAX - 1,
+	     "a file of max - 1 bytes: read whole");
+	T_OK(write_file(path, data, MAX + 1, 0644) == 0 &&
+	     dc_cachefile_read(cfg, 0, 0, "bounds.test", buf, MAX, NULL) == -1,
+	     "a file of max + 1 bytes: refused");
+	unlink(path);
+	free(buf);
+}
+
 int main(void)
 {
 	struct dc_config cfg;
@@ -898,6 +926,7 @@ int main(void)
 		T_DONE();
 	}
 	test_roundtrip(&cfg);
+	test_read_bounds(&cfg);
 	test_tampered(&cfg);
 	test_foreign_expired(&cfg);
 	test_presigned(&cfg);
