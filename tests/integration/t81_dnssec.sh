@@ -245,6 +245,7 @@ done <"$CASES"
 printf 'server %s\ncert-cache none\ndnssec no\ntrust-anchor %s\n' \
     "$STAMP_SEC" "$SEC_ANCHOR" >"$T/flag-no.conf"
 printf 'server %s\ncert-cache none\ndnssec no\n' "$STAMP_SEC" >"$T/flag-default.conf"
+# shellcheck disable=SC2317  # called through t_ok
 lacks() { # ERE TEXT: TEXT has no line matching ERE
     ! grep -Eq "$1" <<<"$2"
 }
