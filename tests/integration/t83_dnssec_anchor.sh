@@ -92,7 +92,10 @@ t_match "a new process: the answer from the kept verdicts, the validator not loa
 if command -v strace >/dev/null 2>&1; then
     printf 'server %s\ncert-cache none\ndnssec validate\ntrust-anchor %s\n' \
         "$STAMP_SEC" "$T/lab.key" >"$T/once.conf"
-    NSS_DNSCRYPT_CONF=$T/once.conf strace -f -qq -e trace=open,openat -o "$T/once.strace" \
+    # (LeakSanitizer cannot run under ptrace: a sanitized build's leak
+    # check is left to the other runs)
+    NSS_DNSCRYPT_CONF=$T/once.conf ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 \
+        strace -f -qq -e trace=open,openat -o "$T/once.strace" \
         "$B/dnscrypt-resolve" a4.lab.test >"$T/once.out" 2>&1
     t_match "validated with no cache: A and AAAA secure" "$(cat "$T/once.out")" \
         ';; dnssec: A secure, AAAA secure'
