@@ -186,7 +186,14 @@ $(SECSTUB): tests/secstub/secstub.c common/dc_dnssec.h
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(ALL_CFLAGS) -shared -o $@ $< $(LDFLAGS)
 
-units: $(UNIT_BIN) $(TESTPROG_BIN) $(SECSTUB)
+# The same built for the previous ABI: the core must refuse it (t82).
+SECSTUB_OLD := $(B)/tests/secstub-abi1.so
+$(SECSTUB_OLD): tests/secstub/secstub.c common/dc_dnssec.h
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(ALL_CFLAGS) -DSECSTUB_ABI=1 -shared -o $@ $< $(LDFLAGS)
+
+units: $(UNIT_BIN) $(TESTPROG_BIN) $(SECSTUB) $(SECSTUB_OLD)
 
 # The whole suite, in a private network and mount namespace (tests/run.sh).
 check: all units

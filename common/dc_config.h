@@ -102,6 +102,13 @@ dc_status dc_config_load(const char *path, struct dc_config *cfg,
  * DC_ECONFBAD: these fail closed.  Empty variables count as unset. */
 dc_status dc_config_load_default(struct dc_config *cfg, char *err, size_t errlen);
 
+/* A program's own override of "dnssec" for every later
+ * dc_config_load_default in this process (dnscrypt-resolve --dnssec,
+ * --no-dnssec): DC_DNSSEC_VALIDATE or DC_DNSSEC_NO, with the trust-anchor
+ * configured or the default; -1 (the start) takes the file's.  Call it
+ * before the first lookup; the library never calls it. */
+void dc_config_force_dnssec(int mode);
+
 /* The check applied to the default system path: the file open on fd must
  * be owned by root and writable by neither group nor others.  DC_ECONFBAD
  * with "path is writable by others; refusing it"-style reasons. */

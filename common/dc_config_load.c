@@ -12,7 +12,9 @@
  * that is read but is wrong (not a regular file, too large, refused by the
  * owner and mode checks, does not parse) and a bad $NSS_DNSCRYPT_SERVER
  * are DC_ECONFBAD: lookups fail closed, since a typo or a tampered file
- * must not send them to a plaintext source.
+ * must not send them to a plaintext source.  A program may override
+ * "dnssec" for itself (dc_config_force_dnssec); nothing in the
+ * environment does.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -200,13 +202,22 @@ static dc_status env_server(const char *text, struct dc_config *cfg,
 	return DC_OK;
 }
 
+/* Set by a program before its first lookup, read by every thread's
+ * context after it: atomic. */
+static int g_force_dnssec = -1;
+
+void dc_config_force_dnssec(int mode)
+{
+	__atomic_store_n(&g_force_dnssec, mode, __ATOMIC_RELEASE);
+}
+
 dc_status dc_config_load_default(struct dc_config *cfg, char *err, size_t errlen)
 {
 	const char *path = secure_getenv(DC_CONFIG_ENV);
 	const char *server = secure_getenv(DC_CONFIG_ENV_SERVER);
 	char why[512];
 	int from_env = path != NULL && path[0] != '\0';
-	int open_errno;
+	int open_errno, force;
 	dc_status rc;
 
 	if (err != NULL && errlen > 0)
@@ -230,6 +241,9 @@ dc_status dc_config_load_default(struct dc_config *cfg, char *err, size_t errlen
 	}
 	if (server != NULL && env_server(server, cfg, err, errlen) != DC_OK)
 		return DC_ECONFBAD;
+	force = __atomic_load_n(&g_force_dnssec, __ATOMIC_ACQUIRE);
+	if (force == DC_DNSSEC_NO || force == DC_DNSSEC_VALIDATE)
+		cfg->dnssec = force;
 	if (cfg->nservers == 0) {
 		dc_set_err(err, errlen, "no server configured in %s", path);
 		return DC_ECONFIG;

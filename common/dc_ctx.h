@@ -67,6 +67,8 @@ struct dc_ctx {
 	time_t sec_saved;                   /* when the memo file was last written */
 	int sec_saves;                      /* how many times, in this context */
 	uint8_t sec_anchor[DC_SECBIND_DIGEST]; /* the anchor file's digest */
+	uint8_t *sec_anchor_bytes;          /* its bytes, until the validator is open */
+	size_t sec_anchor_len;
 	uintptr_t stack_lo;                 /* this thread's stack, low end */
 	int stack_lo_known;
 	time_t config_checked;

@@ -10,24 +10,28 @@
 #include "dc_dnssec_int.h"
 #include "dc_status.h"
 
-static struct dc_sec_validator *sec_open(const char *anchor_file, char *err,
-					 size_t errlen)
+static struct dc_sec_validator *sec_open(const unsigned char *anchor, size_t len,
+					 char *err, size_t errlen)
 {
 	int saved = errno;
-	struct dc_sec_validator *v = calloc(1, sizeof(*v));
+	struct dc_sec_validator *v = NULL;
 
+	if (anchor == NULL || len > DC_SEC_ANCHOR_MAX_FILE) {
+		dc_set_err(err, errlen, "no trust anchor, or larger than %d bytes",
+			   DC_SEC_ANCHOR_MAX_FILE);
+		goto done;
+	}
+	v = calloc(1, sizeof(*v));
 	if (v == NULL) {
 		dc_set_err(err, errlen, "out of memory");
-		errno = saved;
-		return NULL;
+		goto done;
 	}
-	v->anchors = dc_sec_anchor_read(
-		anchor_file != NULL ? anchor_file : DC_SEC_DEFAULT_ANCHOR, err,
-		errlen);
+	v->anchors = dc_sec_anchor_parse((const char *)anchor, len, err, errlen);
 	if (v->anchors == NULL) {
 		free(v);
 		v = NULL;
 	}
+done:
 	errno = saved;
 	return v;
 }

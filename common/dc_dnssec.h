@@ -23,7 +23,7 @@
 #include <stddef.h>
 #include <time.h>
 
-#define DC_SEC_ABI        1
+#define DC_SEC_ABI        2 /* 2: open takes the anchor's bytes, not a path */
 #define DC_SEC_OPS_SYMBOL "dc_sec_ops_v1"
 #define DC_SEC_OBJECT     "nss-dnscrypt/dnssec.so" /* beside the loader */
 #define DC_SEC_DEFAULT_ANCHOR "/usr/share/dns/root.key" /* dns-root-data */
@@ -73,10 +73,14 @@ struct dc_sec_validator; /* per lookup context (per thread): no lock */
 
 struct dc_sec_ops {
 	int abi; /* DC_SEC_ABI */
-	/* Reads the trust anchor file (DS or DNSKEY records in zone file
-	 * form, as /usr/share/dns/root.key); NULL with err set on failure. */
-	struct dc_sec_validator *(*open)(const char *anchor_file, char *err,
-					 size_t errlen);
+	/* Parses the trust anchor: the len bytes of the anchor file (DS or
+	 * DNSKEY records in zone file form, as /usr/share/dns/root.key; at
+	 * most DC_SEC_ANCHOR_MAX_FILE), read once by the core, which binds
+	 * what is kept on disk to their digest (dc_secbind.h).  The validator
+	 * reads no file and keeps no pointer to anchor.  NULL with err set on
+	 * failure ("line 3: not a resource record": the core names the file). */
+	struct dc_sec_validator *(*open)(const unsigned char *anchor, size_t len,
+					 char *err, size_t errlen);
 	void (*close)(struct dc_sec_validator *v);
 	/* Validates ans, the whole response to (qname, qtype) class IN,
 	 * following its CNAME/DNAME chain link by link, at time now.  Always

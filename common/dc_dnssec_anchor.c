@@ -1,15 +1,13 @@
 /* SPDX-License-Identifier: ISC */
-/* dc_dnssec_anchor.c - the trust anchor file: DS or DNSKEY records in
+/* dc_dnssec_anchor.c - the trust anchor file's bytes (read by the core,
+ * dc_secbind.c, and handed to open): DS or DNSKEY records in
  * zone file form, one per line or spread over lines in parentheses, ";"
  * comments, "$" directives ignored (as /usr/share/dns/root.key of
  * dns-root-data, or an unbound-anchor/BIND trust-anchor export).  Owners
  * are absolute ("test" is "test.": there is no $ORIGIN).  DNSKEY anchors
  * are turned into SHA-256 DS records, so the chain code has one kind of
  * anchor; revoked keys (RFC 5011 REVOKE bit) are left out. */
-#include <errno.h>
-#include <fcntl.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "dc_dnssec_int.h"
 #include "dc_status.h"
@@ -137,51 +135,4 @@ bad:
 	free(rec);
 	ldns_rr_list_deep_free(out);
 	return NULL;
-}
-
-ldns_rr_list *dc_sec_anchor_read(const char *file, char *err, size_t errlen)
-{
-	ldns_rr_list *out = NULL;
-	char *buf = NULL;
-	size_t len = 0;
-	ssize_t r;
-	int fd;
-
-	fd = open(file, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0) {
-		dc_set_err(err, errlen, "%s: %s", file, strerror(errno));
-		return NULL;
-	}
-	buf = malloc(DC_SEC_ANCHOR_MAX_FILE + 1);
-	if (buf == NULL) {
-		dc_set_err(err, errlen, "out of memory");
-		goto done;
-	}
-	while (len <= DC_SEC_ANCHOR_MAX_FILE &&
-	       (r = read(fd, buf + len, DC_SEC_ANCHOR_MAX_FILE + 1 - len)) != 0) {
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			dc_set_err(err, errlen, "%s: %s", file,
-				   strerror(errno));
-			goto done;
-		}
-		len += (size_t)r;
-	}
-	if (len > DC_SEC_ANCHOR_MAX_FILE) {
-		dc_set_err(err, errlen, "%s: larger than %d bytes", file,
-			   DC_SEC_ANCHOR_MAX_FILE);
-		goto done;
-	}
-	out = dc_sec_anchor_parse(buf, len, err, errlen);
-	if (out == NULL && err != NULL && errlen > 0) {
-		char tmp[DC_SEC_WHY_MAX];
-
-		snprintf(tmp, sizeof(tmp), "%s: %s", file, err);
-		dc_set_err(err, errlen, "%s", tmp);
-	}
-done:
-	free(buf);
-	close(fd);
-	return out;
 }

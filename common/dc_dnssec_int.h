@@ -98,8 +98,8 @@ struct dc_sec_walk {
 /* dc_dnssec.c: the object's one exported symbol (DC_SEC_OPS_SYMBOL) */
 extern const struct dc_sec_ops dc_sec_ops_v1;
 
-/* dc_dnssec_anchor.c */
-ldns_rr_list *dc_sec_anchor_read(const char *file, char *err, size_t errlen);
+/* dc_dnssec_anchor.c: the anchor file's bytes (the core reads the file:
+ * dc_secbind_anchor) as DS records; NULL with err set */
 ldns_rr_list *dc_sec_anchor_parse(const char *text, size_t len, char *err,
 				  size_t errlen);
 

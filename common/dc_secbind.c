@@ -13,6 +13,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <sodium.h>
 
@@ -20,35 +21,47 @@
 #include "dc_secbind.h"
 
 #define MAGIC "DCSK1"
-#define CHUNK 4096
 
-dc_status dc_secbind_anchor(const char *path, uint8_t digest[DC_SECBIND_DIGEST],
-			    char *err, size_t errlen)
+dc_status dc_secbind_anchor(const char *path, uint8_t **bytes, size_t *len,
+			    uint8_t digest[DC_SECBIND_DIGEST], char *err, size_t errlen)
 {
-	crypto_generichash_state *h = NULL;
-	uint8_t *buf = NULL;
+	crypto_generichash_state *h;
+	uint8_t *mem = NULL, *data;
 	size_t total = 0;
+	struct stat st;
 	dc_status rc = DC_EDNSSEC;
 	int fd, e = errno;
 	ssize_t r;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	*bytes = NULL;
+	*len = 0;
+	/* O_NONBLOCK: a FIFO put there must not hang the lookup in open(); it
+	 * is refused below, and a regular file ignores the flag. */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0) {
 		dc_set_err(err, errlen, "%s: %s", path, strerror(errno));
 		goto done;
 	}
-	/* Off the stack: a lookup runs in 16 KiB. */
-	buf = malloc(CHUNK + sizeof *h);
-	if (!buf) {
+	if (fstat(fd, &st) != 0) {
+		dc_set_err(err, errlen, "%s: %s", path, strerror(errno));
+		goto done;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		dc_set_err(err, errlen, "%s: not a regular file", path);
+		goto done;
+	}
+	/* Off the stack (a lookup runs in 16 KiB): the hash state first (its
+	 * size keeps its alignment), then room for one byte more than the
+	 * largest file, which tells a larger one. */
+	mem = malloc(sizeof *h + DC_SEC_ANCHOR_MAX_FILE + 1);
+	if (!mem) {
 		dc_set_err(err, errlen, "out of memory");
 		goto done;
 	}
-	h = (crypto_generichash_state *)(void *)(buf + CHUNK);
-	if (crypto_generichash_init(h, NULL, 0, DC_SECBIND_DIGEST) != 0) {
-		dc_set_err(err, errlen, "%s: cannot be digested", path);
-		goto done;
-	}
-	while ((r = read(fd, buf, CHUNK)) != 0) {
+	h = (crypto_generichash_state *)(void *)mem;
+	data = mem + sizeof *h;
+	while (total <= DC_SEC_ANCHOR_MAX_FILE &&
+	       (r = read(fd, data + total, DC_SEC_ANCHOR_MAX_FILE + 1 - total)) != 0) {
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0) {
@@ -56,19 +69,31 @@ dc_status dc_secbind_anchor(const char *path, uint8_t digest[DC_SECBIND_DIGEST],
 			goto done;
 		}
 		total += (size_t)r;
-		if (total > DC_SEC_ANCHOR_MAX_FILE) {
-			dc_set_err(err, errlen, "%s: larger than %d bytes", path,
-				   DC_SEC_ANCHOR_MAX_FILE);
-			goto done;
-		}
-		crypto_generichash_update(h, buf, (size_t)r);
 	}
-	crypto_generichash_final(h, digest, DC_SECBIND_DIGEST);
+	if (total > DC_SEC_ANCHOR_MAX_FILE) {
+		dc_set_err(err, errlen, "%s: larger than %d bytes", path,
+			   DC_SEC_ANCHOR_MAX_FILE);
+		goto done;
+	}
+	if (crypto_generichash_init(h, NULL, 0, DC_SECBIND_DIGEST) != 0 ||
+	    crypto_generichash_update(h, data, total) != 0 ||
+	    crypto_generichash_final(h, digest, DC_SECBIND_DIGEST) != 0) {
+		dc_set_err(err, errlen, "%s: cannot be digested", path);
+		goto done;
+	}
+	/* The caller keeps exactly the file's bytes, not 64 KiB. */
+	*bytes = malloc(total ? total : 1);
+	if (!*bytes) {
+		dc_set_err(err, errlen, "out of memory");
+		goto done;
+	}
+	memcpy(*bytes, data, total);
+	*len = total;
 	rc = DC_OK;
 done:
-	if (h)
-		sodium_memzero(h, sizeof *h);
-	free(buf);
+	if (mem)
+		sodium_memzero(mem, sizeof *h);
+	free(mem);
 	if (fd >= 0)
 		close(fd);
 	errno = e;

@@ -17,12 +17,15 @@
 
 #define DC_SECBIND_DIGEST 32      /* BLAKE2b-256 */
 
-/* The digest of the anchor file at path: read once (O_CLOEXEC, at most
- * DC_SEC_ANCHOR_MAX_FILE bytes, as the validator reads it).  DC_OK, or
- * DC_EDNSSEC with the reason in err ("PATH: No such file or directory",
- * "PATH: larger than N bytes").  errno is preserved. */
-dc_status dc_secbind_anchor(const char *path, uint8_t digest[DC_SECBIND_DIGEST],
-			    char *err, size_t errlen);
+/* The anchor file at path, read once: opened O_CLOEXEC, a regular file
+ * of at most DC_SEC_ANCHOR_MAX_FILE bytes.  Its bytes in *bytes (malloc'd,
+ * *len of them; the caller frees them) and their digest: the validator is
+ * opened with these very bytes (dc_sec_ops.open), so the anchor it holds
+ * is the one the digest names.  DC_OK, or DC_EDNSSEC with the reason in
+ * err ("PATH: No such file or directory", "PATH: not a regular file",
+ * "PATH: larger than N bytes") and *bytes NULL.  errno is preserved. */
+dc_status dc_secbind_anchor(const char *path, uint8_t **bytes, size_t *len,
+			    uint8_t digest[DC_SECBIND_DIGEST], char *err, size_t errlen);
 
 /* A key-set file's bytes: "DCSK1", the anchor digest, then the blob the
  * validator stores.  out has room for DC_SECBIND_HDR + len bytes; returns

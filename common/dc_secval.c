@@ -22,7 +22,6 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-#include <sodium.h>
 
 #include "dc_cachefile.h"
 #include "dc_channel.h"
@@ -84,17 +83,28 @@ void dc_secval_memo_flush(struct dc_ctx *c, time_t now)
 	}
 }
 
+/* The anchor's bytes, no longer needed (the validator parsed them) or to
+ * be read afresh. */
+static void anchor_drop(struct dc_ctx *c)
+{
+	free(c->sec_anchor_bytes);
+	c->sec_anchor_bytes = NULL;
+	c->sec_anchor_len = 0;
+}
+
 dc_status dc_secval_prepare(struct dc_ctx *c)
 {
 	if (c->cfg.dnssec != DC_DNSSEC_VALIDATE || c->sec_ready)
 		return DC_OK;
 	if (dc_secload_present(c->secinfo.why, sizeof c->secinfo.why) != DC_OK)
 		return DC_EDNSSEC;
-	/* What is kept on disk is bound to these bytes (dc_secbind.h).  The
-	 * reason goes through c->secres.why, not the stack: a lookup runs
-	 * in 16 KiB. */
-	if (dc_secbind_anchor(c->cfg.trust_anchor, c->sec_anchor, c->secres.why,
-			      sizeof c->secres.why) != DC_OK) {
+	/* The anchor file is read here, once: what is kept on disk is bound
+	 * to its digest (dc_secbind.h), and the validator is opened with the
+	 * same bytes (dc_secval_open).  The reason goes through
+	 * c->secres.why, not the stack: a lookup runs in 16 KiB. */
+	anchor_drop(c);
+	if (dc_secbind_anchor(c->cfg.trust_anchor, &c->sec_anchor_bytes, &c->sec_anchor_len,
+			      c->sec_anchor, c->secres.why, sizeof c->secres.why) != DC_OK) {
 		dc_set_err(c->secinfo.why, sizeof c->secinfo.why, "trust anchor %s",
 			   c->secres.why);
 		return DC_EDNSSEC;
@@ -107,7 +117,6 @@ dc_status dc_secval_prepare(struct dc_ctx *c)
 dc_status dc_secval_open(struct dc_ctx *c)
 {
 	const struct dc_sec_ops *ops;
-	uint8_t now_digest[DC_SECBIND_DIGEST];
 	char *err = c->secres.why;  /* scratch, not the stack */
 
 	if (c->secv)
@@ -115,26 +124,19 @@ dc_status dc_secval_open(struct dc_ctx *c)
 	if (dc_secload_ops(&ops, c->secinfo.why, sizeof c->secinfo.why) != DC_OK)
 		return DC_EDNSSEC;
 	err[0] = '\0';
-	c->secv = ops->open(c->cfg.trust_anchor, err, sizeof c->secres.why);
+	c->secv = ops->open(c->sec_anchor_bytes, c->sec_anchor_len, err,
+			    sizeof c->secres.why);
 	if (!c->secv) {
 		dc_set_err(c->secinfo.why, sizeof c->secinfo.why, "trust anchor %s: %s",
 			   c->cfg.trust_anchor, err[0] ? err : "cannot be read");
+		/* Read the file afresh for the next lookup (dc_secval_prepare):
+		 * it may have been mended meanwhile. */
+		anchor_drop(c);
+		c->sec_ready = 0;
 		return DC_EDNSSEC;
 	}
 	c->secops = ops;
-	/* The validator read the file again: the anchor it holds must be
-	 * the one c->sec_anchor names, or a verdict reached under it would
-	 * be kept under the other.  Changed in between: fail this lookup,
-	 * and read it afresh (dc_secval_prepare) for the next. */
-	if (dc_secbind_anchor(c->cfg.trust_anchor, now_digest, c->secres.why,
-			      sizeof c->secres.why) != DC_OK ||
-	    sodium_memcmp(now_digest, c->sec_anchor, sizeof now_digest) != 0) {
-		dc_secval_free(c);
-		c->sec_ready = 0;
-		dc_set_err(c->secinfo.why, sizeof c->secinfo.why,
-			   "trust anchor %s: changed while being read", c->cfg.trust_anchor);
-		return DC_EDNSSEC;
-	}
+	anchor_drop(c);
 	return DC_OK;
 }
 
@@ -143,6 +145,7 @@ void dc_secval_free(struct dc_ctx *c)
 	if (c->secv)
 		c->secops->close(c->secv);
 	c->secv = NULL;
+	anchor_drop(c);
 }
 
 const char *dc_secval_state_str(int state)

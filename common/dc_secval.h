@@ -29,10 +29,10 @@ struct dc_lookup;
 struct dc_question;
 
 /* With "dnssec validate", once per context (again after a failure): the
- * validator object is where it is looked for and the trust anchor can be
- * opened (neither is loaded here: the object is loaded, and the anchor
- * read, when an answer first needs them), and the verdicts kept on disk
- * are read.  DC_OK (also with "dnssec no", when nothing is done), or
+ * validator object is where it is looked for (it is loaded when an answer
+ * first needs it), the trust anchor file is read, its only read, and
+ * digested (its bytes kept for the validator's open), and the verdicts
+ * kept on disk are read.  DC_OK (also with "dnssec no", when nothing is done), or
  * DC_EDNSSEC with the reason in c->secinfo.why. */
 dc_status dc_secval_prepare(struct dc_ctx *c);
 
@@ -54,8 +54,10 @@ const char *dc_secval_state_str(int state);
 
 /* Internal to common/ (dc_secval_answer.c). */
 
-/* The validator itself, loaded and opened (trust anchor read) when an
- * answer first needs it; DC_EDNSSEC with the reason in c->secinfo.why. */
+/* The validator itself, loaded and opened with the anchor's bytes that
+ * dc_secval_prepare read, when an answer first needs it; DC_EDNSSEC with
+ * the reason in c->secinfo.why (and the anchor read again by the next
+ * lookup's dc_secval_prepare). */
 dc_status dc_secval_open(struct dc_ctx *c);
 
 /* After a lookup's answers were validated: the new verdicts written to

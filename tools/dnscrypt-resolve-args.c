@@ -25,6 +25,10 @@ void dc_tool_usage(FILE *f)
 "  -s, --server STAMP    use this sdns:// server instead of the file's\n"
 "  -4, -6                addresses of one family only\n"
 "  -x, --reverse ADDR    reverse lookup (PTR) of an IPv4 or IPv6 address\n"
+"      --dnssec          validate every answer with DNSSEC for this run, as\n"
+"                        'dnssec validate' with the configured trust-anchor\n"
+"                        (or the default), whatever the file says\n"
+"      --no-dnssec       do not validate for this run, as 'dnssec no'\n"
 "       dnscrypt-resolve --version [MODULE...]\n"
 "      --check-config    check the configuration, then fetch and check each\n"
 "                        server's certificates and send it an encrypted query\n"
@@ -51,6 +55,8 @@ int dc_tool_args_parse(int argc, char **argv, struct dc_tool_args *a)
 		{ "short", no_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
+		{ "dnssec", no_argument, NULL, 'D' },
+		{ "no-dnssec", no_argument, NULL, 'N' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
@@ -70,6 +76,8 @@ int dc_tool_args_parse(int argc, char **argv, struct dc_tool_args *a)
 		case 'S': a->short_mode = a->quiet = 1; break;
 		case 'h': dc_tool_usage(stdout); return 0;
 		case 'V': a->version = 1; break;
+		case 'D': dc_config_force_dnssec(DC_DNSSEC_VALIDATE); break;
+		case 'N': dc_config_force_dnssec(DC_DNSSEC_NO); break;
 		default:  dc_tool_usage(stderr); return 64;
 		}
 	}

@@ -21,8 +21,10 @@ struct dc_tool_args {
 /* The usage text. */
 void dc_tool_usage(FILE *f);
 /* Parse the command line into *a (-c and -s go to the environment, where
- * the library reads them): -1 to go on, else the exit status (0 after
- * --help, 64 for a usage error, said on stderr). */
+ * the library reads them; --dnssec and --no-dnssec to the library's
+ * override of the configuration, dc_config_force_dnssec): -1 to go on,
+ * else the exit status (0 after --help, 64 for a usage error, said on
+ * stderr). */
 int dc_tool_args_parse(int argc, char **argv, struct dc_tool_args *a);
 
 #endif

@@ -48,11 +48,11 @@ static void save(const char *dir, const char *name)
 	fclose(f);
 }
 
-static void one(const char *dir, const char *seed, const char *anchor,
-		const char *name, int type)
+static void one(const char *dir, const char *seed, const unsigned char *anchor,
+		size_t alen, const char *name, int type)
 {
 	struct dc_sec_io io = { &R, rec_fetch, NULL, NULL };
-	struct dc_sec_validator *v = dc_sec_ops_v1.open(anchor, NULL, 0);
+	struct dc_sec_validator *v = dc_sec_ops_v1.open(anchor, alen, NULL, 0);
 	struct dc_sec_result res;
 	unsigned char *ans;
 	size_t len;
@@ -69,37 +69,38 @@ static void one(const char *dir, const char *seed, const char *anchor,
 
 int main(int argc, char **argv)
 {
-	char anchor[64];
+	unsigned char *anchor;
+	size_t alen;
 	struct dc_sec_centry e = { 0 };
 	unsigned char *blob;
 	size_t n;
-	FILE *f;
 
 	if (argc != 2)
 		return 2;
 	rig_world(&R);
-	rig_anchor(&R, 0, anchor, sizeof(anchor));
-	one(argv[1], "secure_a", anchor, "www.lab.test.", LDNS_RR_TYPE_A);
-	one(argv[1], "nodata_nsec", anchor, "www.lab.test.", LDNS_RR_TYPE_AAAA);
-	one(argv[1], "nxdomain_nsec", anchor, "nope.lab.test.", LDNS_RR_TYPE_A);
-	one(argv[1], "nxdomain_nsec3", anchor, "nope.n3.test.", LDNS_RR_TYPE_A);
-	one(argv[1], "nodata_nsec3", anchor, "www.n3.test.", LDNS_RR_TYPE_AAAA);
-	one(argv[1], "wildcard_nsec", anchor, "h.wild.lab.test.", LDNS_RR_TYPE_A);
-	one(argv[1], "wildcard_nsec3", anchor, "h.wc.n3.test.", LDNS_RR_TYPE_A);
-	one(argv[1], "cname", anchor, "alias.lab.test.", LDNS_RR_TYPE_A);
-	one(argv[1], "insecure", anchor, "www.insecure.test.", LDNS_RR_TYPE_A);
-	one(argv[1], "unsupported", anchor, "www.unsup.test.", LDNS_RR_TYPE_A);
-	one(argv[1], "rsa", anchor, "www.rsa.test.", LDNS_RR_TYPE_A);
-	one(argv[1], "nsec3_many", anchor, "nope.many.test.", LDNS_RR_TYPE_A);
-	one(argv[1], "optout", anchor, "www.unsigned.oo.test.", LDNS_RR_TYPE_A);
-	one(argv[1], "optout_nx", anchor, "nope.oo.test.", LDNS_RR_TYPE_A);
-	one(argv[1], "dname", anchor, "www.dn.lab.test.", LDNS_RR_TYPE_A);
+	anchor = rig_anchor(&R, 0, &alen);
+	one(argv[1], "secure_a", anchor, alen, "www.lab.test.", LDNS_RR_TYPE_A);
+	one(argv[1], "nodata_nsec", anchor, alen, "www.lab.test.", LDNS_RR_TYPE_AAAA);
+	one(argv[1], "nxdomain_nsec", anchor, alen, "nope.lab.test.", LDNS_RR_TYPE_A);
+	one(argv[1], "nxdomain_nsec3", anchor, alen, "nope.n3.test.", LDNS_RR_TYPE_A);
+	one(argv[1], "nodata_nsec3", anchor, alen, "www.n3.test.", LDNS_RR_TYPE_AAAA);
+	one(argv[1], "wildcard_nsec", anchor, alen, "h.wild.lab.test.", LDNS_RR_TYPE_A);
+	one(argv[1], "wildcard_nsec3", anchor, alen, "h.wc.n3.test.", LDNS_RR_TYPE_A);
+	one(argv[1], "cname", anchor, alen, "alias.lab.test.", LDNS_RR_TYPE_A);
+	one(argv[1], "insecure", anchor, alen, "www.insecure.test.", LDNS_RR_TYPE_A);
+	one(argv[1], "unsupported", anchor, alen, "www.unsup.test.", LDNS_RR_TYPE_A);
+	one(argv[1], "rsa", anchor, alen, "www.rsa.test.", LDNS_RR_TYPE_A);
+	one(argv[1], "nsec3_many", anchor, alen, "nope.many.test.", LDNS_RR_TYPE_A);
+	one(argv[1], "optout", anchor, alen, "www.unsigned.oo.test.", LDNS_RR_TYPE_A);
+	one(argv[1], "optout_nx", anchor, alen, "nope.oo.test.", LDNS_RR_TYPE_A);
+	one(argv[1], "dname", anchor, alen, "www.dn.lab.test.", LDNS_RR_TYPE_A);
 	/* an anchor file */
-	f = fopen(anchor, "rb");
 	rlen = 0;
 	rec[rlen++] = 'A';
-	rlen += fread(rec + rlen, 1, sizeof(rec) - rlen, f);
-	fclose(f);
+	if (alen > sizeof(rec) - rlen)
+		return 1;
+	memcpy(rec + rlen, anchor, alen);
+	rlen += alen;
 	save(argv[1], "anchor");
 	/* a stored DNSKEY set */
 	e.owner = ldns_dname_new_frm_str("lab.test.");
@@ -116,7 +117,7 @@ int main(int argc, char **argv)
 	free(blob);
 	ldns_rdf_deep_free(e.owner);
 	ldns_rr_list_deep_free(e.rrs);
-	unlink(anchor);
+	free(anchor);
 	rig_free(&R);
 	return 0;
 }

@@ -25,6 +25,10 @@
 #     "bogus" (bogus: exit 2 and why: "expired" for expired.test.,
 #     "not yet valid" for future.test., "DS" for badds.test.; the zone's
 #     name for the signed lab's bogus zones).
+#   dnscrypt-resolve --dnssec on a "dnssec no" file validates (secure,
+#     bogus and exit 2; with no trust-anchor line the default anchor,
+#     which does not vouch for the lab), --no-dnssec on a "dnssec
+#     validate" file does not (the bogus name's record, no verdict).
 #
 # With "dnssec no" (the default) the same names answer as today: every
 # case's DATA (bogus names and the altered answer included), no AD bit.
@@ -234,6 +238,47 @@ while read -r name type via state gives data; do
         t_fail "dnssec no: preload res_query: $c: answered, AD clear" "got: $got" "want: $want, no ad flag"
     fi
 done <"$CASES"
+
+# ---- dnscrypt-resolve --dnssec and --no-dnssec ----------------------------------
+# For one run, whatever the file says: --dnssec validates (the file's
+# trust-anchor, or the default), --no-dnssec does not.
+printf 'server %s\ncert-cache none\ndnssec no\ntrust-anchor %s\n' \
+    "$STAMP_SEC" "$SEC_ANCHOR" >"$T/flag-no.conf"
+printf 'server %s\ncert-cache none\ndnssec no\n' "$STAMP_SEC" >"$T/flag-default.conf"
+# shellcheck disable=SC2317  # called through t_ok
+lacks() { # ERE TEXT: TEXT has no line matching ERE
+    ! grep -Eq "$1" <<<"$2"
+}
+dr() { # ARGS...: dnscrypt-resolve, stdout and stderr; the exit status last
+    local out rc
+    out=$("$B/dnscrypt-resolve" "$@" 2>&1); rc=$?
+    printf '%s\nexit %s' "$out" "$rc"
+}
+out=$(dr -c "$T/flag-no.conf" --dnssec a4.lab.test A)
+t_match "dnssec no + --dnssec: a secure name: its record, 'A secure', exit 0" "$out" \
+    $'a4\\.lab\\.test\\.?\t[0-9]+\tIN\tA\t127\\.20\\.0\\.1.*;; dnssec: A secure.*exit 0$'
+out=$(dr -c "$T/flag-no.conf" --dnssec a4.lab.test)
+t_match "... addresses: 'A secure, AAAA secure', exit 0" "$out" ';; dnssec: A secure, AAAA secure.*exit 0$'
+out=$(dr -c "$T/flag-no.conf" --dnssec a.expired.test A)
+t_match "dnssec no + --dnssec: a bogus name: 'bogus', why, exit 2" "$out" \
+    '[Ee]xpired.*;; dnssec: A bogus.*exit 2$'
+t_ok "... and not its address" lacks '127\.20\.4\.1' "$out"
+out=$(dr -c "$T/flag-no.conf" a.expired.test A)
+t_match "dnssec no without the flag: the bogus name's record, no verdict, exit 0" "$out" \
+    $'\tA\t127\\.20\\.4\\.1.*exit 0$'
+t_ok "... no ';; dnssec' line" lacks ';; dnssec' "$out"
+out=$(dr -c "$T/flag-default.conf" --dnssec a4.lab.test A)
+t_match "--dnssec with no trust-anchor line: the default anchor, not the lab's root: A bogus or indeterminate, exit 2" \
+    "$out" '(;; dnssec: A (bogus|indeterminate)|trust anchor /usr/share/dns/root\.key: ).*exit 2$'
+t_ok "... never secure" lacks 'A secure' "$out"
+for name in a4.lab.test a.expired.test; do
+    out=$(dr -c "$LAB/sec.conf" --no-dnssec "$name" A)
+    t_match "dnssec validate + --no-dnssec: $name: its record, exit 0" "$out" \
+        $'\tIN\tA\t127\\.20\\.[0-9.]+.*exit 0$'
+    t_ok "... no verdict printed" lacks ';; dnssec|secure|bogus' "$out"
+done
+out=$(dr -c "$T/flag-no.conf" --no-dnssec --dnssec a.expired.test A)
+t_match "the last of --no-dnssec and --dnssec counts" "$out" ';; dnssec: A bogus.*exit 2$'
 
 # ---- the glibc differential on the secure names ------------------------------
 mapfile -t secure < <(awk '$1 !~ /^#/ && $3 == "lab" && $4 == "secure" && ($2 == "A" || $2 == "AAAA") &&

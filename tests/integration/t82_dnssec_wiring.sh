@@ -10,8 +10,9 @@
 #   - "dnssec no": the validator object is not mapped, nor is ldns (a
 #     lookup through the NSS module, /proc/self/maps); "dnssec validate":
 #     it is;
-#   - fail closed: "dnssec validate" with no validator object, or with a
-#     trust anchor that cannot be read, gives EAI_AGAIN through the
+#   - fail closed: "dnssec validate" with no validator object, one of
+#     another ABI ($B/tests/secstub-abi1.so), or with a trust anchor that
+#     cannot be read or that the validator refuses, gives EAI_AGAIN through the
 #     module, exit 2 and the reason from dnscrypt-resolve, the reason in
 #     the debug log; never an answer;
 #   - outcomes: secure and insecure answers are given, a bogus one is
@@ -30,13 +31,16 @@ set -u
 T=$(lab_tmp t82)
 TREE=$T/tree
 BARE=$T/bare
-mkdir -p "$TREE/nss-dnscrypt" "$BARE" "$T/cache"
+OLD=$T/old
+mkdir -p "$TREE/nss-dnscrypt" "$BARE" "$OLD/nss-dnscrypt" "$T/cache"
 chmod 755 "$T/cache"
-for d in "$TREE" "$BARE"; do
+for d in "$TREE" "$BARE" "$OLD"; do
     cp "$B/libnss_dnscrypt.so.2" "$B/libdnscrypt-preload.so" "$B/dnscrypt-resolve" "$d/"
 done
 cp "$B/tests/secstub.so" "$TREE/nss-dnscrypt/dnssec.so"
+cp "$B/tests/secstub-abi1.so" "$OLD/nss-dnscrypt/dnssec.so"
 echo ". IN DS 1 8 2 0000" >"$T/anchor"
+: >"$T/empty.key"
 
 conf() { # NAME EXTRA-LINES...
     local f=$T/$1.conf
@@ -48,6 +52,7 @@ C_NO=$(conf no "dnssec no")
 C_VAL=$(conf val "dnssec validate" "trust-anchor $T/anchor" "log $T/val.log")
 C_NOANCHOR=$(conf noanchor "dnssec validate" "trust-anchor $T/missing.key" "log $T/noanchor.log")
 C_CACHE=$(conf cache "dnssec validate" "trust-anchor $T/anchor")
+C_EMPTY=$(conf empty "dnssec validate" "trust-anchor $T/empty.key")
 sed -i "s|^cert-cache none|cert-cache $T/cache|" "$C_CACHE"
 
 # sec_maps NAME through the NSS module of tree DIR with conf CONF.
@@ -84,6 +89,17 @@ t_eq "trust anchor missing: dnscrypt-resolve exits 2" "$rc" 2
 t_match "... and names the anchor" "$out" "trust anchor $T/missing.key: "
 t_match "the debug log says why too" "$(cat "$T/noanchor.log" 2>&1)" \
     "DNSSEC validator or trust anchor unavailable: trust anchor $T/missing.key"
+out=$(resolve "$TREE" "$C_EMPTY" a4.lab.test); rc=$?
+t_eq "an anchor the validator refuses (empty): dnscrypt-resolve exits 2" "$rc" 2
+t_match "... and names the anchor and the validator's reason" "$out" \
+    "trust anchor $T/empty.key: no anchor \\(stub\\)"
+out=$(maps "$OLD" "$C_VAL" a4.lab.test)
+t_match "a validator object of another ABI: EAI_AGAIN through the module" \
+    "$out" '^gai=EAI_AGAIN h_errno=2 first=- '
+out=$(resolve "$OLD" "$C_VAL" a4.lab.test); rc=$?
+t_eq "... dnscrypt-resolve exits 2" "$rc" 2
+t_match "... and says which ABI it has" "$out" \
+    "$OLD/nss-dnscrypt/dnssec.so: the DNSSEC validator has abi 1, not 2"
 
 # ---- outcomes ------------------------------------------------------------
 out=$(resolve "$TREE" "$C_VAL" a4.lab.test); rc=$?

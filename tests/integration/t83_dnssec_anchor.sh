@@ -16,6 +16,7 @@
 #     with the verdicts removed, so that only the kept key sets could
 #     vouch for it;
 #   - back to the lab's key: secure again;
+#   - the anchor file is opened once by a process that validates (strace);
 #   - a verdict kept on disk does not vouch for a changed answer:
 #     tests/lab/hostile.py dnssec-alter (one byte of the A record changed,
 #     under valid DNSCrypt encryption) with the warm cache is bogus, and
@@ -83,6 +84,25 @@ t_ok "the key sets carry the anchor's digest (DCSK1 header)" \
 out=$(maps "$C_LAB" a4.lab.test)
 t_match "a new process: the answer from the kept verdicts, the validator not loaded" \
     "$out" '^gai=0 .*first=127\.20\.0\.1 validator=0'
+
+# ---- the anchor file is read once per context ---------------------------------
+# dnscrypt-resolve (one thread: one context) with no cache directory
+# validates both answers, so the validator is opened; the file is opened
+# once, the validator given its bytes (common/dc_secbind.c).
+if command -v strace >/dev/null 2>&1; then
+    printf 'server %s\ncert-cache none\ndnssec validate\ntrust-anchor %s\n' \
+        "$STAMP_SEC" "$T/lab.key" >"$T/once.conf"
+    # (LeakSanitizer cannot run under ptrace: a sanitized build's leak
+    # check is left to the other runs)
+    NSS_DNSCRYPT_CONF=$T/once.conf ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 \
+        strace -f -qq -e trace=open,openat -o "$T/once.strace" \
+        "$B/dnscrypt-resolve" a4.lab.test >"$T/once.out" 2>&1
+    t_match "validated with no cache: A and AAAA secure" "$(cat "$T/once.out")" \
+        ';; dnssec: A secure, AAAA secure'
+    t_eq "... the anchor file opened once" "$(grep -c "\"$T/lab.key\"" "$T/once.strace")" 1
+else
+    t_skip "strace not installed: the anchor's reads not counted"
+fi
 
 # ---- another anchor ------------------------------------------------------------
 refused "another trust-anchor line" "$C_OTHER"

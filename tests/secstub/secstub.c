@@ -3,7 +3,8 @@
  * tests of the wiring (loading, nested fetches, the key cache, outcomes,
  * AD bits), independent of the real validator: it checks no signature.
  *
- * open: reads the anchor file (fails like the real one when it cannot).
+ * open: takes the anchor's bytes (fails on none, as the real one on
+ *   no record).
  * validate, for qname:
  *   - a label "bogus": DC_SEC_BOGUS, why "QNAME TYPE: RRSIG expired (stub)";
  *   - else the DNSKEY set of the qname's last two labels is loaded from
@@ -20,20 +21,25 @@
 
 #include "dc_dnssec.h"
 
+/* Built a second time with -DSECSTUB_ABI=1 (tests/secstub-abi1.so): an
+ * object of another ABI, which the core must refuse. */
+#ifndef SECSTUB_ABI
+#define SECSTUB_ABI DC_SEC_ABI
+#endif
+
 struct dc_sec_validator {
 	int fetched, cached;
 };
 
-static struct dc_sec_validator *stub_open(const char *anchor, char *err, size_t errlen)
+static struct dc_sec_validator *stub_open(const unsigned char *anchor, size_t len,
+					  char *err, size_t errlen)
 {
-	FILE *f = fopen(anchor, "re");
 	struct dc_sec_validator *v;
 
-	if (!f) {
-		snprintf(err, errlen, "cannot read it (stub)");
+	if (!anchor || len == 0) {
+		snprintf(err, errlen, "no anchor (stub)");
 		return NULL;
 	}
-	fclose(f);
 	v = calloc(1, sizeof(*v));
 	if (!v)
 		snprintf(err, errlen, "out of memory");
@@ -121,7 +127,7 @@ static void stub_validate(struct dc_sec_validator *v, const char *qname, int qty
 
 __attribute__((visibility("default")))
 const struct dc_sec_ops dc_sec_ops_v1 = {
-	.abi = DC_SEC_ABI,
+	.abi = SECSTUB_ABI,
 	.open = stub_open,
 	.close = stub_close,
 	.validate = stub_validate,

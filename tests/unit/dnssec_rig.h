@@ -730,30 +730,31 @@ static void rig_world(struct rig *r)
 		rig_key_w(".", LDNS_SIGN_ECDSAP256SHA256, -1, 30), -1));
 }
 
-/* The root's DNSKEY as an anchor file (DNSKEY or DS form); the path. */
-static const char *rig_anchor(struct rig *r, int as_ds, char *path, size_t len)
+/* The root's DNSKEY as an anchor file's bytes (DNSKEY or DS form),
+ * malloc'd, *len of them. */
+static unsigned char *rig_anchor(struct rig *r, int as_ds, size_t *len)
 {
 	ldns_rr *k = NULL, *ds = NULL;
-	FILE *f;
-	char *t;
-	int i, fd;
+	char *t, *out;
+	int i, n;
 
 	for (i = 0; i < r->nz; i++)
 		if (ldns_dname_label_count(r->z[i].apex) == 0)
 			k = r->z[i].dnskey;
-	snprintf(path, len, "/tmp/test_dnssec-anchor.XXXXXX");
-	fd = mkstemp(path);
-	f = fd >= 0 ? fdopen(fd, "w") : NULL;
-	if (f == NULL || k == NULL)
+	if (k == NULL)
 		exit(1);
 	if (as_ds)
 		ds = ldns_key_rr2ds(k, LDNS_SHA256);
 	t = ldns_rr2str(as_ds ? ds : k);
-	fprintf(f, "; the test root\n%s", t);
+	if (t == NULL)
+		exit(1);
+	n = asprintf(&out, "; the test root\n%s", t);
 	free(t);
 	ldns_rr_free(ds);
-	fclose(f);
-	return path;
+	if (n < 0)
+		exit(1);
+	*len = (size_t)n;
+	return (unsigned char *)out;
 }
 
 static void rig_free(struct rig *r)

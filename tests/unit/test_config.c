@@ -531,6 +531,52 @@ static void test_load(void)
 	T_EQ_INT(dc_config_load(NULL, &c, err, sizeof err), DC_ECONFIG, "NULL path refused");
 }
 
+/* A program's override of "dnssec" (dnscrypt-resolve --dnssec,
+ * --no-dnssec): the file's other settings and its trust-anchor stay. */
+static void test_force_dnssec(void)
+{
+	struct dc_config c;
+	char path[256], text[1024], err[512];
+
+	snprintf(path, sizeof path, "%s/force.conf", tmpdir);
+	snprintf(text, sizeof text, "server %s\ndnssec no\ntrust-anchor /etc/lab/root.key\n"
+		 "attempts 3\n", stamp4);
+	write_file(path, text, 0644);
+	setenv("NSS_DNSCRYPT_CONF", path, 1);
+	unsetenv("NSS_DNSCRYPT_SERVER");
+	T_OK(dc_config_load_default(&c, err, sizeof err) == DC_OK && c.dnssec == DC_DNSSEC_NO,
+	     "no override: the file's dnssec no (%s)", err);
+	dc_config_force_dnssec(DC_DNSSEC_VALIDATE);
+	T_OK(dc_config_load_default(&c, err, sizeof err) == DC_OK &&
+	     c.dnssec == DC_DNSSEC_VALIDATE && strcmp(c.trust_anchor, "/etc/lab/root.key") == 0 &&
+	     c.attempts == 3 && c.nservers == 1,
+	     "forced validate: dnssec validate, the file's trust-anchor and the rest kept (%s)",
+	     err);
+	snprintf(text, sizeof text, "server %s\ndnssec validate\n", stamp4);
+	write_file(path, text, 0644);
+	dc_config_force_dnssec(DC_DNSSEC_NO);
+	T_OK(dc_config_load_default(&c, err, sizeof err) == DC_OK && c.dnssec == DC_DNSSEC_NO,
+	     "forced no on a validating file: dnssec no (%s)", err);
+	write_file(path, "dnssec no\n", 0644);
+	setenv("NSS_DNSCRYPT_SERVER", stamp4, 1);
+	dc_config_force_dnssec(DC_DNSSEC_VALIDATE);
+	T_OK(dc_config_load_default(&c, err, sizeof err) == DC_OK &&
+	     c.dnssec == DC_DNSSEC_VALIDATE &&
+	     strcmp(c.trust_anchor, "/usr/share/dns/root.key") == 0,
+	     "forced validate with NSS_DNSCRYPT_SERVER and no trust-anchor line: the default anchor");
+	unsetenv("NSS_DNSCRYPT_SERVER");
+	write_file(path, "timeout 7\n", 0644);
+	T_EQ_INT(dc_config_load_default(&c, err, sizeof err), DC_ECONFBAD,
+		 "a broken file is still an error when forced");
+	dc_config_force_dnssec(-1);
+	snprintf(text, sizeof text, "server %s\ndnssec validate\n", stamp4);
+	write_file(path, text, 0644);
+	T_OK(dc_config_load_default(&c, err, sizeof err) == DC_OK &&
+	     c.dnssec == DC_DNSSEC_VALIDATE, "override off again: the file's (%s)", err);
+	unsetenv("NSS_DNSCRYPT_CONF");
+	unlink(path);
+}
+
 static void test_env(void)
 {
 	struct dc_config c;
@@ -843,6 +889,7 @@ int main(void)
 	test_routes();
 	test_load();
 	test_env();
+	test_force_dnssec();
 	test_unreadable();
 	test_owner();
 	test_shipped_conf();

@@ -26,7 +26,8 @@
 
 static const struct dc_sec_ops *ops = &dc_sec_ops_v1;
 static struct rig R;
-static char anchor[64];
+static unsigned char *anchor; /* the anchor file's bytes */
+static size_t anchor_len;
 
 static const char *state_name(enum dc_sec_state s)
 {
@@ -47,7 +48,7 @@ static enum dc_sec_state check(struct dc_sec_validator *v, const char *name,
 	char err[256];
 
 	if (v == NULL)
-		v = own = ops->open(anchor, err, sizeof(err));
+		v = own = ops->open(anchor, anchor_len, err, sizeof(err));
 	if (v == NULL) {
 		printf("# open: %s\n", err);
 		res->state = 0;
@@ -142,7 +143,7 @@ static void test_bogus(void)
 static void test_cache(void)
 {
 	struct dc_sec_io io = { &R, rig_fetch, rig_load, rig_store };
-	struct dc_sec_validator *v = ops->open(anchor, NULL, 0), *v2;
+	struct dc_sec_validator *v = ops->open(anchor, anchor_len, NULL, 0), *v2;
 	struct dc_sec_result res;
 	unsigned char *ans;
 	size_t len;
@@ -158,7 +159,7 @@ static void test_cache(void)
 		      RIG_T0 + 60, &res);
 	T_OK(res.state == DC_SEC_SECURE && R.fetches == before,
 	     "warm: secure, no fetch (%d)", R.fetches - before);
-	v2 = ops->open(anchor, NULL, 0);
+	v2 = ops->open(anchor, anchor_len, NULL, 0);
 	before = R.fetches;
 	ops->validate(v2, "www.lab.test.", LDNS_RR_TYPE_A, ans, len, &io,
 		      RIG_T0 + 60, &res);
@@ -215,10 +216,12 @@ static void test_cache(void)
 static void test_misc(void)
 {
 	struct dc_sec_io io = { &R, rig_fetch, NULL, NULL };
-	struct dc_sec_validator *v = ops->open(anchor, NULL, 0);
+	struct dc_sec_validator *v = ops->open(anchor, anchor_len, NULL, 0);
 	struct dc_sec_result res;
 	unsigned char junk[40] = { 0x12, 0x34, 0x81, 0x80, 0, 1, 0, 5 };
-	char ds_anchor[64], err[256];
+	unsigned char *ds_anchor;
+	size_t ds_len;
+	char err[256];
 	void *h;
 	const char *b = getenv("B");
 	char path[512];
@@ -229,11 +232,20 @@ static void test_misc(void)
 	T_OK(res.state == DC_SEC_BOGUS && errno == 4242,
 	     "malformed answer: bogus (%s), errno kept", res.why);
 	ops->close(v);
-	T_OK(ops->open("/nonexistent/root.key", err, sizeof(err)) == NULL &&
-	     strstr(err, "No such file") != NULL, "missing anchor file: %s", err);
-	v = ops->open(rig_anchor(&R, 1, ds_anchor, sizeof(ds_anchor)), err,
-		      sizeof(err));
-	T_OK(v != NULL, "anchor in DS form");
+	errno = 4242;
+	T_OK(ops->open((const unsigned char *)"", 0, err, sizeof(err)) == NULL &&
+	     strstr(err, "no DS or DNSKEY") != NULL && errno == 4242,
+	     "empty anchor: refused (%s), errno kept", err);
+	T_OK(ops->open((const unsigned char *)"\n\nwww.test. IN A 192.0.2.1\n", 27, err,
+		       sizeof(err)) == NULL && strncmp(err, "line 3: ", 8) == 0,
+	     "not an anchor: the line, no file name (%s)", err);
+	T_OK(ops->open(NULL, 0, err, sizeof(err)) == NULL, "no bytes: refused (%s)", err);
+	T_OK(ops->open(anchor, DC_SEC_ANCHOR_MAX_FILE + 1, err, sizeof(err)) == NULL &&
+	     strstr(err, "larger than") != NULL, "more than the largest file: refused (%s)", err);
+	ds_anchor = rig_anchor(&R, 1, &ds_len);
+	v = ops->open(ds_anchor, ds_len, err, sizeof(err));
+	free(ds_anchor);
+	T_OK(v != NULL, "anchor in DS form (its bytes freed after open: nothing kept of them)");
 	if (v != NULL) {
 		unsigned char *ans;
 		size_t len;
@@ -245,7 +257,6 @@ static void test_misc(void)
 		free(ans);
 		ops->close(v);
 	}
-	unlink(ds_anchor);
 	/* the built object exports its ops table only */
 	if (b == NULL) {
 		T_OK(1, "# SKIP dnssec.so: B not set");
@@ -268,13 +279,13 @@ int main(void)
 {
 	printf("# making and signing the test zones\n");
 	rig_world(&R);
-	rig_anchor(&R, 0, anchor, sizeof(anchor));
+	anchor = rig_anchor(&R, 0, &anchor_len);
 	test_secure();
 	test_insecure();
 	test_bogus();
 	test_cache();
 	test_misc();
-	unlink(anchor);
+	free(anchor);
 	rig_free(&R);
 	T_DONE();
 }

@@ -29,6 +29,21 @@ static void refuses(const char *text, size_t len, const char *part,
 	ldns_rr_list_deep_free(l);
 }
 
+/* /usr/share/dns/root.key's bytes parsed (the core reads the file:
+ * dc_secbind_anchor, test_secbind). */
+static ldns_rr_list *root_key(char *err, size_t errlen)
+{
+	static char text[DC_SEC_ANCHOR_MAX_FILE];
+	FILE *f = fopen("/usr/share/dns/root.key", "re");
+	size_t n;
+
+	if (f == NULL)
+		return NULL;
+	n = fread(text, 1, sizeof(text), f);
+	fclose(f);
+	return dc_sec_anchor_parse(text, n, err, errlen);
+}
+
 #define KEY13 "mdsswUyr3DPW132mOi8V9xESWE8jTo0dxCjjnopKl+GqJxpVXckHAe" \
 	      "F+KkxLbxILfDLUT0rAK9iUzy1L53eKGQ=="
 
@@ -37,7 +52,7 @@ static void test_anchor(void)
 	char err[256] = "";
 	ldns_rr_list *l;
 
-	l = dc_sec_anchor_read("/usr/share/dns/root.key", err, sizeof(err));
+	l = root_key(err, sizeof(err));
 	if (access("/usr/share/dns/root.key", R_OK) != 0) {
 		T_OK(1, "# SKIP /usr/share/dns/root.key (dns-root-data) missing");
 	} else {
@@ -66,8 +81,6 @@ static void test_anchor(void)
 	refuses("test. IN DNSKEY ( 257 3 13 " KEY13 "\n", 27 + sizeof(KEY13),
 		"parentheses", "unbalanced parentheses");
 	refuses("test. IN DS 1 13 2 00\0x\n", 24, "NUL", "a NUL byte");
-	T_OK(dc_sec_anchor_read("/nonexistent", err, sizeof(err)) == NULL &&
-	     strstr(err, "/nonexistent") != NULL, "missing file: %s", err);
 }
 
 static void test_blob(void)
