@@ -8,8 +8,11 @@
 # it needs) into build-fuzz/fuzz_NAME, then run for
 # FUZZ_TIME seconds (default 60) on a copy of tests/fuzz/corpus/NAME, so the
 # seed corpus in the repository is never modified.  BUILD_DIR is the
-# caller's build directory; the fuzz binaries always go to build-fuzz/
-# (which "make clean" removes) because they need their own compiler flags.
+# caller's build directory; the fuzz binaries go to build-fuzz/ (which
+# "make clean" removes) because they need their own compiler flags, or to
+# $FUZZ_OUT (tests/integration/t90_fuzz.sh: BUILD_DIR/fuzz, so that the
+# suites of two build directories, make check and make check-san, can run
+# at once).
 #
 # Output, per target:
 #   fuzz NAME: N execs, cov X, ft Y
@@ -31,7 +34,8 @@ cd "$(dirname "$0")/../.." || exit 2
 
 FUZZ_TIME=${FUZZ_TIME:-60}
 CLANG=${CLANG:-clang}
-OUT=build-fuzz
+OUT=${FUZZ_OUT:-build-fuzz}
+case $OUT in /*) ;; *) OUT=./$OUT ;; esac
 SAN="address,undefined"
 # DC_FUZZING: the DNSSEC validator accepts signatures that do not verify
 # (common/dc_dnssec_int.h), so that fuzz_dnssec reaches what is behind them.
@@ -110,7 +114,7 @@ for t in "$@"; do
 	fi
 
 	# shellcheck disable=SC2086
-	"./$bin" -max_total_time="$FUZZ_TIME" -print_final_stats=1 \
+	"$bin" -max_total_time="$FUZZ_TIME" -print_final_stats=1 \
 		-artifact_prefix="$OUT/crash-$t-" ${FUZZ_FLAGS:-} "$work" \
 		>"$log" 2>&1
 	rc=$?

@@ -8,5 +8,5 @@ set -u
 cd "$REPO" || exit 1
 targets=$(ls tests/fuzz/fuzz_*.c | sed 's|.*/fuzz_||; s|\.c$||')
 # shellcheck disable=SC2086
-FUZZ_TIME=${FUZZ_SHORT_TIME:-5} sh tests/fuzz/run.sh "$B" $targets 2>&1 |
+FUZZ_OUT=$B/fuzz FUZZ_TIME=${FUZZ_SHORT_TIME:-5} sh tests/fuzz/run.sh "$B" $targets 2>&1 |
     sed -E '/^(ok|not ok) /!s/^/# /'
