@@ -6,7 +6,12 @@
  * instructions).  An entry counts only while its key is still among the
  * zone's validated keys and its RRSIG is within its validity period at
  * the caller's now; it is kept until the set expires (dc_sec_set_expiry),
- * DC_SEC_MEMO_MAX entries per validator, the oldest replaced first. */
+ * DC_SEC_MEMO_MAX entries per validator, the oldest replaced first.
+ * The core's verdict memo (dc_secmemo.c) covers only answers seen whole
+ * before; this one also spares the signatures a new answer shares with
+ * earlier ones (a wildcard's, a denial's NSEC): without it, make bench's
+ * "a new name each" row went from 2.40-2.49x to 4.72-4.98x a lookup
+ * without validation (2026-12-06). */
 #include <string.h>
 
 #include "dc_dnssec_int.h"
