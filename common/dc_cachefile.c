@@ -28,6 +28,7 @@
 #include <sodium.h>
 #include "dc_cachefile.h"
 #include "dc_cachedir.h"
+#include "dc_readfile.h"
 
 #define SUBDIR     "nss-dnscrypt"
 #define PW_BUF_MAX (1u << 20)
@@ -144,8 +145,7 @@ static ssize_t read_file(int dfd, const char *name, uid_t owner, int secret,
 			 uint8_t *buf, size_t max, time_t *mtime)
 {
 	struct stat sb;
-	size_t n = 0;
-	ssize_t r = 0;
+	ssize_t n;
 	int fd;
 
 	/* O_NONBLOCK: a FIFO at the path must not hang us. */
@@ -160,29 +160,10 @@ static ssize_t read_file(int dfd, const char *name, uid_t owner, int secret,
 	}
 	if (mtime)
 		*mtime = sb.st_mtime;
-	/* Up to max bytes into buf (buf holds max, no more), then one more
-	 * byte beside it: a file that grew meanwhile is refused. */
-	while (n < max) {
-		r = read(fd, buf + n, max - n);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			break;
-		n += (size_t)r;
-	}
-	if (n == max) {
-		uint8_t more;
-
-		do
-			r = read(fd, &more, 1);
-		while (r < 0 && errno == EINTR);
-		if (r > 0)
-			r = -1;
-	}
+	/* A file that grew meanwhile is refused. */
+	n = dc_readfile_into(fd, buf, max);
 	close(fd);
-	if (r < 0)
-		return -1;
-	return (ssize_t)n;
+	return n;
 }
 
 /* ---- write ---- */

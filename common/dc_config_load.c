@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "dc_config.h"
+#include "dc_readfile.h"
 
 static void err_errno(char *err, size_t errlen, const char *path, int e)
 {
@@ -65,47 +66,30 @@ dc_status dc_config_check_owner(const char *path, int fd, char *err, size_t errl
 	return DC_OK;
 }
 
-/* Read at most DC_CONFIG_MAX_SIZE bytes of a regular file into *text. */
+/* At most DC_CONFIG_MAX_SIZE bytes of a regular file into *text. */
 static dc_status read_fd(int fd, const char *path, char **text, size_t *len,
 			 char *err, size_t errlen)
 {
-	struct stat st;
-	size_t got = 0;
-	ssize_t r;
-	char *buf;
+	uint8_t *buf;
+	int e = dc_readfile_fd(fd, DC_CONFIG_MAX_SIZE, &buf, len);
 
-	if (fstat(fd, &st) != 0)
-		return err_unreadable(err, errlen, path, errno);
-	if (!S_ISREG(st.st_mode)) {
+	switch (e) {
+	case 0:
+		*text = (char *)buf;
+		return DC_OK;
+	case EINVAL:
 		dc_set_err(err, errlen, "%s: not a regular file", path);
 		return DC_ECONFBAD;
-	}
-	if (st.st_size > DC_CONFIG_MAX_SIZE) {
+	case EFBIG:
 		dc_set_err(err, errlen, "%s: file is larger than %d KiB", path,
 			DC_CONFIG_MAX_SIZE / 1024);
 		return DC_ECONFBAD;
-	}
-	buf = malloc(DC_CONFIG_MAX_SIZE + 1);
-	if (buf == NULL) {
+	case ENOMEM:
 		dc_set_err(err, errlen, "%s: out of memory", path);
 		return DC_ENOMEM;
+	default:
+		return err_unreadable(err, errlen, path, e);
 	}
-	/* one byte more than allowed, to see a file that grew meanwhile */
-	while (got <= DC_CONFIG_MAX_SIZE) {
-		r = read(fd, buf + got, DC_CONFIG_MAX_SIZE + 1 - got);
-		if (r == 0)
-			break;
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			free(buf);
-			return err_unreadable(err, errlen, path, errno);
-		}
-		got += (size_t)r;
-	}
-	*text = buf;
-	*len = got;
-	return DC_OK;
 }
 
 /* *open_errno is set to the errno of a failed open, else 0. */

@@ -13,25 +13,23 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 #include <sodium.h>
 
 #include "dc_dnssec.h"
 #include "dc_secbind.h"
+#include "dc_readfile.h"
 
 #define MAGIC "DCSK1"
 
 dc_status dc_secbind_anchor(const char *path, uint8_t **bytes, size_t *len,
 			    uint8_t digest[DC_SECBIND_DIGEST], char *err, size_t errlen)
 {
-	crypto_generichash_state *h;
-	uint8_t *mem = NULL, *data;
-	size_t total = 0;
-	struct stat st;
+	crypto_generichash_state *h = NULL;
+	uint8_t *data = NULL;
+	size_t n = 0;
 	dc_status rc = DC_EDNSSEC;
-	int fd, e = errno;
-	ssize_t r;
+	int fd, r, e = errno;
 
 	*bytes = NULL;
 	*len = 0;
@@ -42,58 +40,45 @@ dc_status dc_secbind_anchor(const char *path, uint8_t **bytes, size_t *len,
 		dc_set_err(err, errlen, "%s: %s", path, strerror(errno));
 		goto done;
 	}
-	if (fstat(fd, &st) != 0) {
-		dc_set_err(err, errlen, "%s: %s", path, strerror(errno));
-		goto done;
-	}
-	if (!S_ISREG(st.st_mode)) {
+	r = dc_readfile_fd(fd, DC_SEC_ANCHOR_MAX_FILE, &data, &n);
+	if (r == EINVAL) {
 		dc_set_err(err, errlen, "%s: not a regular file", path);
 		goto done;
 	}
-	/* Off the stack (a lookup runs in 16 KiB): the hash state first (its
-	 * size keeps its alignment), then room for one byte more than the
-	 * largest file, which tells a larger one. */
-	mem = malloc(sizeof *h + DC_SEC_ANCHOR_MAX_FILE + 1);
-	if (!mem) {
-		dc_set_err(err, errlen, "out of memory");
-		goto done;
-	}
-	h = (crypto_generichash_state *)(void *)mem;
-	data = mem + sizeof *h;
-	while (total <= DC_SEC_ANCHOR_MAX_FILE &&
-	       (r = read(fd, data + total, DC_SEC_ANCHOR_MAX_FILE + 1 - total)) != 0) {
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			dc_set_err(err, errlen, "%s: %s", path, strerror(errno));
-			goto done;
-		}
-		total += (size_t)r;
-	}
-	if (total > DC_SEC_ANCHOR_MAX_FILE) {
+	if (r == EFBIG) {
 		dc_set_err(err, errlen, "%s: larger than %d bytes", path,
 			   DC_SEC_ANCHOR_MAX_FILE);
 		goto done;
 	}
+	if (r == ENOMEM) {
+		dc_set_err(err, errlen, "out of memory");
+		goto done;
+	}
+	if (r != 0) {
+		dc_set_err(err, errlen, "%s: %s", path, strerror(r));
+		goto done;
+	}
+	/* The hash state off the stack: a lookup runs in 16 KiB. */
+	h = malloc(sizeof *h);
+	if (!h) {
+		dc_set_err(err, errlen, "out of memory");
+		goto done;
+	}
 	if (crypto_generichash_init(h, NULL, 0, DC_SECBIND_DIGEST) != 0 ||
-	    crypto_generichash_update(h, data, total) != 0 ||
+	    crypto_generichash_update(h, data, n) != 0 ||
 	    crypto_generichash_final(h, digest, DC_SECBIND_DIGEST) != 0) {
 		dc_set_err(err, errlen, "%s: cannot be digested", path);
 		goto done;
 	}
-	/* The caller keeps exactly the file's bytes, not 64 KiB. */
-	*bytes = malloc(total ? total : 1);
-	if (!*bytes) {
-		dc_set_err(err, errlen, "out of memory");
-		goto done;
-	}
-	memcpy(*bytes, data, total);
-	*len = total;
+	*bytes = data;
+	*len = n;
+	data = NULL;
 	rc = DC_OK;
 done:
-	if (mem)
-		sodium_memzero(mem, sizeof *h);
-	free(mem);
+	if (h)
+		sodium_memzero(h, sizeof *h);
+	free(h);
+	free(data);
 	if (fd >= 0)
 		close(fd);
 	errno = e;
