@@ -103,6 +103,19 @@ rq_first() {
          END { print line }'
 }
 zone_of() { echo "${1#*.}"; }
+# One hostile_gai call of front end FE (nss, pre) for the case being read
+# ($name, $conf, $state, $c): ERR for a bogus name, else what glibc's
+# nss_dns gives.  FLAGS: -r for gethostbyname2_r.
+gai_case() { # FE LABEL ERR [FLAGS]
+    local fe=$1 label=$2 e=$3 got
+    shift 3
+    got=$(hgai "$fe" "$conf" "$HGAI" "$@" "$name")
+    if [ "$state" = bogus ]; then
+        t_match "$label: $c gives $e" "$got" "^1 +$e"
+    else
+        t_eq "$label: $c as nss_dns" "$got" "$(hgai glibc "$HGAI" "$@" "$name")"
+    fi
+}
 
 # ---- every case ----------------------------------------------------------------
 while read -r name type via state gives data; do
@@ -111,22 +124,8 @@ while read -r name type via state gives data; do
     conf=${CONF[$via]}
 
     # -- the NSS module --
-    if [ "$type" != PTR ]; then
-        got=$(hgai nss "$conf" "$HGAI" "$name")
-        if [ "$state" = bogus ]; then
-            t_match "nss getaddrinfo: $c gives EAI_AGAIN" "$got" '^1 +EAI_AGAIN'
-        else
-            t_eq "nss getaddrinfo: $c as nss_dns" "$got" "$(hgai glibc "$HGAI" "$name")"
-        fi
-    fi
-    if [ "$type" = A ]; then
-        got=$(hgai nss "$conf" "$HGAI" -r "$name")
-        if [ "$state" = bogus ]; then
-            t_match "nss gethostbyname2_r: $c gives TRY_AGAIN" "$got" '^1 +TRY_AGAIN'
-        else
-            t_eq "nss gethostbyname2_r: $c as nss_dns" "$got" "$(hgai glibc "$HGAI" -r "$name")"
-        fi
-    fi
+    [ "$type" = PTR ] || gai_case nss "nss getaddrinfo" EAI_AGAIN
+    [ "$type" != A ] || gai_case nss "nss gethostbyname2_r" TRY_AGAIN -r
     for fe in nss pre; do
         case $type in
             A | AAAA)
@@ -147,14 +146,7 @@ while read -r name type via state gives data; do
     done
 
     # -- the preload library: getaddrinfo and res_query --
-    if [ "$type" != PTR ]; then
-        got=$(hgai pre "$conf" "$HGAI" "$name")
-        if [ "$state" = bogus ]; then
-            t_match "preload getaddrinfo: $c gives EAI_AGAIN" "$got" '^1 +EAI_AGAIN'
-        else
-            t_eq "preload getaddrinfo: $c as nss_dns" "$got" "$(hgai glibc "$HGAI" "$name")"
-        fi
-    fi
+    [ "$type" = PTR ] || gai_case pre "preload getaddrinfo" EAI_AGAIN
     got=$(pre "$conf" "$RQ" "$type $name" | rq_first)
     case $state in
         bogus) t_match "preload res_query: $c: -1 TRY_AGAIN" "$got" '^ret=-1 h_errno=TRY_AGAIN' ;;
